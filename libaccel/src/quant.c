@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+#include "quant.h"
+
+#include <math.h>
+
+void accel_quantize_multiplier(double real, int32_t *mult, int *shift)
+{
+	if (real == 0.0) {
+		*mult = 0;
+		*shift = 0;
+		return;
+	}
+	int exp;
+	double q = frexp(real, &exp);
+	int64_t q_fixed = (int64_t)llround(q * (double)(1ll << 31));
+	if (q_fixed == (1ll << 31)) {
+		q_fixed /= 2;
+		exp++;
+	}
+	if (exp < -31) {
+		exp = 0;
+		q_fixed = 0;
+	}
+	*mult = (int32_t)q_fixed;
+	*shift = exp;
+}
