@@ -15,7 +15,9 @@ linux-headers-amd64 linux-source busybox-static cpio xz-utils kmod libdrm-dev
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse bc flex bison
 libelf-dev libssl-dev rsync libxnnpack-dev libpthreadpool-dev
 dataset-fashion-mnist python3-skimage valgrind cppcheck"
-BPO_PKGS_PATTERN='linux-(image|headers)-6\.12\.[0-9.+~a-z-]*bpo-amd64$'
+# The 6.12 kernel: bookworm-backports and bookworm-security both carry it
+# as linux-{image,headers}-6.12.N+deb12-amd64; take the newest.
+KERNEL612_PATTERN='^linux-(image|headers)-6\.12\.[0-9]+\+(deb12|bpo)-amd64$'
 NPM_PKG="tfjs-tflite-node@0.0.2"
 
 usage() {
@@ -93,12 +95,14 @@ if [ -n "$miss" ]; then
 		fail "apt-get install failed"
 fi
 if ! have_bpo; then
-	bpo=$(apt-cache search --names-only 'linux-(image|headers)-6\.12\.' 2>/dev/null |
-		awk '{print $1}' | grep -E "$BPO_PKGS_PATTERN" | grep -v -- '-dbg' |
-		sort -V | tail -n 2)
+	ver=$(apt-cache search --names-only 'linux-(image|headers)-6\.12\.' 2>/dev/null |
+		awk '{print $1}' | grep -E "$KERNEL612_PATTERN" |
+		sed -E 's/^linux-(image|headers)-//' | sort -uV | tail -n 1)
+	bpo=""
+	[ -n "$ver" ] && bpo="linux-image-$ver linux-headers-$ver"
 	[ -n "$bpo" ] || fail "no 6.12 kernel found in bookworm-backports"
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends -t bookworm-backports $bpo >>"$LOG" 2>&1 ||
+	apt-get install -y -qq --no-install-recommends $bpo >>"$LOG" 2>&1 ||
 		fail "installing the bookworm-backports 6.12 kernel failed"
 fi
 if ! have_npm; then
