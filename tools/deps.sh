@@ -40,8 +40,7 @@ have_bpo() {
 }
 
 have_npm() {
-	[ -f "$NPM_DIR/tflite/libtensorflowlite_c.so" ] || \
-		ls "$NPM_DIR"/package/*/libtensorflowlite_c* >/dev/null 2>&1
+	[ -f "$NPM_DIR/package/cc_deps/linux_amd64/libtensorflowlite_c.so" ]
 }
 
 all_present() {
@@ -100,7 +99,7 @@ if ! have_bpo; then
 		sed -E 's/^linux-(image|headers)-//' | sort -uV | tail -n 1)
 	bpo=""
 	[ -n "$ver" ] && bpo="linux-image-$ver linux-headers-$ver"
-	[ -n "$bpo" ] || fail "no 6.12 kernel found in bookworm-backports"
+	[ -n "$bpo" ] || fail "no linux-image-6.12.*+deb12-amd64 found (bookworm-backports/security)"
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $bpo >>"$LOG" 2>&1 ||
 		fail "installing the bookworm-backports 6.12 kernel failed"

@@ -1,0 +1,55 @@
+# dnpu: one build entry. `make help` lists the targets.
+BUILD   ?= $(CURDIR)/build
+JOBS    ?= 2
+# Kernel to build the module against; default: the newest installed 6.1.
+KVER    ?= $(shell ls -d /lib/modules/6.1.*/build 2>/dev/null | sort -V | tail -n 1 | cut -d/ -f4)
+KDIR    ?= /lib/modules/$(KVER)/build
+CMAKE_FLAGS ?=
+
+.PHONY: all help deps userspace firmware module module-all run check bench \
+	fuzz vmtest fpga install clean
+
+all: userspace firmware
+
+help:
+	@echo "make            build everything buildable (installs dependencies first)"
+	@echo "make run        the main job: train, quantize and run a model through libaccel"
+	@echo "make check      all tests (unit, sanitizers, golden models, RTL, firmware, kernel)"
+	@echo "make bench      benchmarks, results in bench/results/"
+	@echo "make module KVER=<kernel release>   build dnpu.ko against that kernel's headers"
+	@echo "make install    install libaccel, tools and firmware (DESTDIR, PREFIX)"
+	@echo "make clean      remove build/"
+
+deps:
+	@tools/deps.sh
+
+userspace: deps
+	@cmake -S . -B $(BUILD)/main -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/main -j$(JOBS)
+
+firmware: deps
+	@if [ -f firmware/Makefile ]; then $(MAKE) -s -C firmware O=$(BUILD)/firmware; fi
+
+module:
+	@test -n "$(KVER)" -a -d "$(KDIR)" || { echo "make module: no kernel headers for KVER='$(KVER)' (run tools/deps.sh)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+run: all
+	@tools/run.sh
+
+check: deps
+	@tests/check.sh
+
+bench: all
+	@bench/run.sh
+
+fuzz: deps
+	@tests/check.sh --fuzz-long
+
+install: all
+	@cmake --install $(BUILD)/main $(if $(PREFIX),--prefix $(PREFIX))
+	@if [ -f firmware/Makefile ]; then $(MAKE) -s -C firmware O=$(BUILD)/firmware install; fi
+
+clean:
+	rm -rf $(BUILD)
+	@if [ -n "$(KVER)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean; fi
