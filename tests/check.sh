@@ -81,7 +81,7 @@ if [ -z "${ONLY_FUZZ:-}" ]; then
 		note "tests: all labels"
 		run_ctest ctest-main "$BUILD/main"
 	fi
-	if configure_build asan "$BUILD/asan" -DCMAKE_BUILD_TYPE=Debug -DDNPU_SANITIZE=ON; then
+	if configure_build asan "$BUILD/asan" -DCMAKE_BUILD_TYPE=Debug -DDNPU_SANITIZE=ON -DDNPU_HW=OFF; then
 		note "tests: unit, under ASan + UBSan"
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -89,7 +89,7 @@ if [ -z "${ONLY_FUZZ:-}" ]; then
 	fi
 fi
 if command -v clang >/dev/null 2>&1; then
-	if CC=clang CXX=clang++ configure_build fuzz "$BUILD/fuzz" -DDNPU_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug; then
+	if CC=clang CXX=clang++ configure_build fuzz "$BUILD/fuzz" -DDNPU_FUZZ=ON -DDNPU_HW=OFF -DCMAKE_BUILD_TYPE=Debug; then
 		note "fuzz targets, $FUZZ_SECONDS s each"
 		run_ctest ctest-fuzz "$BUILD/fuzz" -L fuzz
 	fi
