@@ -65,7 +65,10 @@ enum accel_opcode {
 
 struct accel_quant {
 	int count;              /* 0 = not quantized, 1 = per-tensor, >1 per-axis */
-	int axis;               /* quantized_dimension as stored in the file */
+	int axis;               /* quantized_dimension as stored in the file;
+				 * the loader guarantees 0 <= axis < rank when
+				 * count > 1 (a rank-1 tensor with count ==
+				 * dims[0] gets axis 0 whatever the file says) */
 	const float *scale;     /* count entries (points into owned storage) */
 	const int64_t *zero_point; /* count entries */
 };
@@ -92,7 +95,13 @@ struct accel_conv_opts {
 	int dilation_w, dilation_h;
 	int depth_multiplier;   /* depthwise only */
 	enum accel_act act;
-	/* set by the PAD-folding pass: explicit padding replaces SAME/VALID */
+	/*
+	 * Set by the PAD-folding pass (planner.c): explicit padding replaces
+	 * SAME/VALID. inputs[0] is then the *unpadded* tensor (the PAD's
+	 * input); the op must behave exactly like VALID padding applied to
+	 * that input padded with pad_top/bottom rows and pad_left/right
+	 * columns of the input zero point. Output dims stay as in the file.
+	 */
 	bool explicit_pad;
 	int pad_top, pad_bottom, pad_left, pad_right;
 };
@@ -162,6 +171,10 @@ struct accel_model {
 	int n_inputs, n_outputs;
 	int *inputs, *outputs;  /* tensor indices */
 	size_t arena_bytes;     /* planner result */
+	/* added by the core (additive): */
+	size_t persistent_bytes;/* variable tensors (outside the arena) */
+	int n_removed;          /* ops folded away by graph passes */
+	struct accel_alloc *allocs; /* loader-owned blocks, see loader.h */
 };
 
 /* Element size in bytes of a dtype (0 for unknown). */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+
+#include "backend.h"
+
+const struct accel_backend_ops *accel_backend_get(enum accel_backend kind,
+						  char *why, size_t len)
+{
+	switch (kind) {
+	case ACCEL_BACKEND_CPU:
+		return &accel_backend_cpu;
+	case ACCEL_BACKEND_SIM:
+		snprintf(why, len, "sim backend is not built into this libaccel");
+		return NULL;
+	case ACCEL_BACKEND_DRM:
+		snprintf(why, len, "drm backend is not built into this libaccel");
+		return NULL;
+	default:
+		snprintf(why, len, "unknown backend %d", (int)kind);
+		return NULL;
+	}
+}
