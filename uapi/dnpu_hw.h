@@ -38,6 +38,16 @@ typedef int32_t __s32;
 #define DNPU_HW_VERSION_MINOR		0u
 #define DNPU_FW_ABI_VERSION		1u /* ring/descriptor layout version */
 
+/*
+ * DNPU_REG_FW_VERSION as reported by the firmware: [31:24] ring ABI
+ * (DNPU_FW_ABI_VERSION, checked by the driver), [23:0] free-form release.
+ * The firmware image (dnpu/dnpu-fw.bin) is a flat little-endian IMEM image
+ * of at most DNPU_CORE_IMEM_SIZE bytes, loaded from DNPU_CORE_IMEM_BASE.
+ */
+#define DNPU_FW_VERSION(abi, rel)	(((abi) << 24) | ((rel) & 0xffffffu))
+#define DNPU_FW_VERSION_ABI(v)		(((v) >> 24) & 0xffu)
+#define DNPU_FW_VERSION_REL(v)		((v) & 0xffffffu)
+
 /* ------------------------------------------------------------------ */
 /* Host MMIO register block (4 KiB, 32-bit registers)                  */
 /* RO = read-only, RW = read/write, W1C = write 1 to clear,            */
@@ -589,6 +599,7 @@ struct dnpu_cmd_nmc_dwconv {
 #define DNPU_COSIM_OP_WRITE		2u
 #define DNPU_COSIM_STATUS_OK		0u
 #define DNPU_COSIM_STATUS_BAD_OFFSET	1u
+#define DNPU_COSIM_STATUS_BAD_OP	2u /* op is not READ or WRITE */
 #define DNPU_COSIM_SHM_SIZE		0x10000u /* 64 KiB BAR2 */
 
 struct dnpu_cosim_mbox {
