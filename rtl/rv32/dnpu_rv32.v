@@ -1,0 +1,520 @@
+// dnpu_rv32: the control core. RV32IM, machine mode only, multi-cycle
+// (fetch, execute, optional memory / mul-div), one shared memory port.
+//
+// Memory port: the core raises mem_valid with a byte address; the slave
+// answers with mem_ready (optionally mem_err for an access fault) in some
+// later cycle. mem_wstrb == 0 is a read. The request stays stable until
+// mem_ready.
+//
+// Traps: illegal instruction (2, mtval = instruction), misaligned fetch
+// target (0, mtval = target), misaligned load/store (4/6, mtval = address),
+// access faults (1/5/7, mtval = address), ECALL (11), EBREAK (3), both with mtval = 0.
+// Interrupts: machine external (11) and timer (7), taken between
+// instructions. mtvec supports direct and vectored modes.
+`default_nettype none
+
+module dnpu_rv32 #(
+    parameter [31:0] RESET_PC = 32'h0000_0000,
+    parameter [31:0] HART_ID  = 32'h0000_0000
+) (
+    input  wire        clk,
+    input  wire        rst,
+    output reg         mem_valid,
+    output reg  [31:0] mem_addr,
+    output reg  [31:0] mem_wdata,
+    output reg  [3:0]  mem_wstrb,
+    input  wire [31:0] mem_rdata,
+    input  wire        mem_ready,
+    input  wire        mem_err,
+    input  wire        irq_external,
+    input  wire        irq_timer,
+    input  wire        halt_req,
+    output wire        halted,
+    output wire [31:0] pc_out
+);
+
+    localparam [2:0] S_FETCH  = 3'd0;
+    localparam [2:0] S_IWAIT  = 3'd1;
+    localparam [2:0] S_EXEC   = 3'd2;
+    localparam [2:0] S_MWAIT  = 3'd3;
+    localparam [2:0] S_MULDIV = 3'd4;
+    localparam [2:0] S_WFI    = 3'd5;
+    localparam [2:0] S_HALT   = 3'd6;
+
+    reg  [2:0]  state;
+    reg  [31:0] pc;
+    reg  [31:0] ir;
+    reg  [31:0] rs1v, rs2v;
+    reg         rs1_zero, rs2_zero;
+
+    // CSR state
+    reg         mstatus_mie, mstatus_mpie;
+    reg         mie_meie, mie_mtie, mie_msie;
+    reg  [31:0] mtvec, mscratch, mepc, mcause, mtval;
+    reg  [63:0] mcycle, minstret;
+
+    assign halted = (state == S_HALT);
+    assign pc_out = pc;
+
+    // ------------------------------------------------------------------
+    // Register file: synchronous read while the instruction arrives, so it
+    // can map to block RAM. x0 is never written; its reads are masked.
+    // ------------------------------------------------------------------
+    reg  [31:0] regs [0:31];
+    wire        rf_re = (state == S_IWAIT) && mem_ready;
+    reg         rf_we;
+    reg  [31:0] rf_wd;
+    always @(posedge clk) begin
+        if (rf_re) begin
+            rs1v <= regs[mem_rdata[19:15]];
+            rs2v <= regs[mem_rdata[24:20]];
+        end
+        if (rf_we && ir[11:7] != 5'd0)
+            regs[ir[11:7]] <= rf_wd;
+    end
+
+    // ------------------------------------------------------------------
+    // Decode
+    // ------------------------------------------------------------------
+    wire [6:0]  opcode = ir[6:0];
+    wire [4:0]  rs1f   = ir[19:15];
+    wire [2:0]  f3     = ir[14:12];
+    wire [6:0]  f7     = ir[31:25];
+    wire [11:0] csr    = ir[31:20];
+    wire [31:0] imm_i  = {{20{ir[31]}}, ir[31:20]};
+    wire [31:0] imm_s  = {{20{ir[31]}}, ir[31:25], ir[11:7]};
+    wire [31:0] imm_b  = {{19{ir[31]}}, ir[31], ir[7], ir[30:25], ir[11:8], 1'b0};
+    wire [31:0] imm_u  = {ir[31:12], 12'b0};
+    wire [31:0] imm_j  = {{11{ir[31]}}, ir[31], ir[19:12], ir[20], ir[30:21], 1'b0};
+    wire [31:0] a      = rs1_zero ? 32'd0 : rs1v;
+    wire [31:0] b      = rs2_zero ? 32'd0 : rs2v;
+
+    wire op_lui    = opcode == 7'b0110111;
+    wire op_auipc  = opcode == 7'b0010111;
+    wire op_jal    = opcode == 7'b1101111;
+    wire op_jalr   = opcode == 7'b1100111;
+    wire op_branch = opcode == 7'b1100011;
+    wire op_load   = opcode == 7'b0000011;
+    wire op_store  = opcode == 7'b0100011;
+    wire op_imm    = opcode == 7'b0010011;
+    wire op_reg    = opcode == 7'b0110011;
+    wire op_fence  = opcode == 7'b0001111;
+    wire op_system = opcode == 7'b1110011;
+
+    wire is_muldiv = op_reg && f7 == 7'b0000001;
+    wire is_ecall  = op_system && ir == 32'h0000_0073;
+    wire is_ebreak = op_system && ir == 32'h0010_0073;
+    wire is_mret   = op_system && ir == 32'h3020_0073;
+    wire is_wfi    = op_system && ir == 32'h1050_0073;
+    wire is_csr    = op_system && f3 != 3'b000 && f3 != 3'b100;
+
+    // ALU (OP and OP-IMM)
+    wire [31:0] alu_b   = op_reg ? b : imm_i;
+    wire        alu_alt = f7[5] && (op_reg || f3 == 3'b101);
+    wire [4:0]  shamt   = alu_b[4:0];
+    reg  [31:0] alu_out;
+    always @(*) begin
+        case (f3)
+            3'b000: alu_out = (op_reg && alu_alt) ? a - alu_b : a + alu_b;
+            3'b001: alu_out = a << shamt;
+            3'b010: alu_out = {31'd0, $signed(a) < $signed(alu_b)};
+            3'b011: alu_out = {31'd0, a < alu_b};
+            3'b100: alu_out = a ^ alu_b;
+            3'b101: alu_out = alu_alt ? $unsigned($signed(a) >>> shamt) : a >> shamt;
+            3'b110: alu_out = a | alu_b;
+            default: alu_out = a & alu_b;
+        endcase
+    end
+
+    // Branches
+    reg br_taken;
+    always @(*) begin
+        case (f3)
+            3'b000:  br_taken = a == b;
+            3'b001:  br_taken = a != b;
+            3'b100:  br_taken = $signed(a) < $signed(b);
+            3'b101:  br_taken = $signed(a) >= $signed(b);
+            3'b110:  br_taken = a < b;
+            default: br_taken = a >= b;
+        endcase
+    end
+
+    wire [31:0] pc_plus4   = pc + 32'd4;
+    wire [31:0] jalr_tgt   = (a + imm_i) & ~32'd1;
+    wire [31:0] jump_tgt   = op_jal ? pc + imm_j : op_jalr ? jalr_tgt : pc + imm_b;
+    wire        jumps      = op_jal || op_jalr || (op_branch && br_taken);
+
+    // Loads and stores
+    wire [31:0] ls_addr  = a + (op_store ? imm_s : imm_i);
+    wire        ls_misal = (f3[1:0] == 2'b01 && ls_addr[0]) ||
+                           (f3[1:0] == 2'b10 && ls_addr[1:0] != 2'b00);
+    wire [3:0]  st_strb  = f3[1:0] == 2'b00 ? 4'b0001 << ls_addr[1:0] :
+                           f3[1:0] == 2'b01 ? 4'b0011 << ls_addr[1:0] : 4'b1111;
+    wire [31:0] st_data  = b << {ls_addr[1:0], 3'b000};
+
+    // ------------------------------------------------------------------
+    // CSRs
+    // ------------------------------------------------------------------
+    wire [31:0] mip_val = {20'd0, irq_external, 3'd0, irq_timer, 7'd0};
+    wire [31:0] mie_val = {20'd0, mie_meie, 3'd0, mie_mtie, 3'd0, mie_msie, 3'd0};
+    wire [31:0] mstatus_val = {19'd0, 2'b11, 3'd0, mstatus_mpie, 3'd0, mstatus_mie, 3'd0};
+
+    reg        csr_ok;
+    reg [31:0] csr_rd;
+    always @(*) begin
+        csr_ok = 1'b1;
+        case (csr)
+            12'h300: csr_rd = mstatus_val;
+            12'h301: csr_rd = 32'h4000_1100;          // MXL=32, I, M
+            12'h304: csr_rd = mie_val;
+            12'h305: csr_rd = mtvec;
+            12'h310: csr_rd = 32'd0;                  // mstatush
+            12'h340: csr_rd = mscratch;
+            12'h341: csr_rd = mepc;
+            12'h342: csr_rd = mcause;
+            12'h343: csr_rd = mtval;
+            12'h344: csr_rd = mip_val;
+            12'hb00, 12'hc00: csr_rd = mcycle[31:0];
+            12'hb02, 12'hc02: csr_rd = minstret[31:0];
+            12'hb80, 12'hc80: csr_rd = mcycle[63:32];
+            12'hb82, 12'hc82: csr_rd = minstret[63:32];
+            12'hf11, 12'hf12, 12'hf13: csr_rd = 32'd0;
+            12'hf14: csr_rd = HART_ID;
+            default: begin
+                csr_rd = 32'd0;
+                csr_ok = 1'b0;
+            end
+        endcase
+    end
+
+    wire [31:0] csr_src = f3[2] ? {27'd0, rs1f} : a;
+    // CSRRS/CSRRC with x0 / zero immediate do not write.
+    wire        csr_wr  = f3[1:0] == 2'b01 || rs1f != 5'd0;
+    wire [31:0] csr_new = f3[1:0] == 2'b01 ? csr_src :
+                          f3[1:0] == 2'b10 ? csr_rd | csr_src : csr_rd & ~csr_src;
+
+    // Legal encodings
+    reg legal;
+    always @(*) begin
+        legal = 1'b0;
+        if (ir[1:0] == 2'b11) begin
+            if (op_lui || op_auipc || op_jal) legal = 1'b1;
+            if (op_jalr && f3 == 3'b000) legal = 1'b1;
+            if (op_branch && f3 != 3'b010 && f3 != 3'b011) legal = 1'b1;
+            if (op_load && f3 != 3'b011 && f3 != 3'b110 && f3 != 3'b111) legal = 1'b1;
+            if (op_store && f3[2] == 1'b0 && f3 != 3'b011) legal = 1'b1;
+            if (op_imm) begin
+                if (f3 == 3'b001) legal = f7 == 7'b0000000;
+                else if (f3 == 3'b101) legal = f7 == 7'b0000000 || f7 == 7'b0100000;
+                else legal = 1'b1;
+            end
+            if (op_reg)
+                legal = f7 == 7'b0000000 || f7 == 7'b0000001 ||
+                        (f7 == 7'b0100000 && (f3 == 3'b000 || f3 == 3'b101));
+            if (op_fence && (f3 == 3'b000 || f3 == 3'b001)) legal = 1'b1;
+            if (is_ecall || is_ebreak || is_mret || is_wfi) legal = 1'b1;
+            if (is_csr) legal = csr_ok && !(csr_wr && csr[11:10] == 2'b11);
+        end
+    end
+
+    // ------------------------------------------------------------------
+    // Multiply / divide: 32 iterations of shift-add or restoring division
+    // on magnitudes, sign fixed at the end.
+    // ------------------------------------------------------------------
+    wire        md_div   = f3[2];
+    wire        md_sa    = (f3 == 3'b001) || (f3 == 3'b010) || (f3 == 3'b100) || (f3 == 3'b110);
+    wire        md_sb    = (f3 == 3'b001) || (f3 == 3'b100) || (f3 == 3'b110);
+    wire        md_nega  = md_sa && a[31];
+    wire        md_negb  = md_sb && b[31];
+    wire [31:0] md_maga  = md_nega ? 32'd0 - a : a;
+    wire [31:0] md_magb  = md_negb ? 32'd0 - b : b;
+
+    reg  [31:0] md_hi, md_lo, md_opnd;
+    reg  [5:0]  md_cnt;
+    reg         md_negres, md_negrem, md_divzero;
+    reg  [31:0] md_a0;
+
+    wire [32:0] mul_sum  = {1'b0, md_hi} + (md_lo[0] ? {1'b0, md_opnd} : 33'd0);
+    wire [32:0] div_t    = {md_hi, md_lo[31]};
+    wire        div_ge   = div_t >= {1'b0, md_opnd};
+    wire [31:0] div_sub  = div_t[31:0] - md_opnd;  // only used when div_t >= md_opnd
+    wire [63:0] mul_prod = md_negres ? 64'd0 - {md_hi, md_lo} : {md_hi, md_lo};
+    wire [31:0] div_q    = md_divzero ? 32'hffff_ffff : md_negres ? 32'd0 - md_lo : md_lo;
+    wire [31:0] div_r    = md_divzero ? md_a0 : md_negrem ? 32'd0 - md_hi : md_hi;
+    reg  [31:0] md_result;
+    always @(*) begin
+        case (f3)
+            3'b000:  md_result = mul_prod[31:0];
+            3'b001, 3'b010, 3'b011: md_result = mul_prod[63:32];
+            3'b100, 3'b101: md_result = div_q;
+            default: md_result = div_r;
+        endcase
+    end
+
+    // ------------------------------------------------------------------
+    // Load data alignment
+    // ------------------------------------------------------------------
+    wire [31:0] ld_shift = mem_rdata >> {mem_addr[1:0], 3'b000};
+    reg  [31:0] ld_val;
+    always @(*) begin
+        case (f3)
+            3'b000:  ld_val = {{24{ld_shift[7]}}, ld_shift[7:0]};
+            3'b001:  ld_val = {{16{ld_shift[15]}}, ld_shift[15:0]};
+            3'b100:  ld_val = {24'd0, ld_shift[7:0]};
+            3'b101:  ld_val = {16'd0, ld_shift[15:0]};
+            default: ld_val = ld_shift;
+        endcase
+    end
+
+    // ------------------------------------------------------------------
+    // Exceptions raised by the instruction in EXEC
+    // ------------------------------------------------------------------
+    reg        ex_trap;
+    reg [31:0] ex_cause, ex_tval;
+    always @(*) begin
+        ex_trap  = 1'b1;
+        ex_cause = 32'd0;
+        ex_tval  = 32'd0;
+        if (!legal) begin
+            ex_cause = 32'd2;
+            ex_tval  = ir;
+        end else if (is_ecall) begin
+            ex_cause = 32'd11;
+        end else if (is_ebreak) begin
+            ex_cause = 32'd3;
+        end else if (jumps && jump_tgt[1]) begin
+            ex_cause = 32'd0;
+            ex_tval  = jump_tgt;
+        end else if ((op_load || op_store) && ls_misal) begin
+            ex_cause = op_store ? 32'd6 : 32'd4;
+            ex_tval  = ls_addr;
+        end else begin
+            ex_trap = 1'b0;
+        end
+    end
+
+    // Writeback value and enable
+    always @(*) begin
+        rf_we = 1'b0;
+        rf_wd = alu_out;
+        case (state)
+            S_EXEC: begin
+                rf_we = !ex_trap && (op_lui || op_auipc || op_jal || op_jalr ||
+                        op_imm || (op_reg && !is_muldiv) || is_csr);
+                if (op_lui)                 rf_wd = imm_u;
+                else if (op_auipc)          rf_wd = pc + imm_u;
+                else if (op_jal || op_jalr) rf_wd = pc_plus4;
+                else if (is_csr)            rf_wd = csr_rd;
+            end
+            S_MWAIT: begin
+                rf_we = mem_ready && !mem_err && op_load;
+                rf_wd = ld_val;
+            end
+            S_MULDIV: begin
+                rf_we = md_cnt == 6'd32;
+                rf_wd = md_result;
+            end
+            default: ;
+        endcase
+    end
+
+    // Pending interrupts (priority: external, software, timer)
+    wire [31:0] irq_pend  = mip_val & mie_val;
+    wire        irq_take  = mstatus_mie && irq_pend != 32'd0;
+    wire [4:0]  irq_cause = irq_pend[11] ? 5'd11 : irq_pend[3] ? 5'd3 : 5'd7;
+
+    reg        trap;
+    reg        trap_irq;
+    reg [31:0] trap_cause, trap_tval;
+    always @(*) begin
+        trap       = 1'b0;
+        trap_irq   = 1'b0;
+        trap_cause = ex_cause;
+        trap_tval  = ex_tval;
+        case (state)
+            S_FETCH: if (!halt_req && irq_take) begin
+                trap       = 1'b1;
+                trap_irq   = 1'b1;
+                trap_cause = {27'd0, irq_cause};
+                trap_tval  = 32'd0;
+            end
+            S_IWAIT: if (mem_ready && mem_err) begin
+                trap       = 1'b1;
+                trap_cause = 32'd1;
+                trap_tval  = pc;
+            end
+            S_EXEC: trap = ex_trap;
+            S_MWAIT: if (mem_ready && mem_err) begin
+                trap       = 1'b1;
+                trap_cause = op_store ? 32'd7 : 32'd5;
+                trap_tval  = mem_addr;
+            end
+            default: ;
+        endcase
+    end
+    wire [31:0] trap_vec = (trap_irq && mtvec[0]) ?
+                           {mtvec[31:2], 2'b00} + {trap_cause[29:0], 2'b00} :
+                           {mtvec[31:2], 2'b00};
+
+    wire retire = (state == S_EXEC && !ex_trap && !(op_load || op_store) &&
+                   !is_muldiv && !is_wfi) ||
+                  (state == S_MWAIT && mem_ready && !mem_err) ||
+                  (state == S_MULDIV && md_cnt == 6'd32) ||
+                  (state == S_WFI && (irq_pend != 32'd0 || halt_req));
+
+    // ------------------------------------------------------------------
+    // Sequencer
+    // ------------------------------------------------------------------
+    always @(posedge clk) begin
+        mcycle <= mcycle + 64'd1;
+        if (retire)
+            minstret <= minstret + 64'd1;
+
+        if (rst) begin
+            state        <= S_FETCH;
+            pc           <= RESET_PC;
+            ir           <= 32'd0;
+            mem_valid    <= 1'b0;
+            mem_addr     <= 32'd0;
+            mem_wdata    <= 32'd0;
+            mem_wstrb    <= 4'd0;
+            rs1_zero     <= 1'b1;
+            rs2_zero     <= 1'b1;
+            mstatus_mie  <= 1'b0;
+            mstatus_mpie <= 1'b0;
+            mie_meie     <= 1'b0;
+            mie_mtie     <= 1'b0;
+            mie_msie     <= 1'b0;
+            mtvec        <= 32'd0;
+            mscratch     <= 32'd0;
+            mepc         <= 32'd0;
+            mcause       <= 32'd0;
+            mtval        <= 32'd0;
+            mcycle       <= 64'd0;
+            minstret     <= 64'd0;
+            md_hi        <= 32'd0;
+            md_lo        <= 32'd0;
+            md_opnd      <= 32'd0;
+            md_cnt       <= 6'd0;
+            md_negres    <= 1'b0;
+            md_negrem    <= 1'b0;
+            md_divzero   <= 1'b0;
+            md_a0        <= 32'd0;
+        end else if (trap) begin
+            mem_valid    <= 1'b0;
+            mepc         <= pc;
+            mcause       <= trap_cause | {trap_irq, 31'd0};
+            mtval        <= trap_tval;
+            mstatus_mpie <= mstatus_mie;
+            mstatus_mie  <= 1'b0;
+            pc           <= trap_vec;
+            state        <= S_FETCH;
+        end else begin
+            case (state)
+                S_FETCH: begin
+                    if (halt_req) begin
+                        state <= S_HALT;
+                    end else begin
+                        mem_valid <= 1'b1;
+                        mem_addr  <= pc;
+                        mem_wstrb <= 4'd0;
+                        state     <= S_IWAIT;
+                    end
+                end
+                S_IWAIT: if (mem_ready) begin
+                    mem_valid <= 1'b0;
+                    ir        <= mem_rdata;
+                    rs1_zero  <= mem_rdata[19:15] == 5'd0;
+                    rs2_zero  <= mem_rdata[24:20] == 5'd0;
+                    state     <= S_EXEC;
+                end
+                S_EXEC: begin
+                    state <= S_FETCH;
+                    pc    <= jumps ? jump_tgt : pc_plus4;
+                    if (op_load || op_store) begin
+                        pc        <= pc;
+                        mem_valid <= 1'b1;
+                        mem_addr  <= ls_addr;
+                        mem_wdata <= st_data;
+                        mem_wstrb <= op_store ? st_strb : 4'd0;
+                        state     <= S_MWAIT;
+                    end
+                    if (is_muldiv) begin
+                        pc         <= pc;
+                        md_opnd    <= md_div ? md_magb : md_maga;
+                        md_hi      <= 32'd0;
+                        md_lo      <= md_div ? md_maga : md_magb;
+                        md_negres  <= md_nega ^ md_negb;
+                        md_negrem  <= md_nega;
+                        md_divzero <= md_div && b == 32'd0;
+                        md_a0      <= a;
+                        md_cnt     <= 6'd0;
+                        state      <= S_MULDIV;
+                    end
+                    if (is_wfi) begin
+                        pc    <= pc;
+                        state <= S_WFI;
+                    end
+                    if (is_mret) begin
+                        pc           <= mepc;
+                        mstatus_mie  <= mstatus_mpie;
+                        mstatus_mpie <= 1'b1;
+                    end
+                    if (is_csr && csr_wr) begin
+                        case (csr)
+                            12'h300: begin
+                                mstatus_mie  <= csr_new[3];
+                                mstatus_mpie <= csr_new[7];
+                            end
+                            12'h304: begin
+                                mie_meie <= csr_new[11];
+                                mie_mtie <= csr_new[7];
+                                mie_msie <= csr_new[3];
+                            end
+                            12'h305: mtvec    <= {csr_new[31:2], 1'b0, csr_new[0]};
+                            12'h340: mscratch <= csr_new;
+                            12'h341: mepc     <= {csr_new[31:2], 2'b00};
+                            12'h342: mcause   <= csr_new;
+                            12'h343: mtval    <= csr_new;
+                            12'hb00: mcycle[31:0]    <= csr_new;
+                            12'hb80: mcycle[63:32]   <= csr_new;
+                            12'hb02: minstret[31:0]  <= csr_new;
+                            12'hb82: minstret[63:32] <= csr_new;
+                            default: ;
+                        endcase
+                    end
+                end
+                S_MWAIT: if (mem_ready) begin
+                    mem_valid <= 1'b0;
+                    mem_wstrb <= 4'd0;
+                    pc        <= pc_plus4;
+                    state     <= S_FETCH;
+                end
+                S_MULDIV: begin
+                    if (md_cnt == 6'd32) begin
+                        pc    <= pc_plus4;
+                        state <= S_FETCH;
+                    end else begin
+                        md_cnt <= md_cnt + 6'd1;
+                        if (md_div) begin
+                            md_hi <= div_ge ? div_sub : div_t[31:0];
+                            md_lo <= {md_lo[30:0], div_ge};
+                        end else begin
+                            md_hi <= mul_sum[32:1];
+                            md_lo <= {mul_sum[0], md_lo[31:1]};
+                        end
+                    end
+                end
+                S_WFI: if (irq_pend != 32'd0 || halt_req) begin
+                    pc    <= pc_plus4;
+                    state <= S_FETCH;
+                end
+                S_HALT: if (!halt_req) state <= S_FETCH;
+                default: state <= S_FETCH;
+            endcase
+        end
+    end
+
+endmodule
+
+`default_nettype wire
