@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * C functional model: configuration, host bus, region table, command fetch,
+ * DMA (LOAD/STORE), dependency tokens, the run loop and the cycle model.
+ * Compute commands live in cmodel_compute.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmodel_internal.h"
+
+void dnpu_cmodel_config_default(struct dnpu_cmodel_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rows = DNPU_DEFAULT_ROWS;
+	cfg->cols = DNPU_DEFAULT_COLS;
+	cfg->nmc_lanes = DNPU_DEFAULT_NMC_LANES;
+	cfg->spad_bytes[DNPU_SPAD_IN] = DNPU_DEFAULT_SPAD_IN;
+	cfg->spad_bytes[DNPU_SPAD_WGT] = DNPU_DEFAULT_SPAD_WGT;
+	cfg->spad_bytes[DNPU_SPAD_ACC] = DNPU_DEFAULT_SPAD_ACC;
+	cfg->spad_bytes[DNPU_SPAD_OUT] = DNPU_DEFAULT_SPAD_OUT;
+	cfg->spad_bytes[DNPU_SPAD_PARAM] = DNPU_DEFAULT_SPAD_PARAM;
+	cfg->dram_latency = 32;
+	cfg->watchdog_cycles = 0;
+}
+
+void dnpu_cmodel_config_small(struct dnpu_cmodel_config *cfg)
+{
+	dnpu_cmodel_config_default(cfg);
+	cfg->rows = DNPU_SMALL_ROWS;
+	cfg->cols = DNPU_SMALL_COLS;
+	cfg->nmc_lanes = DNPU_SMALL_NMC_LANES;
+	cfg->spad_bytes[DNPU_SPAD_IN] = DNPU_SMALL_SPAD_IN;
+	cfg->spad_bytes[DNPU_SPAD_WGT] = DNPU_SMALL_SPAD_WGT;
+	cfg->spad_bytes[DNPU_SPAD_ACC] = DNPU_SMALL_SPAD_ACC;
+	cfg->spad_bytes[DNPU_SPAD_OUT] = DNPU_SMALL_SPAD_OUT;
+	cfg->spad_bytes[DNPU_SPAD_PARAM] = DNPU_SMALL_SPAD_PARAM;
+}
+
+struct dnpu_cmodel *dnpu_cmodel_create(const struct dnpu_cmodel_config *cfg)
+{
+	if (!cfg || cfg->rows == 0 || cfg->rows > 255 || cfg->cols == 0 ||
+	    cfg->cols > 255 || cfg->nmc_lanes == 0 || cfg->nmc_lanes > 255)
+		return NULL;
+	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++)
+		if (cfg->spad_bytes[i] == 0)
+			return NULL;
+	if (cfg->spad_bytes[DNPU_SPAD_ACC] % 4 != 0)
+		return NULL;
+
+	struct dnpu_cmodel *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->cfg = *cfg;
+	m->watchdog = cfg->watchdog_cycles;
+	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++) {
+		m->spad[i] = calloc(1, cfg->spad_bytes[i]);
+		if (!m->spad[i])
+			goto fail;
+	}
+	m->acc_tmp = calloc(65536, sizeof(uint32_t));
+	if (!m->acc_tmp)
+		goto fail;
+	return m;
+fail:
+	dnpu_cmodel_destroy(m);
+	return NULL;
+}
+
+void dnpu_cmodel_destroy(struct dnpu_cmodel *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++)
+		free(m->spad[i]);
+	free(m->acc_tmp);
+	free(m);
+}
+
+const struct dnpu_cmodel_config *dnpu_cmodel_config(const struct dnpu_cmodel *m)
+{
+	return &m->cfg;
+}
+
+void dnpu_cmodel_reset(struct dnpu_cmodel *m)
+{
+	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++)
+		memset(m->spad[i], 0, m->cfg.spad_bytes[i]);
+	memset(m->reg, 0, sizeof(m->reg));
+	m->nreg = 0;
+	m->inject_pending = false;
+}
+
+uint8_t *dnpu_cmodel_spad(struct dnpu_cmodel *m, unsigned spad, uint32_t *bytes)
+{
+	if (spad >= DNPU_SPAD_COUNT)
+		return NULL;
+	if (bytes)
+		*bytes = m->cfg.spad_bytes[spad];
+	return m->spad[spad];
+}
+
+void dnpu_cmodel_set_watchdog(struct dnpu_cmodel *m, uint64_t cycles)
+{
+	m->watchdog = cycles;
+}
+
+void dnpu_cmodel_inject_dma_fault(struct dnpu_cmodel *m)
+{
+	m->inject_pending = true;
+}
+
+const char *dnpu_fault_name(uint32_t cause)
+{
+	static const char *const names[] = {
+		"NONE", "REGION_INVALID", "OUT_OF_BOUNDS", "PERMISSION",
+		"PAGE_ALIGN", "ILLEGAL_CMD", "SPAD_RANGE", "TOKEN", "TIMEOUT",
+		"BAD_DESC", "INJECTED", "BUS_ERROR",
+	};
+	return cause < sizeof(names) / sizeof(names[0]) ? names[cause] : "?";
+}
+
+/* ------------------------------------------------------------------ */
+/* Host bus                                                            */
+/* ------------------------------------------------------------------ */
+
+static int flat_read(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct dnpu_cmodel *m = ctx;
+	if (addr < m->flat_base || addr - m->flat_base > m->flat_size ||
+	    len > m->flat_size - (addr - m->flat_base))
+		return -1;
+	memcpy(buf, m->flat_mem + (addr - m->flat_base), len);
+	return 0;
+}
+
+static int flat_write(void *ctx, uint64_t addr, const void *buf, size_t len)
+{
+	struct dnpu_cmodel *m = ctx;
+	if (addr < m->flat_base || addr - m->flat_base > m->flat_size ||
+	    len > m->flat_size - (addr - m->flat_base))
+		return -1;
+	memcpy(m->flat_mem + (addr - m->flat_base), buf, len);
+	return 0;
+}
+
+void dnpu_cmodel_set_host(struct dnpu_cmodel *m, dnpu_host_read_fn rd,
+			  dnpu_host_write_fn wr, void *ctx)
+{
+	m->rd = rd;
+	m->wr = wr;
+	m->host_ctx = ctx;
+}
+
+void dnpu_cmodel_set_host_flat(struct dnpu_cmodel *m, uint64_t base,
+			       void *mem, size_t size)
+{
+	m->flat_base = base;
+	m->flat_mem = mem;
+	m->flat_size = size;
+	dnpu_cmodel_set_host(m, flat_read, flat_write, m);
+}
+
+int dnpu_cmodel_host_read(struct dnpu_cmodel *m, uint64_t addr, void *buf,
+			  size_t len)
+{
+	if (!m->rd)
+		return -1;
+	return m->rd(m->host_ctx, addr, buf, len);
+}
+
+int dnpu_cmodel_host_write(struct dnpu_cmodel *m, uint64_t addr,
+			   const void *buf, size_t len)
+{
+	if (!m->wr)
+		return -1;
+	return m->wr(m->host_ctx, addr, buf, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Faults                                                              */
+/* ------------------------------------------------------------------ */
+
+uint32_t cm_fault(struct dnpu_cmodel *m, uint32_t cause, uint32_t region,
+		  uint64_t offset)
+{
+	m->res->status = cause;
+	m->res->fault_region = region;
+	m->res->fault_offset = offset > UINT32_MAX ? UINT32_MAX : (uint32_t)offset;
+	return cause;
+}
+
+uint32_t cm_illegal(struct dnpu_cmodel *m)
+{
+	return cm_fault(m, DNPU_FAULT_ILLEGAL_CMD, m->cmd_region,
+			m->cur_cmd_offset);
+}
+
+uint32_t cm_spad_need(struct dnpu_cmodel *m, unsigned sp, uint64_t end)
+{
+	if (end > m->cfg.spad_bytes[sp])
+		return cm_fault(m, DNPU_FAULT_SPAD_RANGE, sp, end - 1);
+	return DNPU_FAULT_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Regions                                                             */
+/* ------------------------------------------------------------------ */
+
+#define REGION_FLAGS_KNOWN (DNPU_REGION_VALID | DNPU_REGION_READ | \
+			    DNPU_REGION_WRITE | DNPU_REGION_PAGED)
+
+uint32_t dnpu_cmodel_load_regions(struct dnpu_cmodel *m,
+				  const struct dnpu_region *tab,
+				  uint32_t count)
+{
+	memset(m->reg, 0, sizeof(m->reg));
+	m->nreg = 0;
+	if (!tab || count == 0 || count > DNPU_MAX_REGIONS)
+		return DNPU_FAULT_BAD_DESC;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct dnpu_region *r = &tab[i];
+		if (r->reserved[0] || r->reserved[1] ||
+		    (r->flags & ~REGION_FLAGS_KNOWN) ||
+		    ((r->flags & DNPU_REGION_PAGED) && (r->addr & 7)))
+			return DNPU_FAULT_BAD_DESC;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		m->reg[i].addr = tab[i].addr;
+		m->reg[i].size = tab[i].size;
+		m->reg[i].flags = tab[i].flags;
+	}
+	m->nreg = count;
+	return DNPU_FAULT_NONE;
+}
+
+/* Region exists, is valid and grants @perm (checked once per command). */
+static uint32_t region_usable(struct dnpu_cmodel *m, uint32_t ri,
+			      uint32_t perm, uint64_t offset)
+{
+	if (ri >= m->nreg || !(m->reg[ri].flags & DNPU_REGION_VALID))
+		return cm_fault(m, DNPU_FAULT_REGION_INVALID, ri, offset);
+	if (!(m->reg[ri].flags & perm))
+		return cm_fault(m, DNPU_FAULT_PERMISSION, ri, offset);
+	return DNPU_FAULT_NONE;
+}
+
+static uint32_t region_bounds(struct dnpu_cmodel *m, uint32_t ri,
+			      uint64_t offset, uint64_t len)
+{
+	if (offset > m->reg[ri].size || len > m->reg[ri].size - offset)
+		return cm_fault(m, DNPU_FAULT_OUT_OF_BOUNDS, ri, offset);
+	return DNPU_FAULT_NONE;
+}
+
+/*
+ * Move @len bytes between @buf and region @ri at @offset (already bounds
+ * checked). PAGED regions are walked page by page; each page's list entry
+ * is read from host memory right before that page's chunk moves.
+ */
+static uint32_t region_xfer(struct dnpu_cmodel *m, uint32_t ri,
+			    uint64_t offset, uint8_t *buf, uint64_t len,
+			    bool write)
+{
+	const struct cm_region *r = &m->reg[ri];
+	struct dnpu_cmodel_stats *st = &m->res->stats;
+
+	while (len > 0) {
+		uint64_t addr, chunk;
+		if (r->flags & DNPU_REGION_PAGED) {
+			uint64_t entry;
+			uint64_t in_page = offset & (DNPU_PAGE_SIZE - 1);
+			uint64_t ea = r->addr + (offset >> DNPU_PAGE_SHIFT) * 8u;
+			if (dnpu_cmodel_host_read(m, ea, &entry, 8))
+				return cm_fault(m, DNPU_FAULT_BUS_ERROR, ri,
+						offset);
+			st->dram_rd_bytes += 8;
+			st->page_walk_bytes += 8;
+			if (entry & (DNPU_PAGE_SIZE - 1))
+				return cm_fault(m, DNPU_FAULT_PAGE_ALIGN, ri,
+						offset);
+			addr = entry + in_page;
+			chunk = DNPU_PAGE_SIZE - in_page;
+			if (chunk > len)
+				chunk = len;
+		} else {
+			addr = r->addr + offset;
+			chunk = len;
+		}
+		int err = write ? dnpu_cmodel_host_write(m, addr, buf, chunk)
+				: dnpu_cmodel_host_read(m, addr, buf, chunk);
+		if (err)
+			return cm_fault(m, DNPU_FAULT_BUS_ERROR, ri, offset);
+		if (write)
+			st->dram_wr_bytes += chunk;
+		else
+			st->dram_rd_bytes += chunk;
+		buf += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+	return DNPU_FAULT_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* DMA: LOAD and STORE                                                 */
+/* ------------------------------------------------------------------ */
+
+struct dma {
+	uint32_t ri, sp, padv;
+	uint64_t offset, spad_addr, len0, count1, count2;
+	uint64_t src_stride1, dst_stride1, src_stride2, dst_stride2;
+	uint64_t pad0b, pad0a, pad1b, pad1a;
+};
+
+static void dma_decode(const uint32_t *w, struct dma *d)
+{
+	d->ri = DNPU_DMA_REGION_IDX(w[1]);
+	d->sp = DNPU_DMA_SPAD(w[1]);
+	d->padv = DNPU_DMA_PAD_VALUE(w[1]);
+	d->offset = w[2];
+	d->spad_addr = w[3];
+	d->len0 = w[4];
+	d->count1 = w[5];
+	d->src_stride1 = w[6];
+	d->dst_stride1 = w[7];
+	d->count2 = w[8];
+	d->src_stride2 = w[9];
+	d->dst_stride2 = w[10];
+	d->pad0b = DNPU_PAIR_LO(w[11]);
+	d->pad0a = DNPU_PAIR_HI(w[11]);
+	d->pad1b = DNPU_PAIR_LO(w[12]);
+	d->pad1a = DNPU_PAIR_HI(w[12]);
+}
+
+/* Cycle model of one DMA row: a burst (<= 16 beats of 16 B) costs latency. */
+static uint64_t dma_row_cycles(const struct dnpu_cmodel *m, uint64_t data,
+			       uint64_t pad)
+{
+	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
+	uint64_t c = cm_smul(cm_ceil_div(data, burst), m->cfg.dram_latency);
+	c = cm_sadd(c, cm_ceil_div(data, DNPU_DMA_BUS_BYTES));
+	c = cm_sadd(c, cm_ceil_div(pad, DNPU_DMA_BUS_BYTES));
+	return c ? c : 1;
+}
+
+static uint32_t dma_check(struct dnpu_cmodel *m, const uint32_t *w,
+			  bool load, uint64_t *cost)
+{
+	struct dma d;
+	dma_decode(w, &d);
+	if (DNPU_CMD_FLAGS(w[0]) != 0 || (w[1] & DNPU_DMA_REGION_RSVD) ||
+	    w[13] || w[14] || w[15] || d.len0 == 0 || d.count1 == 0 ||
+	    d.count2 == 0)
+		return cm_illegal(m);
+	if (load) {
+		if (d.sp != DNPU_SPAD_IN && d.sp != DNPU_SPAD_WGT &&
+		    d.sp != DNPU_SPAD_OUT && d.sp != DNPU_SPAD_PARAM)
+			return cm_illegal(m);
+	} else {
+		if ((d.sp != DNPU_SPAD_IN && d.sp != DNPU_SPAD_OUT) ||
+		    d.padv || w[11] || w[12])
+			return cm_illegal(m);
+	}
+	uint64_t pad_bytes = d.pad0b + d.pad0a;
+	uint64_t data_row = dma_row_cycles(m, d.len0, pad_bytes);
+	uint64_t pad_row = dma_row_cycles(m, 0, d.len0 + pad_bytes);
+	uint64_t plane = cm_sadd(cm_smul(d.count1, data_row),
+				 cm_smul(d.pad1b + d.pad1a, pad_row));
+	*cost = cm_smul(plane, d.count2);
+	return DNPU_FAULT_NONE;
+}
+
+static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
+{
+	struct dma d;
+	struct dnpu_cmodel_stats *st = &m->res->stats;
+	uint32_t f;
+
+	dma_decode(w, &d);
+	f = region_usable(m, d.ri, load ? DNPU_REGION_READ : DNPU_REGION_WRITE,
+			  d.offset);
+	if (f)
+		return f;
+
+	uint8_t *sp = m->spad[d.sp];
+	uint64_t row_bytes = d.pad0b + d.len0 + d.pad0a;
+	uint64_t rows = d.pad1b + d.count1 + d.pad1a;
+	for (uint64_t z = 0; z < d.count2; z++) {
+		for (uint64_t r = 0; r < rows; r++) {
+			bool data = r >= d.pad1b && r < d.pad1b + d.count1;
+			uint64_t dr = r - d.pad1b;
+			if (load) {
+				uint64_t dst = cm_sadd(d.spad_addr,
+					cm_sadd(cm_smul(z, d.dst_stride2),
+						cm_smul(r, d.dst_stride1)));
+				uint64_t src = 0;
+				if (data) {
+					src = cm_sadd(d.offset,
+						cm_sadd(cm_smul(z, d.src_stride2),
+							cm_smul(dr, d.src_stride1)));
+					f = region_bounds(m, d.ri, src, d.len0);
+					if (f)
+						return f;
+				}
+				f = cm_spad_need(m, d.sp, cm_sadd(dst, row_bytes));
+				if (f)
+					return f;
+				if (!data) {
+					memset(sp + dst, (int)d.padv, row_bytes);
+				} else {
+					memset(sp + dst, (int)d.padv, d.pad0b);
+					f = region_xfer(m, d.ri, src,
+							sp + dst + d.pad0b,
+							d.len0, false);
+					if (f)
+						return f;
+					memset(sp + dst + d.pad0b + d.len0,
+					       (int)d.padv, d.pad0a);
+				}
+				st->spad_wr_bytes[d.sp] += row_bytes;
+			} else {
+				uint64_t src = cm_sadd(d.spad_addr,
+					cm_sadd(cm_smul(z, d.src_stride2),
+						cm_smul(r, d.src_stride1)));
+				uint64_t dst = cm_sadd(d.offset,
+					cm_sadd(cm_smul(z, d.dst_stride2),
+						cm_smul(r, d.dst_stride1)));
+				f = cm_spad_need(m, d.sp, cm_sadd(src, d.len0));
+				if (f)
+					return f;
+				f = region_bounds(m, d.ri, dst, d.len0);
+				if (f)
+					return f;
+				f = region_xfer(m, d.ri, dst, sp + src, d.len0,
+						true);
+				if (f)
+					return f;
+				st->spad_rd_bytes[d.sp] += d.len0;
+			}
+		}
+	}
+	return DNPU_FAULT_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tokens                                                              */
+/* ------------------------------------------------------------------ */
+
+/* FIFO popped / pushed by each dependency bit of a queue, -1 = illegal. */
+static int token_fifo(int q, uint32_t bit)
+{
+	switch (q) {
+	case Q_LOAD:
+		return bit == DNPU_CMD_POP_NEXT ? TQ_C2L :
+		       bit == DNPU_CMD_PUSH_NEXT ? TQ_L2C : -1;
+	case Q_COMPUTE:
+		return bit == DNPU_CMD_POP_PREV ? TQ_L2C :
+		       bit == DNPU_CMD_POP_NEXT ? TQ_S2C :
+		       bit == DNPU_CMD_PUSH_PREV ? TQ_C2L : TQ_C2S;
+	case Q_STORE:
+		return bit == DNPU_CMD_POP_PREV ? TQ_C2S :
+		       bit == DNPU_CMD_PUSH_PREV ? TQ_S2C : -1;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Run loop                                                            */
+/* ------------------------------------------------------------------ */
+
+static int queue_of(uint32_t op)
+{
+	switch (op) {
+	case DNPU_OP_LOAD:
+		return Q_LOAD;
+	case DNPU_OP_STORE:
+		return Q_STORE;
+	case DNPU_OP_CONV:
+	case DNPU_OP_PPU:
+	case DNPU_OP_NMC_ADD:
+	case DNPU_OP_NMC_POOL:
+	case DNPU_OP_NMC_MEAN:
+	case DNPU_OP_NMC_DWCONV:
+	case DNPU_OP_SYNC:
+		return Q_COMPUTE;
+	default:
+		return -1; /* BARRIER, END: dispatcher-level */
+	}
+}
+
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Commands fetched in 256 B bursts (4 commands), one burst after another. */
+#define FETCH_CMDS_PER_BURST 4u
+
+uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
+			 uint32_t cmd_offset, uint32_t cmd_count,
+			 struct dnpu_cmodel_result *res)
+{
+	struct cm_tokq tq[TQ_COUNT];
+	uint64_t qfree[Q_COUNT] = { 0, 0, 0 };
+	uint64_t dispatch_t = 0, fetch_t = 0, now = 0;
+	struct dnpu_cmodel_stats *st = &res->stats;
+	uint32_t f = DNPU_FAULT_NONE;
+	uint32_t i;
+
+	memset(res, 0, sizeof(*res));
+	memset(tq, 0, sizeof(tq));
+	m->res = res;
+	m->cmd_region = cmd_region;
+	m->inject_armed = m->inject_pending;
+	m->inject_pending = false;
+
+	if (cmd_count == 0 || cmd_offset % DNPU_CMD_BYTES != 0) {
+		res->fault_cmd = 0;
+		return cm_fault(m, DNPU_FAULT_BAD_DESC, cmd_region, cmd_offset);
+	}
+
+	for (i = 0;; i++) {
+		uint64_t off = (uint64_t)cmd_offset + (uint64_t)i * DNPU_CMD_BYTES;
+		uint32_t w[DNPU_CMD_WORDS];
+
+		res->fault_cmd = i;
+		m->cur_cmd_offset = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+		if (i == cmd_count) {
+			/* ran off the stream without END */
+			f = cm_illegal(m);
+			break;
+		}
+
+		/* fetch */
+		f = region_usable(m, cmd_region, DNPU_REGION_READ, off);
+		if (!f)
+			f = region_bounds(m, cmd_region, off, DNPU_CMD_BYTES);
+		if (!f)
+			f = region_xfer(m, cmd_region, off, (uint8_t *)w,
+					DNPU_CMD_BYTES, false);
+		if (f)
+			break;
+		st->cmd_fetch_bytes += DNPU_CMD_BYTES;
+		if (i % FETCH_CMDS_PER_BURST == 0)
+			fetch_t += m->cfg.dram_latency +
+				   FETCH_CMDS_PER_BURST * DNPU_CMD_BYTES /
+				   DNPU_DMA_BUS_BYTES;
+		dispatch_t = max64(dispatch_t + 1, fetch_t);
+
+		/* decode */
+		uint32_t op = DNPU_CMD_OPCODE(w[0]);
+		uint32_t dep = w[0] & DNPU_CMD_DEP_MASK;
+		int q = queue_of(op);
+		uint64_t cost = 1;
+
+		if (w[0] & 0xf000u) {
+			f = cm_illegal(m);
+			break;
+		}
+		switch (op) {
+		case DNPU_OP_LOAD:
+		case DNPU_OP_STORE:
+			f = dma_check(m, w, op == DNPU_OP_LOAD, &cost);
+			break;
+		case DNPU_OP_CONV:
+		case DNPU_OP_PPU:
+		case DNPU_OP_NMC_ADD:
+		case DNPU_OP_NMC_POOL:
+		case DNPU_OP_NMC_MEAN:
+		case DNPU_OP_NMC_DWCONV:
+			f = cm_compute_check(m, w, &cost);
+			break;
+		case DNPU_OP_SYNC:
+		case DNPU_OP_BARRIER:
+		case DNPU_OP_END:
+			for (unsigned k = 1; k < DNPU_CMD_WORDS; k++)
+				if (w[k])
+					f = cm_illegal(m);
+			if (DNPU_CMD_FLAGS(w[0]) || (q < 0 && dep))
+				f = cm_illegal(m);
+			break;
+		default:
+			f = cm_illegal(m);
+			break;
+		}
+		if (f)
+			break;
+
+		/* dependency bits legal for this queue? */
+		for (uint32_t bit = DNPU_CMD_POP_PREV; bit <= DNPU_CMD_PUSH_NEXT;
+		     bit <<= 1)
+			if ((dep & bit) && token_fifo(q, bit) < 0)
+				f = cm_illegal(m);
+		if (f)
+			break;
+
+		/* BARRIER / END: wait for every queue to drain */
+		if (q < 0) {
+			uint64_t t = dispatch_t;
+			for (int k = 0; k < Q_COUNT; k++)
+				t = max64(t, qfree[k]);
+			t += 1;
+			if (m->watchdog && t > m->watchdog) {
+				f = cm_fault(m, DNPU_FAULT_TIMEOUT, cmd_region,
+					     off);
+				break;
+			}
+			if (op == DNPU_OP_END && m->inject_armed) {
+				f = cm_fault(m, DNPU_FAULT_INJECTED, cmd_region,
+					     off);
+				break;
+			}
+			for (int k = 0; k < Q_COUNT; k++)
+				qfree[k] = t;
+			dispatch_t = t;
+			now = t;
+			st->cmds[op]++;
+			res->cmds_done++;
+			if (op == DNPU_OP_END)
+				break;
+			continue;
+		}
+
+		/* tokens, counted in program order */
+		uint64_t start = max64(dispatch_t, qfree[q]);
+		for (uint32_t bit = DNPU_CMD_POP_PREV; bit <= DNPU_CMD_POP_NEXT;
+		     bit <<= 1) {
+			if (!(dep & bit))
+				continue;
+			struct cm_tokq *t = &tq[token_fifo(q, bit)];
+			if (t->n == 0)
+				f = cm_fault(m, DNPU_FAULT_TOKEN, cmd_region, off);
+			else
+				start = max64(start, t->t[t->head]);
+		}
+		for (uint32_t bit = DNPU_CMD_PUSH_PREV;
+		     bit <= DNPU_CMD_PUSH_NEXT; bit <<= 1)
+			if ((dep & bit) &&
+			    tq[token_fifo(q, bit)].n == DNPU_TOKEN_DEPTH)
+				f = cm_fault(m, DNPU_FAULT_TOKEN, cmd_region, off);
+		if (f)
+			break;
+
+		uint64_t end = cm_sadd(start, cost);
+		if (m->watchdog && end > m->watchdog) {
+			f = cm_fault(m, DNPU_FAULT_TIMEOUT, cmd_region, off);
+			break;
+		}
+		if (m->inject_armed && q != Q_COMPUTE) {
+			f = cm_fault(m, DNPU_FAULT_INJECTED,
+				     DNPU_DMA_REGION_IDX(w[1]), w[2]);
+			break;
+		}
+
+		/* execute */
+		if (op == DNPU_OP_LOAD || op == DNPU_OP_STORE)
+			f = dma_exec(m, w, op == DNPU_OP_LOAD);
+		else if (op != DNPU_OP_SYNC)
+			f = cm_compute_exec(m, w);
+		if (f)
+			break;
+
+		for (uint32_t bit = DNPU_CMD_POP_PREV; bit <= DNPU_CMD_POP_NEXT;
+		     bit <<= 1) {
+			if (!(dep & bit))
+				continue;
+			struct cm_tokq *t = &tq[token_fifo(q, bit)];
+			t->head = (t->head + 1) % DNPU_TOKEN_DEPTH;
+			t->n--;
+		}
+		for (uint32_t bit = DNPU_CMD_PUSH_PREV;
+		     bit <= DNPU_CMD_PUSH_NEXT; bit <<= 1) {
+			if (!(dep & bit))
+				continue;
+			struct cm_tokq *t = &tq[token_fifo(q, bit)];
+			t->t[(t->head + t->n) % DNPU_TOKEN_DEPTH] = end;
+			t->n++;
+		}
+		qfree[q] = end;
+		now = max64(now, end);
+		if (q == Q_LOAD)
+			st->load_busy += cost;
+		else if (q == Q_STORE)
+			st->store_busy += cost;
+		else
+			st->compute_busy += cost;
+		if (op == DNPU_OP_CONV)
+			st->array_cycles += cost;
+		st->cmds[op]++;
+		res->cmds_done++;
+	}
+
+	for (int k = 0; k < Q_COUNT; k++)
+		now = max64(now, qfree[k]);
+	st->cycles = max64(now, dispatch_t);
+	if (!f)
+		res->status = DNPU_JOB_OK;
+	m->inject_armed = false;
+	return res->status;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the C model's sources. */
+#ifndef DNPU_CMODEL_INTERNAL_H
+#define DNPU_CMODEL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dnpu_cmodel.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the C model assumes a little-endian host"
+#endif
+
+/* Token FIFOs between the three queues (load -> compute -> store). */
+enum { TQ_L2C, TQ_C2L, TQ_C2S, TQ_S2C, TQ_COUNT };
+enum { Q_LOAD, Q_COMPUTE, Q_STORE, Q_COUNT };
+
+struct cm_region {
+	uint64_t addr;
+	uint32_t size;
+	uint32_t flags;
+};
+
+struct cm_tokq {
+	uint32_t n, head;
+	uint64_t t[DNPU_TOKEN_DEPTH];	/* cycle each token became visible */
+};
+
+struct dnpu_cmodel {
+	struct dnpu_cmodel_config cfg;
+	uint8_t *spad[DNPU_SPAD_COUNT];
+	uint32_t *acc_tmp;		/* CONV row accumulators, 65535 */
+
+	dnpu_host_read_fn rd;
+	dnpu_host_write_fn wr;
+	void *host_ctx;
+	uint64_t flat_base;
+	uint8_t *flat_mem;
+	size_t flat_size;
+
+	struct cm_region reg[DNPU_MAX_REGIONS];
+	uint32_t nreg;
+	uint64_t watchdog;
+	bool inject_pending;
+
+	/* state of the current run */
+	struct dnpu_cmodel_result *res;
+	uint32_t cmd_region;		/* for fault reports */
+	uint32_t cur_cmd_offset;
+	bool inject_armed;
+};
+
+static inline uint64_t cm_sadd(uint64_t a, uint64_t b)
+{
+	uint64_t r = a + b;
+	return r < a ? UINT64_MAX : r;
+}
+
+static inline uint64_t cm_smul(uint64_t a, uint64_t b)
+{
+	if (a != 0 && b > UINT64_MAX / a)
+		return UINT64_MAX;
+	return a * b;
+}
+
+static inline uint64_t cm_ceil_div(uint64_t a, uint64_t b)
+{
+	return a / b + (a % b != 0);
+}
+
+/* Record a fault in the current result; returns @cause. */
+uint32_t cm_fault(struct dnpu_cmodel *m, uint32_t cause, uint32_t region,
+		  uint64_t offset);
+/* ILLEGAL_CMD at the current command. */
+uint32_t cm_illegal(struct dnpu_cmodel *m);
+/* SPAD_RANGE unless bytes [0, end) fit in scratchpad @sp. */
+uint32_t cm_spad_need(struct dnpu_cmodel *m, unsigned sp, uint64_t end);
+
+/* Compute-queue commands (cmodel_compute.c): validate, cost, execute. */
+uint32_t cm_compute_check(struct dnpu_cmodel *m, const uint32_t *w,
+			  uint64_t *cost);
+uint32_t cm_compute_exec(struct dnpu_cmodel *m, const uint32_t *w);
+
+#endif /* DNPU_CMODEL_INTERNAL_H */
