@@ -21,6 +21,11 @@ void accel_quantize_multiplier(double real, int32_t *mult, int *shift)
 		exp = 0;
 		q_fixed = 0;
 	}
+	/* as TFLite/TFLM: larger shifts are clamped (single-rounding limit) */
+	if (exp > 30) {
+		exp = 30;
+		q_fixed = (1ll << 31) - 1;
+	}
 	*mult = (int32_t)q_fixed;
 	*shift = exp;
 }

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AVX2 depthwise convolution (depth multiplier 1): 16 channels at a time,
+ * taps taken in pairs and interleaved so one vpmaddwd adds two taps per
+ * channel exactly in int32. Taps outside the image point at a row of the
+ * input zero point, which the folded bias cancels (no edge special case).
+ */
+#if defined(__x86_64__)
+#include "kernels.h"
+#include "simd_avx2.h"
+
+#define AVX2 __attribute__((target("avx2")))
+
+void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
+			       int8_t *out)
+{
+	const struct accel_dw_geom *g = &d->g;
+	const int C = g->in_c, taps = g->k_h * g->k_w, pairs = (taps + 1) / 2;
+	const int8_t *ptr[66];
+	const __m256i zp = _mm256_set1_epi32(d->rqp.out_zp);
+	const __m256i lo = _mm256_set1_epi32(d->rqp.act_min);
+	const __m256i hi = _mm256_set1_epi32(d->rqp.act_max);
+
+	for (int b = 0; b < g->batches; b++) {
+		const int8_t *inb = in + (size_t)b * g->in_h * g->in_w * C;
+		for (int oy = 0; oy < g->out_h; oy++) {
+			int iy0 = oy * g->stride_h - g->pad_top;
+			for (int ox = 0; ox < g->out_w; ox++) {
+				int ix0 = ox * g->stride_w - g->pad_left;
+				int t = 0;
+				for (int ky = 0; ky < g->k_h; ky++) {
+					int iy = iy0 + ky * g->dil_h;
+					for (int kx = 0; kx < g->k_w; kx++, t++) {
+						int ix = ix0 + kx * g->dil_w;
+						ptr[t] = (iy >= 0 && iy < g->in_h &&
+							  ix >= 0 && ix < g->in_w) ?
+							inb + ((size_t)iy * g->in_w + ix) * C :
+							d->zp_row;
+					}
+				}
+				ptr[taps] = d->zp_row; /* weight 0 pads odd taps */
+				int8_t *o = out + (((size_t)b * g->out_h + oy) *
+						   g->out_w + ox) * C;
+				for (int cb = 0; cb < d->c16; cb += 16) {
+					__m256i al = _mm256_setzero_si256();
+					__m256i ah = al;
+					const int16_t *w = d->wpack + (size_t)(cb / 16) * pairs * 32;
+					for (int p = 0; p < pairs; p++, w += 32) {
+						__m256i x0 = _mm256_cvtepi8_epi16(
+							_mm_loadu_si128((const __m128i *)(ptr[2 * p] + cb)));
+						__m256i x1 = _mm256_cvtepi8_epi16(
+							_mm_loadu_si128((const __m128i *)(ptr[2 * p + 1] + cb)));
+						al = _mm256_add_epi32(al, _mm256_madd_epi16(
+							_mm256_unpacklo_epi16(x0, x1),
+							_mm256_load_si256((const __m256i *)w)));
+						ah = _mm256_add_epi32(ah, _mm256_madd_epi16(
+							_mm256_unpackhi_epi16(x0, x1),
+							_mm256_load_si256((const __m256i *)(w + 16))));
+					}
+					const struct accel_requant *rq = &d->rqp;
+					__m256i vl = avx2_requant8(al, rq->bias + cb,
+						rq->mult + cb, rq->lshift + cb,
+						rq->rshift + cb, zp, lo, hi);
+					__m256i vh = avx2_requant8(ah, rq->bias + cb + 8,
+						rq->mult + cb + 8, rq->lshift + cb + 8,
+						rq->rshift + cb + 8, zp, lo, hi);
+					_mm_storeu_si128((__m128i *)(o + cb),
+							 avx2_pack16(vl, vh, 0));
+				}
+			}
+		}
+	}
+	if (d->c16 < C)
+		accel_dw_s8_run_c(d, in, out, d->c16);
+}
+#endif

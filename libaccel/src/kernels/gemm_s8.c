@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* int8 GEMM with fused requantization: packing, dispatch, portable C. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels.h"
+
+static enum accel_isa cur_isa = (enum accel_isa)-1;
+
+static enum accel_isa cpu_best_isa(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2"))
+		return ACCEL_ISA_AVX2;
+#endif
+	return ACCEL_ISA_PORTABLE;
+}
+
+enum accel_isa accel_kernels_isa(void)
+{
+	if ((int)cur_isa < 0) {
+		enum accel_isa best = cpu_best_isa();
+		const char *env = getenv("ACCEL_CPU_ISA");
+		cur_isa = best;
+		if (env && !strcmp(env, "portable"))
+			cur_isa = ACCEL_ISA_PORTABLE;
+	}
+	return cur_isa;
+}
+
+enum accel_isa accel_kernels_set_isa(enum accel_isa isa)
+{
+	enum accel_isa best = cpu_best_isa();
+	cur_isa = isa > best ? best : isa;
+	return cur_isa;
+}
+
+/* Split per-tensor or per-channel (mult, shift) into padded arrays. */
+static int requant_alloc(struct accel_requant *rq, int n, int npad,
+			 const int32_t *mult, const int32_t *shift, int nq,
+			 int32_t out_zp, int32_t act_min, int32_t act_max)
+{
+	rq->bias = calloc((size_t)npad, sizeof(int32_t));
+	rq->mult = calloc((size_t)npad, sizeof(int32_t));
+	rq->lshift = calloc((size_t)npad, sizeof(int32_t));
+	rq->rshift = calloc((size_t)npad, sizeof(int32_t));
+	if (!rq->bias || !rq->mult || !rq->lshift || !rq->rshift)
+		return -1;
+	for (int c = 0; c < n; c++) {
+		int q = nq > 1 ? c : 0;
+		rq->mult[c] = mult[q];
+		rq->lshift[c] = shift[q] > 0 ? shift[q] : 0;
+		rq->rshift[c] = shift[q] > 0 ? 0 : -shift[q];
+	}
+	rq->out_zp = out_zp;
+	rq->act_min = act_min;
+	rq->act_max = act_max;
+	return 0;
+}
+
+static void requant_free(struct accel_requant *rq)
+{
+	free(rq->bias);
+	free(rq->mult);
+	free(rq->lshift);
+	free(rq->rshift);
+	memset(rq, 0, sizeof(*rq));
+}
+
+int accel_gemm_s8_prepare(struct accel_gemm_s8 *g, const int8_t *w, int n,
+			  int k, const int32_t *bias, int32_t in_zp,
+			  const int32_t *mult, const int32_t *shift, int nq,
+			  int32_t out_zp, int32_t act_min, int32_t act_max)
+{
+	memset(g, 0, sizeof(*g));
+	g->n = n;
+	g->k = k;
+	g->kp = (k + 1) & ~1;
+	g->n16 = (n + 15) & ~15;
+	g->w = w;
+	if (requant_alloc(&g->rq, n, g->n16, mult, shift, nq, out_zp, act_min,
+			  act_max))
+		goto fail;
+	for (int c = 0; c < n; c++) {
+		int32_t sum = 0;
+		for (int i = 0; i < k; i++)
+			sum += w[(size_t)c * k + i];
+		/* the reference adds (x - zp) * w; fold -zp * sum(w) in */
+		g->rq.bias[c] = (bias ? bias[c] : 0) - in_zp * sum;
+	}
+	size_t np = (size_t)g->n16 * g->kp;
+	g->wpack = aligned_alloc(32, ((np * 2) + 31) & ~(size_t)31);
+	if (!g->wpack)
+		goto fail;
+	int kp2 = g->kp / 2;
+	for (int nb = 0; nb < g->n16 / 16; nb++) {
+		int16_t *blk = g->wpack + (size_t)nb * kp2 * 32;
+		for (int kk = 0; kk < kp2; kk++) {
+			for (int j = 0; j < 16; j++) {
+				int c = nb * 16 + j;
+				for (int t = 0; t < 2; t++) {
+					int kx = 2 * kk + t;
+					int16_t v = 0;
+					if (c < n && kx < k)
+						v = w[(size_t)c * k + kx];
+					blk[kk * 32 + j * 2 + t] = v;
+				}
+			}
+		}
+	}
+	return 0;
+fail:
+	accel_gemm_s8_release(g);
+	return -1;
+}
+
+void accel_gemm_s8_release(struct accel_gemm_s8 *g)
+{
+	requant_free(&g->rq);
+	free(g->wpack);
+	g->wpack = NULL;
+}
+
+/* Rows of A converted to int16 per block; see gemm_s8_avx2.c. */
+#define GEMM_MC_BYTES (96 * 1024)
+
+int accel_gemm_s8_block_rows(const struct accel_gemm_s8 *g, int m)
+{
+	size_t row = (size_t)g->kp * 2;
+	size_t mc = GEMM_MC_BYTES / row;
+	mc = mc < 4 ? 4 : (mc & ~(size_t)3);
+	if ((size_t)m + 3 < mc)
+		mc = ((size_t)m + 3) & ~(size_t)3;
+	return (int)mc;
+}
+
+size_t accel_gemm_s8_scratch(const struct accel_gemm_s8 *g, int m)
+{
+	return (size_t)accel_gemm_s8_block_rows(g, m) * g->kp * 2 + 64;
+}
+
+void accel_gemm_s8_run_c(const struct accel_gemm_s8 *g, int m,
+			 const int8_t *a, size_t lda, int8_t *out, size_t ldo)
+{
+	const int n = g->n, k = g->k;
+	for (int r = 0; r < m; r++) {
+		const int8_t *ar = a + (size_t)r * lda;
+		int8_t *o = out + (size_t)r * ldo;
+		for (int c = 0; c < n; c++) {
+			const int8_t *wr = g->w + (size_t)c * k;
+			int32_t acc = 0;
+			for (int i = 0; i < k; i++)
+				acc += (int32_t)ar[i] * wr[i];
+			o[c] = (int8_t)accel_requant_one(&g->rq, c,
+							  acc + g->rq.bias[c]);
+		}
+	}
+}
+
+void accel_gemm_s8_run(const struct accel_gemm_s8 *g, int m, const int8_t *a,
+		       size_t lda, int8_t *out, size_t ldo, void *scratch)
+{
+	if (m <= 0)
+		return;
+#if defined(__x86_64__)
+	if (accel_kernels_isa() == ACCEL_ISA_AVX2 && scratch) {
+		accel_gemm_s8_run_avx2(g, m, a, lda, out, ldo, scratch);
+		return;
+	}
+#else
+	(void)scratch;
+#endif
+	accel_gemm_s8_run_c(g, m, a, lda, out, ldo);
+}
+
