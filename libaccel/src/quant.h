@@ -47,4 +47,12 @@ static inline int32_t accel_mbqm(int32_t x, int32_t mult, int shift)
  */
 void accel_quantize_multiplier(double real, int32_t *mult, int *shift);
 
+/*
+ * TFLite's int8 MEAN multiplier: in_scale / out_scale with the division by
+ * the @n reduced elements folded in (TFLM QuantizedMeanOrSum), so that
+ * mean = MBQM(sum(x - in_zp), mult, shift) + out_zp.
+ */
+void accel_mean_multiplier(double in_scale, double out_scale, int64_t n,
+			   int32_t *mult, int *shift);
+
 #endif /* ACCEL_QUANT_H */
