@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dnpu firmware core: boot handshake, job ring processing, fault reporting,
+ * heartbeat, debug injection. Hardware-independent (see hal.h).
+ */
+#ifndef DNPU_FW_H
+#define DNPU_FW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dnpu_hw.h"
+
+#define DNPU_FW_REVISION	1u
+/* DNPU_REG_FW_VERSION: ring ABI in the high half, firmware revision low */
+#define DNPU_FW_VERSION_VALUE	((DNPU_FW_ABI_VERSION << 16) | DNPU_FW_REVISION)
+
+/* cycles between heartbeat increments */
+#define FW_HEARTBEAT_CYCLES	65536u
+/* engine watchdog when the descriptor asks for the default, in kcycles */
+#define FW_DEFAULT_TIMEOUT_KCYCLES	100000u
+/* the firmware gives up on an engine that does not even report its own
+ * watchdog after twice the watchdog time plus this */
+#define FW_ENGINE_GRACE_CYCLES	100000u
+
+struct fw {
+	uint32_t head;		/* jobs consumed, mirrors RING_HEAD */
+	uint32_t last_seqno;	/* seqno of the last finished job, 0 = none */
+	uint32_t ring_error;	/* DNPU_FW_ERR_* reported for the ring */
+	uint32_t status;	/* last value written to STATUS */
+	uint32_t heartbeat;
+	uint64_t next_heartbeat;
+	bool hung;		/* DNPU_INJECT_HANG: do nothing any more */
+	uint32_t jobs_ok;
+	uint32_t jobs_faulted;
+};
+
+/* Take over after reset: state from the registers, engine idle, READY. */
+void fw_boot(struct fw *fw);
+/* Handle injections, heartbeat and every job the ring holds. */
+void fw_step(struct fw *fw);
+/* When fw_step next has timed work (the heartbeat). */
+uint64_t fw_next_wakeup(const struct fw *fw);
+/* Report an unexpected trap (DNPU_FW_ERR_TRAP); the caller then stops. */
+void fw_report_trap(uint32_t mcause, uint32_t mepc, uint32_t mtval);
+
+#endif
