@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+/* Float32 reference executor (see float_exec.h). */
+#include "float_exec.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static float act(float x, int a)
+{
+	if (a == TFL_ACT_RELU)
+		return x > 0.0f ? x : 0.0f;
+	if (a == TFL_ACT_RELU6)
+		return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
+	return x;
+}
+
+static bool op_supported(int opcode)
+{
+	switch (opcode) {
+	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D:
+	case TFL_OP_FULLY_CONNECTED: case TFL_OP_MAX_POOL_2D:
+	case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_RESHAPE:
+	case TFL_OP_SOFTMAX:
+		return true;
+	}
+	return false;
+}
+
+static void nhwc(const struct tfl_tensor *t, int d[4]);
+
+/* Shapes must agree, or the loops below would index out of bounds. */
+static bool shapes_ok(const struct tfl_model *m, const struct tfl_op *op)
+{
+	const struct tfl_tensor *in = &m->tensors[op->inputs[0]];
+	const struct tfl_tensor *out = &m->tensors[op->outputs[0]];
+	int id[4], od[4], fd[4];
+	nhwc(in, id);
+	nhwc(out, od);
+	size_t bias = op->n_inputs > 2 && op->inputs[2] >= 0 ?
+		      tfl_tensor_elems(&m->tensors[op->inputs[2]]) : 0;
+	bool has_bias = op->n_inputs > 2 && op->inputs[2] >= 0;
+	switch (op->opcode) {
+	case TFL_OP_CONV_2D:
+	case TFL_OP_DEPTHWISE_CONV_2D: {
+		const struct tfl_tensor *w = &m->tensors[op->inputs[1]];
+		nhwc(w, fd);
+		if (in->rank != 4 || out->rank != 4 || w->rank != 4 ||
+		    id[0] != od[0] || (has_bias && bias != (size_t)od[3]))
+			return false;
+		if (op->opcode == TFL_OP_CONV_2D)
+			return fd[0] == od[3] && fd[3] == id[3];
+		return fd[0] == 1 && fd[3] == od[3] && id[3] > 0 &&
+		       od[3] % id[3] == 0;
+	}
+	case TFL_OP_FULLY_CONNECTED: {
+		const struct tfl_tensor *w = &m->tensors[op->inputs[1]];
+		if (w->rank != 2 || w->dims[1] <= 0 ||
+		    tfl_tensor_elems(in) % (size_t)w->dims[1] ||
+		    (has_bias && bias != (size_t)w->dims[0]))
+			return false;
+		return tfl_tensor_elems(in) / (size_t)w->dims[1] *
+		       (size_t)w->dims[0] == tfl_tensor_elems(out);
+	}
+	case TFL_OP_MAX_POOL_2D:
+	case TFL_OP_AVERAGE_POOL_2D:
+		return in->rank == 4 && out->rank == 4 && id[0] == od[0] &&
+		       id[3] == od[3];
+	default:
+		return tfl_tensor_elems(in) == tfl_tensor_elems(out);
+	}
+}
+
+int fexec_init(struct fexec *e, const struct tfl_model *m, char *err,
+	       size_t errlen)
+{
+	memset(e, 0, sizeof(*e));
+	e->m = m;
+	e->val = calloc((size_t)m->n_tensors + 1, sizeof(*e->val));
+	e->cval = calloc((size_t)m->n_tensors + 1, sizeof(*e->cval));
+	if (!e->val || !e->cval)
+		return fail(err, errlen, "out of memory");
+	for (int i = 0; i < m->n_ops; i++) {
+		const struct tfl_op *op = &m->ops[i];
+		if (!op_supported(op->opcode))
+			return fail(err, errlen, "op %d: builtin %d not supported by the float executor",
+				    i, op->opcode);
+		if (op->n_inputs < 1 || op->n_outputs != 1 || op->inputs[0] < 0)
+			return fail(err, errlen, "op %d: bad operands", i);
+		int need = op->opcode == TFL_OP_CONV_2D ||
+			   op->opcode == TFL_OP_DEPTHWISE_CONV_2D ||
+			   op->opcode == TFL_OP_FULLY_CONNECTED ? 2 : 1;
+		if (op->n_inputs < need || (need == 2 && op->inputs[1] < 0))
+			return fail(err, errlen, "op %d: missing weights", i);
+		int typed = op->opcode == TFL_OP_RESHAPE ? 1 : op->n_inputs;
+		for (int j = 0; j < typed; j++)
+			if (op->inputs[j] >= 0 &&
+			    m->tensors[op->inputs[j]].type != TFL_FLOAT32)
+				return fail(err, errlen, "op %d: input %d is not float32 (quantized model?)",
+					    i, j);
+		if (need == 2 && !tfl_tensor_data(m, op->inputs[1]))
+			return fail(err, errlen, "op %d: weights are not constant", i);
+		if (m->tensors[op->outputs[0]].type != TFL_FLOAT32)
+			return fail(err, errlen, "op %d: output is not float32", i);
+		if (!shapes_ok(m, op))
+			return fail(err, errlen, "op %d: inconsistent tensor shapes", i);
+	}
+	for (int i = 0; i < m->n_tensors; i++) {
+		const struct tfl_tensor *t = &m->tensors[i];
+		const void *d = tfl_tensor_data(m, i);
+		if (d) {
+			if (t->type == TFL_FLOAT32)
+				e->cval[i] = d;
+			continue;
+		}
+		if (t->type != TFL_FLOAT32)
+			continue;
+		e->val[i] = calloc(tfl_tensor_elems(t) + 1, sizeof(float));
+		if (!e->val[i])
+			return fail(err, errlen, "out of memory");
+		e->cval[i] = e->val[i];
+	}
+	if (m->n_inputs < 1 || !e->val[m->inputs[0]])
+		return fail(err, errlen, "graph input is not a float32 activation");
+	return 0;
+}
+
+void fexec_free(struct fexec *e)
+{
+	if (e->m && e->val)
+		for (int i = 0; i < e->m->n_tensors; i++)
+			free(e->val[i]);
+	free(e->val);
+	free(e->cval);
+	memset(e, 0, sizeof(*e));
+}
+
+const float *fexec_tensor(const struct fexec *e, int tensor)
+{
+	return e->cval[tensor];
+}
+
+/* Dims of a rank-4 NHWC tensor (lower ranks are left-padded with 1). */
+static void nhwc(const struct tfl_tensor *t, int d[4])
+{
+	for (int i = 0; i < 4; i++)
+		d[i] = 1;
+	for (int i = 0; i < t->rank && i < 4; i++)
+		d[4 - t->rank + i] = t->dims[i];
+}
+
+static int pad_before(int in, int out, int stride, int k, int dil, int pad)
+{
+	if (pad != TFL_PAD_SAME)
+		return 0;
+	int total = (out - 1) * stride + (k - 1) * dil + 1 - in;
+	return total > 0 ? total / 2 : 0;
+}
+
+static void conv(struct fexec *e, const struct tfl_op *op, bool depthwise)
+{
+	const struct tfl_model *m = e->m;
+	const struct tfl_opts *o = &op->opts;
+	int id[4], fd[4], od[4];
+	nhwc(&m->tensors[op->inputs[0]], id);
+	nhwc(&m->tensors[op->inputs[1]], fd);
+	nhwc(&m->tensors[op->outputs[0]], od);
+	const float *in = e->cval[op->inputs[0]];
+	const float *w = e->cval[op->inputs[1]];
+	const float *bias = op->n_inputs > 2 && op->inputs[2] >= 0 ?
+			    e->cval[op->inputs[2]] : NULL;
+	float *out = e->val[op->outputs[0]];
+	int sw = o->stride_w ? o->stride_w : 1, sh = o->stride_h ? o->stride_h : 1;
+	int dw = o->dilation_w ? o->dilation_w : 1;
+	int dh = o->dilation_h ? o->dilation_h : 1;
+	int kh = fd[1], kw = fd[2];
+	int ph = pad_before(id[1], od[1], sh, kh, dh, o->padding);
+	int pw = pad_before(id[2], od[2], sw, kw, dw, o->padding);
+	int cin = id[3], cout = od[3];
+	int mult = depthwise ? cout / (cin ? cin : 1) : 1;
+	for (int b = 0; b < od[0]; b++)
+	for (int y = 0; y < od[1]; y++)
+	for (int x = 0; x < od[2]; x++)
+	for (int c = 0; c < cout; c++) {
+		float acc = bias ? bias[c] : 0.0f;
+		for (int ky = 0; ky < kh; ky++) {
+			int iy = y * sh - ph + ky * dh;
+			if (iy < 0 || iy >= id[1])
+				continue;
+			for (int kx = 0; kx < kw; kx++) {
+				int ix = x * sw - pw + kx * dw;
+				if (ix < 0 || ix >= id[2])
+					continue;
+				const float *px = in + (((size_t)b * id[1] + iy) *
+							id[2] + ix) * cin;
+				if (depthwise) {
+					acc += px[c / mult] *
+					       w[((size_t)ky * kw + kx) * cout + c];
+				} else {
+					const float *pw_ = w + (((size_t)c * kh + ky) *
+								kw + kx) * cin;
+					for (int i = 0; i < cin; i++)
+						acc += px[i] * pw_[i];
+				}
+			}
+		}
+		out[(((size_t)b * od[1] + y) * od[2] + x) * cout + c] =
+			act(acc, o->act);
+	}
+}
+
+static void fully_connected(struct fexec *e, const struct tfl_op *op)
+{
+	const struct tfl_model *m = e->m;
+	const struct tfl_tensor *wt = &m->tensors[op->inputs[1]];
+	int units = wt->dims[0], depth = wt->dims[wt->rank - 1];
+	size_t batches = tfl_tensor_elems(&m->tensors[op->inputs[0]]) /
+			 (size_t)(depth ? depth : 1);
+	const float *in = e->cval[op->inputs[0]];
+	const float *w = e->cval[op->inputs[1]];
+	const float *bias = op->n_inputs > 2 && op->inputs[2] >= 0 ?
+			    e->cval[op->inputs[2]] : NULL;
+	float *out = e->val[op->outputs[0]];
+	for (size_t b = 0; b < batches; b++)
+		for (int u = 0; u < units; u++) {
+			float acc = bias ? bias[u] : 0.0f;
+			for (int i = 0; i < depth; i++)
+				acc += in[b * (size_t)depth + (size_t)i] *
+				       w[(size_t)u * depth + (size_t)i];
+			out[b * (size_t)units + (size_t)u] = act(acc, op->opts.act);
+		}
+}
+
+static void pool(struct fexec *e, const struct tfl_op *op, bool is_max)
+{
+	const struct tfl_model *m = e->m;
+	const struct tfl_opts *o = &op->opts;
+	int id[4], od[4];
+	nhwc(&m->tensors[op->inputs[0]], id);
+	nhwc(&m->tensors[op->outputs[0]], od);
+	const float *in = e->cval[op->inputs[0]];
+	float *out = e->val[op->outputs[0]];
+	int sw = o->stride_w ? o->stride_w : 1, sh = o->stride_h ? o->stride_h : 1;
+	int ph = pad_before(id[1], od[1], sh, o->filter_h, 1, o->padding);
+	int pw = pad_before(id[2], od[2], sw, o->filter_w, 1, o->padding);
+	for (int b = 0; b < od[0]; b++)
+	for (int y = 0; y < od[1]; y++)
+	for (int x = 0; x < od[2]; x++)
+	for (int c = 0; c < od[3]; c++) {
+		float acc = is_max ? -INFINITY : 0.0f;
+		int count = 0;
+		for (int ky = 0; ky < o->filter_h; ky++) {
+			int iy = y * sh - ph + ky;
+			if (iy < 0 || iy >= id[1])
+				continue;
+			for (int kx = 0; kx < o->filter_w; kx++) {
+				int ix = x * sw - pw + kx;
+				if (ix < 0 || ix >= id[2])
+					continue;
+				float v = in[(((size_t)b * id[1] + iy) * id[2] +
+					      ix) * id[3] + c];
+				acc = is_max ? fmaxf(acc, v) : acc + v;
+				count++;
+			}
+		}
+		if (!is_max)
+			acc = count ? acc / (float)count : 0.0f;
+		out[(((size_t)b * od[1] + y) * od[2] + x) * od[3] + c] =
+			act(acc, o->act);
+	}
+}
+
+static void softmax(struct fexec *e, const struct tfl_op *op)
+{
+	const struct tfl_tensor *t = &e->m->tensors[op->inputs[0]];
+	int depth = t->rank ? t->dims[t->rank - 1] : 1;
+	size_t rows = tfl_tensor_elems(t) / (size_t)(depth ? depth : 1);
+	const float *in = e->cval[op->inputs[0]];
+	float *out = e->val[op->outputs[0]];
+	for (size_t r = 0; r < rows; r++) {
+		const float *x = in + r * (size_t)depth;
+		float *y = out + r * (size_t)depth;
+		float mx = x[0], sum = 0.0f;
+		for (int i = 1; i < depth; i++)
+			mx = fmaxf(mx, x[i]);
+		for (int i = 0; i < depth; i++) {
+			y[i] = expf((x[i] - mx) * op->opts.beta);
+			sum += y[i];
+		}
+		for (int i = 0; i < depth; i++)
+			y[i] /= sum;
+	}
+}
+
+int fexec_run(struct fexec *e, const float *input, char *err, size_t errlen)
+{
+	const struct tfl_model *m = e->m;
+	int in = m->inputs[0];
+	size_t n = tfl_tensor_elems(&m->tensors[in]);
+	memcpy(e->val[in], input, n * sizeof(float));
+	if (e->hook)
+		e->hook(e->hook_ctx, in, e->val[in], n);
+	for (int i = 0; i < m->n_ops; i++) {
+		const struct tfl_op *op = &m->ops[i];
+		int out = op->outputs[0];
+		size_t on = tfl_tensor_elems(&m->tensors[out]);
+		if (!e->cval[op->inputs[0]])
+			return fail(err, errlen, "op %d: input has no values", i);
+		switch (op->opcode) {
+		case TFL_OP_CONV_2D: conv(e, op, false); break;
+		case TFL_OP_DEPTHWISE_CONV_2D: conv(e, op, true); break;
+		case TFL_OP_FULLY_CONNECTED: fully_connected(e, op); break;
+		case TFL_OP_MAX_POOL_2D: pool(e, op, true); break;
+		case TFL_OP_AVERAGE_POOL_2D: pool(e, op, false); break;
+		case TFL_OP_SOFTMAX: softmax(e, op); break;
+		case TFL_OP_RESHAPE:
+			if (tfl_tensor_elems(&m->tensors[op->inputs[0]]) != on)
+				return fail(err, errlen, "op %d: RESHAPE changes the element count", i);
+			memcpy(e->val[out], e->cval[op->inputs[0]],
+			       on * sizeof(float));
+			break;
+		default:
+			return fail(err, errlen, "op %d: unsupported", i);
+		}
+		if (e->hook)
+			e->hook(e->hook_ctx, out, e->val[out], on);
+	}
+	return 0;
+}
