@@ -2,6 +2,7 @@
 //   a' = MBQM((a + in1_offset) << left_shift, in1_mult, in1_shift)
 //   b' = MBQM((b + in2_offset) << left_shift, in2_mult, in2_shift)
 //   y  = clamp(MBQM(a' + b', out_mult, out_shift) + out_offset, act_min, act_max)
+//   then saturated to int8 (as the C model does for out-of-int8 act ranges)
 // int32 intermediates wrap like the reference's int32 arithmetic. The
 // parameters are per-command and must stay stable while values are in
 // flight. Fixed latency of 11 cycles, one element per cycle.
@@ -71,8 +72,10 @@ module dnpu_add_core (
     wire [31:0] o_off = o_scaled + out_offset;
     wire [31:0] o_lo  = ($signed(o_off) < $signed(act_min)) ? act_min : o_off;
     wire [31:0] o_cl  = ($signed(o_lo) > $signed(act_max)) ? act_max : o_lo;
-    wire [23:0] o_cl_unused = o_cl[31:8];
-    always @(posedge clk) out_y <= o_cl[7:0];
+    // then saturate to int8 (only matters for act ranges wider than int8)
+    wire [7:0]  o_y   = ($signed(o_cl) < -32'sd128) ? 8'h80 :
+                        ($signed(o_cl) > 32'sd127)  ? 8'h7f : o_cl[7:0];
+    always @(posedge clk) out_y <= o_y;
 
     always @(posedge clk) begin
         if (rst) begin

@@ -61,13 +61,13 @@ module dnpu_ppu (
         res_d[3] <= res_d[2];
     end
 
-    // Stage 6: zero point and clamp, computed wide so nothing wraps.
-    wire signed [33:0] zp_sum = {{2{q_v[31]}}, q_v} + {{18{cfg_out_zp[15]}}, cfg_out_zp};
-    wire signed [33:0] amin   = {{26{cfg_act_min[7]}}, cfg_act_min};
-    wire signed [33:0] amax   = {{26{cfg_act_max[7]}}, cfg_act_max};
-    wire signed [33:0] lo     = (zp_sum < amin) ? amin : zp_sum;
-    wire signed [33:0] cl     = (lo > amax) ? amax : lo;
-    wire [25:0]        cl_unused = cl[33:8];
+    // Stage 6: zero point (int32 wrap, like the reference) and clamp.
+    wire [31:0]        zp_sum = q_v + {{16{cfg_out_zp[15]}}, cfg_out_zp};
+    wire signed [31:0] amin   = {{24{cfg_act_min[7]}}, cfg_act_min};
+    wire signed [31:0] amax   = {{24{cfg_act_max[7]}}, cfg_act_max};
+    wire signed [31:0] lo     = ($signed(zp_sum) < amin) ? amin : $signed(zp_sum);
+    wire signed [31:0] cl     = (lo > amax) ? amax : lo;
+    wire [23:0]        cl_unused = cl[31:8];
     reg         s6_valid;
     reg  [7:0]  s6_y;
     reg  [7:0]  s6_res;

@@ -41,13 +41,12 @@ static int8_t ref_add(const AddParam &p, int8_t a, int8_t b)
 		o = p.act_min;
 	if (o > p.act_max)
 		o = p.act_max;
-	return (int8_t)o;
+	return (int8_t)(o < -128 ? -128 : o > 127 ? 127 : o);
 }
 
 static int8_t ref_ppu(const PpuCfg &c, const PpuIn &in)
 {
-	int64_t v = accel_mbqm(wrap_add(in.acc, in.bias), in.mult, in.shift);
-	v += c.zp;
+	int32_t v = wrap_add(accel_mbqm(wrap_add(in.acc, in.bias), in.mult, in.shift), c.zp);
 	if (v < c.act_min)
 		v = c.act_min;
 	if (v > c.act_max)
@@ -109,6 +108,10 @@ static PpuCfg rand_cfg(TbRng &r)
 	p.out_shift = r.chance(80) ? (int32_t)r.range(-25, 0) : rand_shift(r);
 	p.out_offset = r.chance(90) ? (int32_t)r.range(-128, 127) : (int32_t)r.u32();
 	int m = (int)r.range(-128, 127), n = (int)r.range(-128, 127);
+	if (r.chance(5)) {
+		m = (int)r.range(-1000, 0);
+		n = (int)r.range(0, 1000);
+	}
 	p.act_min = m < n ? m : n;
 	p.act_max = m < n ? n : m;
 	return c;
