@@ -10,8 +10,7 @@ const struct accel_backend_ops *accel_backend_get(enum accel_backend kind,
 	case ACCEL_BACKEND_CPU:
 		return &accel_backend_cpu;
 	case ACCEL_BACKEND_SIM:
-		snprintf(why, len, "sim backend is not built into this libaccel");
-		return NULL;
+		return &accel_backend_sim;
 	case ACCEL_BACKEND_DRM:
 		snprintf(why, len, "drm backend is not built into this libaccel");
 		return NULL;

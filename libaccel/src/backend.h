@@ -55,5 +55,6 @@ const struct accel_backend_ops *accel_backend_get(enum accel_backend kind,
 						  char *why, size_t len);
 
 extern const struct accel_backend_ops accel_backend_cpu;
+extern const struct accel_backend_ops accel_backend_sim;
 
 #endif /* ACCEL_BACKEND_H */

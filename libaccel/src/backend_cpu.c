@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "backend.h"
+#include "costmodel.h"
 #include "ops/ops.h"
 
 static int cpu_probe(char *why, size_t len)
@@ -29,12 +30,11 @@ static int64_t cpu_op_cost(void *priv, const struct accel_model *m,
 			   const struct accel_op *op, char *why, size_t len)
 {
 	(void)priv;
-	(void)m;
 	if (!accel_cpu_op_supported(op->opcode)) {
 		snprintf(why, len, "no CPU kernel for %s", op->name);
 		return -1;
 	}
-	return 1;       /* the reference point other backends compare to */
+	return accel_cpu_cost_ns(m, op);
 }
 
 static int cpu_prepare(void *priv, struct accel_model *m, struct accel_op *op,

@@ -1,0 +1,979 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lowering of ops to dnpu command streams. See compile.h and docs/ISA.md.
+ *
+ * Token discipline (the same for every lowering): tile t uses half t % 2 of
+ * each scratchpad. Its loads wait for the compute queue to release that half
+ * (tile t - 2) and signal compute when done; the compute command that writes
+ * the output stage waits for the store queue to drain that half (tile t - 2)
+ * and signals the load queue (input and parameters free) and the store queue
+ * (output ready); the store waits for compute and then signals it back. This
+ * keeps every stream valid in program order, so it cannot deadlock, while the
+ * load of tile t + 1 and the store of tile t - 1 overlap the compute of t.
+ */
+#include "compile.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ops/ops_internal.h"
+#include "../quant.h"
+
+enum { TOK_LD2EX, TOK_EX2LD, TOK_EX2ST, TOK_ST2EX };
+enum queue { Q_LOAD, Q_COMPUTE, Q_STORE };
+
+void dnpu_caps_default(struct dnpu_caps *caps)
+{
+	memset(caps, 0, sizeof(*caps));
+	caps->rows = DNPU_DEFAULT_ROWS;
+	caps->cols = DNPU_DEFAULT_COLS;
+	caps->lanes = DNPU_DEFAULT_NMC_LANES;
+	caps->features = DNPU_FEAT_NMC_ADD | DNPU_FEAT_NMC_POOL |
+			 DNPU_FEAT_NMC_MEAN | DNPU_FEAT_NMC_DWCONV |
+			 DNPU_FEAT_PPU_FUSE_ADD | DNPU_FEAT_PAGED_REGIONS;
+	caps->spad[DNPU_SPAD_IN] = DNPU_DEFAULT_SPAD_IN;
+	caps->spad[DNPU_SPAD_WGT] = DNPU_DEFAULT_SPAD_WGT;
+	caps->spad[DNPU_SPAD_ACC] = DNPU_DEFAULT_SPAD_ACC;
+	caps->spad[DNPU_SPAD_OUT] = DNPU_DEFAULT_SPAD_OUT;
+	caps->spad[DNPU_SPAD_PARAM] = DNPU_DEFAULT_SPAD_PARAM;
+}
+
+void dnpu_program_free(struct dnpu_program *prog)
+{
+	free(prog->cmds);
+	free(prog->consts);
+	memset(prog, 0, sizeof(*prog));
+}
+
+/* ---- emission ---------------------------------------------------------- */
+
+static void token_op(struct dnpu_program *p, int tok, int delta)
+{
+	p->tokens[tok] += delta;
+	if (p->tokens[tok] < 0 || p->tokens[tok] > (int)DNPU_TOKEN_DEPTH)
+		p->error = 1;	/* would deadlock or overflow: compiler bug */
+}
+
+static void track_deps(struct dnpu_program *p, enum queue q, uint32_t dep)
+{
+	/* pops happen before the command, pushes after */
+	if (dep & DNPU_CMD_POP_PREV)
+		token_op(p, q == Q_COMPUTE ? TOK_LD2EX : TOK_EX2ST, -1);
+	if (dep & DNPU_CMD_POP_NEXT)
+		token_op(p, q == Q_LOAD ? TOK_EX2LD : TOK_ST2EX, -1);
+	if (dep & DNPU_CMD_PUSH_PREV)
+		token_op(p, q == Q_COMPUTE ? TOK_EX2LD : TOK_ST2EX, 1);
+	if (dep & DNPU_CMD_PUSH_NEXT)
+		token_op(p, q == Q_LOAD ? TOK_LD2EX : TOK_EX2ST, 1);
+}
+
+/* Append one 64-byte command given as its struct. */
+static void emit(struct dnpu_program *p, const void *cmd)
+{
+	if (p->n_cmds == p->cap_cmds) {
+		uint32_t cap = p->cap_cmds ? p->cap_cmds * 2 : 64;
+		uint32_t *n = realloc(p->cmds, (size_t)cap * DNPU_CMD_BYTES);
+
+		if (!n) {
+			p->error = 1;
+			return;
+		}
+		p->cmds = n;
+		p->cap_cmds = cap;
+	}
+	memcpy(p->cmds + (size_t)p->n_cmds * DNPU_CMD_WORDS, cmd, DNPU_CMD_BYTES);
+	p->n_cmds++;
+}
+
+/* Append @n bytes of constants aligned to @align; returns their offset. */
+static size_t put_const(struct dnpu_program *p, const void *data, size_t n,
+			size_t align)
+{
+	size_t off = (p->const_bytes + align - 1) & ~(align - 1);
+
+	if (off + n > p->const_cap) {
+		size_t cap = p->const_cap ? p->const_cap : 4096;
+
+		while (cap < off + n)
+			cap *= 2;
+		uint8_t *c = realloc(p->consts, cap);
+		if (!c) {
+			p->error = 1;
+			return 0;
+		}
+		memset(c + p->const_cap, 0, cap - p->const_cap);
+		p->consts = c;
+		p->const_cap = cap;
+	}
+	if (data)
+		memcpy(p->consts + off, data, n);
+	p->const_bytes = off + n;
+	return off;
+}
+
+struct dma_shape {
+	uint32_t len0, count1, src_stride1, dst_stride1;
+	uint32_t count2, src_stride2, dst_stride2;
+	uint32_t pad0_before, pad0_after, pad1_before, pad1_after;
+};
+
+static void emit_dma(struct dnpu_program *p, uint32_t op, uint32_t dep,
+		     uint32_t region, uint32_t spad, int8_t pad_value,
+		     uint32_t offset, uint32_t spad_addr,
+		     const struct dma_shape *s)
+{
+	struct dnpu_cmd_dma c = {
+		.w0 = DNPU_CMD_W0(op, dep, 0),
+		.region = DNPU_DMA_REGION(region, spad, (uint8_t)pad_value),
+		.offset = offset,
+		.spad_addr = spad_addr,
+		.len0 = s->len0,
+		.count1 = s->count1 ? s->count1 : 1,
+		.src_stride1 = s->src_stride1,
+		.dst_stride1 = s->dst_stride1,
+		.count2 = s->count2 ? s->count2 : 1,
+		.src_stride2 = s->src_stride2,
+		.dst_stride2 = s->dst_stride2,
+		.pad0 = DNPU_PAIR(s->pad0_before, s->pad0_after),
+		.pad1 = DNPU_PAIR(s->pad1_before, s->pad1_after),
+	};
+	uint64_t rows = (uint64_t)c.count1 * c.count2;
+
+	track_deps(p, op == DNPU_OP_LOAD ? Q_LOAD : Q_STORE, dep);
+	p->dram_bytes += rows * c.len0;
+	emit(p, &c);
+}
+
+/* A contiguous load or store of @len bytes. */
+static void emit_copy(struct dnpu_program *p, uint32_t op, uint32_t dep,
+		      uint32_t region, uint32_t spad, uint32_t offset,
+		      uint32_t spad_addr, uint32_t len)
+{
+	struct dma_shape s = { .len0 = len, .count1 = 1, .count2 = 1 };
+
+	emit_dma(p, op, dep, region, spad, 0, offset, spad_addr, &s);
+}
+
+static void emit_simple(struct dnpu_program *p, uint32_t op)
+{
+	uint32_t c[DNPU_CMD_WORDS] = { DNPU_CMD_W0(op, 0, 0) };
+
+	emit(p, c);
+}
+
+static int fail(char *why, size_t len, const char *msg)
+{
+	snprintf(why, len, "%s", msg);
+	return -1;
+}
+
+/* ---- quantization parameters -------------------------------------------- */
+
+static float tscale(const struct accel_tensor *t, int i)
+{
+	return t->q.count > 1 ? t->q.scale[i] : t->q.scale[0];
+}
+
+static int int8_quantized(const struct accel_tensor *t)
+{
+	return t && t->type == ACCEL_DT_INT8 && t->q.count >= 1;
+}
+
+/*
+ * Per-output-channel records for a conv-like op: the bias folded with the
+ * input zero point (sum over all taps of x * w plus this bias equals
+ * TFLite's sum over in-bounds taps of (x - zp) * w plus its bias, because
+ * LOAD pads with zp), and the requantization of in * w / out, computed like
+ * TFLite's per-channel conv prepare.
+ */
+static void chan_params(struct dnpu_chan_param *cp, int n_ch,
+			const struct accel_tensor *in,
+			const struct accel_tensor *filt,
+			const struct accel_tensor *bias,
+			const struct accel_tensor *out, const int64_t *wsum)
+{
+	const int32_t *b = bias ? tdata(bias) : NULL;
+	double in_s = (double)in->q.scale[0], out_s = (double)out->q.scale[0];
+	int32_t in_zp = (int32_t)in->q.zero_point[0];
+
+	for (int c = 0; c < n_ch; c++) {
+		int shift;
+		int64_t v = (b ? b[c] : 0) - (int64_t)in_zp * wsum[c];
+
+		cp[c].bias = (int32_t)(uint32_t)(uint64_t)v;
+		accel_quantize_multiplier(in_s * (double)tscale(filt, c) / out_s,
+					  &cp[c].mult, &shift);
+		cp[c].shift = shift;
+	}
+}
+
+/* ---- CONV_2D and FULLY_CONNECTED on the array ---------------------------- */
+
+struct conv_geom {
+	int ih, iw, c, oh, ow, n, kh, kw, sh, sw, dh, dw;
+	int pad_top, pad_left, pad_right, wp;	/* wp: padded input width */
+};
+
+/* Input rows a tile of output rows [oy0, oy0 + th) reads, in padded rows. */
+static int tile_in_rows(const struct conv_geom *g, int th)
+{
+	return (th - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+}
+
+/*
+ * Emit a row-tiled, double-buffered conv over output rows with the filter
+ * in @wl ([KH][KW][C][N] layout of all N channels, host order) and the
+ * channel records @cp.
+ */
+static int lower_array_conv(const struct dnpu_caps *caps,
+			    struct dnpu_program *p, const struct conv_geom *g,
+			    const int8_t *wl, const struct dnpu_chan_param *cp,
+			    int8_t in_zp, int32_t out_zp, int32_t act_lo,
+			    int32_t act_hi, char *why, size_t len)
+{
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_wgt = caps->spad[DNPU_SPAD_WGT] / 2;
+	uint32_t half_acc = caps->spad[DNPU_SPAD_ACC] / 4 / 2; /* words */
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	uint32_t half_par = caps->spad[DNPU_SPAD_PARAM] / 2;
+	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
+	uint64_t row_bytes = (uint64_t)g->wp * g->c;
+	int nt, th;
+
+	/*
+	 * Channels per weight tile: all if they fit, else multiples of the
+	 * array width; then as many output rows per tile as the buffers hold.
+	 * Narrower weight tiles let wide output rows fit the accumulators.
+	 */
+	for (nt = g->n; nt > 0;
+	     nt = nt > (int)caps->cols ? ((nt - 1) / (int)caps->cols) * (int)caps->cols
+				       : nt - 1) {
+		if (kdim * nt > half_wgt ||
+		    (uint64_t)nt * sizeof(struct dnpu_chan_param) > half_par)
+			continue;
+		th = g->oh;
+		while (th > 0 && ((uint64_t)tile_in_rows(g, th) * row_bytes > half_in ||
+				  (uint64_t)th * g->ow * nt > half_acc ||
+				  (uint64_t)th * g->ow * nt > half_out))
+			th--;
+		if (th > 0)
+			break;
+	}
+	if (nt <= 0)
+		return fail(why, len, "one output row does not fit the scratchpads");
+	if ((uint64_t)g->pad_left * g->c > 0xffff ||
+	    (uint64_t)g->pad_right * g->c > 0xffff)
+		return fail(why, len, "padding too wide for the DMA");
+
+	int n_ntiles = (g->n + nt - 1) / nt;
+	size_t *woff = calloc((size_t)n_ntiles, sizeof(*woff));
+	size_t *poff = calloc((size_t)n_ntiles, sizeof(*poff));
+	int8_t *tile = malloc(kdim * (size_t)nt);
+
+	if (!woff || !poff || !tile) {
+		free(woff);
+		free(poff);
+		free(tile);
+		return fail(why, len, "out of memory");
+	}
+	/* constants: per weight tile, [K][nt] weights then channel records */
+	for (int j = 0; j < n_ntiles; j++) {
+		int n0 = j * nt, cnt = g->n - n0 < nt ? g->n - n0 : nt;
+
+		for (uint64_t k = 0; k < kdim; k++)
+			memcpy(tile + k * cnt, wl + k * g->n + n0, (size_t)cnt);
+		woff[j] = put_const(p, tile, kdim * cnt, 16);
+		poff[j] = put_const(p, cp + n0, cnt * sizeof(*cp), 16);
+	}
+	free(tile);
+
+	int t = 0;
+	for (int j = 0; j < n_ntiles; j++) {
+		int n0 = j * nt, cnt = g->n - n0 < nt ? g->n - n0 : nt;
+		uint32_t wb = (uint32_t)(j % 2);
+
+		for (int oy0 = 0; oy0 < g->oh; oy0 += th, t++) {
+			int rows = g->oh - oy0 < th ? g->oh - oy0 : th;
+			uint32_t b = (uint32_t)(t % 2);
+			int iy0 = oy0 * g->sh - g->pad_top;
+			int iy1 = iy0 + tile_in_rows(g, rows) - 1;
+			int before = iy0 < 0 ? -iy0 : 0;
+			int after = iy1 >= g->ih ? iy1 - g->ih + 1 : 0;
+			int valid = iy1 - iy0 + 1 - before - after;
+			uint32_t first_dep = t >= 2 ? DNPU_CMD_POP_NEXT : 0;
+
+			if (valid <= 0) {
+				p->error = 1;
+				break;
+			}
+			/* loads: weights at a new weight tile, then the input rows */
+			if (oy0 == 0) {
+				emit_copy(p, DNPU_OP_LOAD, first_dep, DNPU_RGN_CONST,
+					  DNPU_SPAD_WGT, (uint32_t)woff[j],
+					  wb * half_wgt, (uint32_t)(kdim * cnt));
+				emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST,
+					  DNPU_SPAD_PARAM, (uint32_t)poff[j],
+					  wb * half_par,
+					  (uint32_t)(cnt * sizeof(*cp)));
+				first_dep = 0;
+			}
+			struct dma_shape in = {
+				.len0 = (uint32_t)(g->iw * g->c),
+				.count1 = (uint32_t)valid,
+				.src_stride1 = (uint32_t)(g->iw * g->c),
+				.dst_stride1 = (uint32_t)row_bytes,
+				.pad0_before = (uint32_t)(g->pad_left * g->c),
+				.pad0_after = (uint32_t)(g->pad_right * g->c),
+				.pad1_before = (uint32_t)before,
+				.pad1_after = (uint32_t)after,
+			};
+			emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
+				 DNPU_RGN_IN0, DNPU_SPAD_IN, in_zp,
+				 (uint32_t)((iy0 + before) * g->iw * g->c),
+				 b * half_in, &in);
+
+			struct dnpu_cmd_conv cv = {
+				.w0 = DNPU_CMD_W0(DNPU_OP_CONV, DNPU_CMD_POP_PREV, 0),
+				.out_hw = DNPU_PAIR(rows, g->ow),
+				.nc = DNPU_PAIR(cnt, g->c),
+				.kernel = (uint32_t)(g->kh | (g->kw << 8)),
+				.in_base = b * half_in,
+				.in_sx = (uint32_t)(g->sw * g->c),
+				.in_sy = (uint32_t)(g->sh * row_bytes),
+				.in_tx = (uint32_t)(g->dw * g->c),
+				.in_ty = (uint32_t)(g->dh * row_bytes),
+				.w_base = wb * half_wgt,
+				.w_pitch = (uint32_t)cnt,
+				.acc_base = b * half_acc,
+				.acc_pitch = (uint32_t)cnt,
+			};
+			track_deps(p, Q_COMPUTE, DNPU_CMD_POP_PREV);
+			emit(p, &cv);
+			p->macs += (uint64_t)rows * g->ow * cnt * kdim;
+
+			uint32_t ppu_dep = DNPU_CMD_PUSH_PREV | DNPU_CMD_PUSH_NEXT |
+					   (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
+			struct dnpu_cmd_ppu pp = {
+				.w0 = DNPU_CMD_W0(DNPU_OP_PPU, ppu_dep, 0),
+				.mn = DNPU_PAIR(rows * g->ow, cnt),
+				.acc_base = b * half_acc,
+				.acc_pitch = (uint32_t)cnt,
+				.param_base = wb * half_par,
+				.dst = DNPU_SPAD_OUT,
+				.dst_base = b * half_out,
+				.dst_pitch = (uint32_t)cnt,
+				.quant = DNPU_PPU_QUANT(out_zp, act_lo, act_hi),
+			};
+			track_deps(p, Q_COMPUTE, ppu_dep);
+			emit(p, &pp);
+
+			uint32_t out_off = (uint32_t)((uint64_t)oy0 * g->ow * g->n + n0);
+			uint32_t st_dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV;
+			if (cnt == g->n) {
+				emit_copy(p, DNPU_OP_STORE, st_dep, DNPU_RGN_OUT,
+					  DNPU_SPAD_OUT, out_off, b * half_out,
+					  (uint32_t)(rows * g->ow * cnt));
+			} else {
+				struct dma_shape st = {
+					.len0 = (uint32_t)cnt,
+					.count1 = (uint32_t)(rows * g->ow),
+					.src_stride1 = (uint32_t)cnt,
+					.dst_stride1 = (uint32_t)g->n,
+				};
+				emit_dma(p, DNPU_OP_STORE, st_dep, DNPU_RGN_OUT,
+					 DNPU_SPAD_OUT, 0, out_off, b * half_out, &st);
+			}
+		}
+	}
+	free(woff);
+	free(poff);
+	p->unit = "array";
+	return 0;
+}
+
+static int act_range(enum accel_act act, const struct accel_tensor *out,
+		     int32_t *lo, int32_t *hi)
+{
+	return accel_act_range_q(act, out->q.scale[0],
+				 (int32_t)out->q.zero_point[0], -128, 127, lo, hi);
+}
+
+static int compile_conv(const struct dnpu_caps *caps,
+			const struct accel_model *m, const struct accel_op *op,
+			struct dnpu_program *p, char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *in = op_in(mm, op, 0), *f = op_in(mm, op, 1);
+	struct accel_tensor *bias = op_in(mm, op, 2), *out = op_out(mm, op, 0);
+	const struct accel_conv_opts *o = &op->opt.conv;
+	struct conv_geom g;
+	int32_t lo, hi;
+
+	if (!int8_quantized(in) || !int8_quantized(f) || !int8_quantized(out) ||
+	    !f->is_const || (bias && (!bias->is_const || bias->type != ACCEL_DT_INT32)))
+		return fail(why, len, "not an int8 conv with constant weights");
+	if (in->rank != 4 || f->rank != 4 || out->rank != 4 || in->dims[0] != 1)
+		return fail(why, len, "only batch-1 NHWC convs");
+	g = (struct conv_geom){
+		.ih = in->dims[1], .iw = in->dims[2], .c = in->dims[3],
+		.oh = out->dims[1], .ow = out->dims[2], .n = out->dims[3],
+		.kh = f->dims[1], .kw = f->dims[2],
+		.sh = o->stride_h, .sw = o->stride_w,
+		.dh = o->dilation_h, .dw = o->dilation_w,
+	};
+	if (f->dims[0] != g.n || f->dims[3] != g.c ||
+	    (f->q.count != 1 && f->q.count != g.n))
+		return fail(why, len, "filter shape does not match");
+	if (o->explicit_pad) {
+		g.pad_top = o->pad_top;
+		g.pad_left = o->pad_left;
+	} else {
+		g.pad_top = accel_conv_pad_before(g.ih, g.kh, g.sh, g.dh, g.oh);
+		g.pad_left = accel_conv_pad_before(g.iw, g.kw, g.sw, g.dw, g.ow);
+	}
+	g.pad_right = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1 - g.iw - g.pad_left;
+	if (g.pad_right < 0)
+		g.pad_right = 0;
+	g.wp = g.pad_left + g.iw + g.pad_right;
+	if (g.kh > 255 || g.kw > 255 || g.n > 0xffff || g.c > 0xffff ||
+	    g.ow > 0xffff || g.pad_top < 0 || g.pad_left < 0)
+		return fail(why, len, "conv dimensions out of the ISA's range");
+	if (act_range(o->act, out, &lo, &hi))
+		return fail(why, len, "activation has no int8 form");
+
+	size_t kdim = (size_t)g.kh * g.kw * g.c;
+	int8_t *wl = malloc(kdim * (size_t)g.n);
+	int64_t *wsum = calloc((size_t)g.n, sizeof(*wsum));
+	struct dnpu_chan_param *cp = calloc((size_t)g.n, sizeof(*cp));
+	const int8_t *w = tdata(f);
+	int rc;
+
+	if (!wl || !wsum || !cp) {
+		rc = fail(why, len, "out of memory");
+		goto out;
+	}
+	/* OHWI -> [KH][KW][C][N] */
+	for (int n = 0; n < g.n; n++)
+		for (size_t k = 0; k < kdim; k++) {
+			int8_t v = w[(size_t)n * kdim + k];
+
+			wl[k * g.n + n] = v;
+			wsum[n] += v;
+		}
+	chan_params(cp, g.n, in, f, bias, out, wsum);
+	rc = lower_array_conv(caps, p, &g, wl, cp, (int8_t)in->q.zero_point[0],
+			      (int32_t)out->q.zero_point[0], lo, hi, why, len);
+	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
+			      (bias ? bias->bytes : 0);
+out:
+	free(wl);
+	free(wsum);
+	free(cp);
+	return rc;
+}
+
+static int compile_fc(const struct dnpu_caps *caps,
+		      const struct accel_model *m, const struct accel_op *op,
+		      struct dnpu_program *p, char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *in = op_in(mm, op, 0), *f = op_in(mm, op, 1);
+	struct accel_tensor *bias = op_in(mm, op, 2), *out = op_out(mm, op, 0);
+	int32_t lo, hi;
+
+	if (!int8_quantized(in) || !int8_quantized(f) || !int8_quantized(out) ||
+	    !f->is_const || f->rank != 2 ||
+	    (bias && (!bias->is_const || bias->type != ACCEL_DT_INT32)))
+		return fail(why, len, "not an int8 fully-connected with constant weights");
+	int n = f->dims[0], k = f->dims[1];
+	size_t elems = accel_tensor_elems(in);
+
+	if (k <= 0 || elems % (size_t)k || f->q.count != 1)
+		return fail(why, len, "unsupported fully-connected shape");
+	int rows = (int)(elems / (size_t)k);
+	if (accel_tensor_elems(out) != (size_t)rows * (size_t)n ||
+	    n > 0xffff || k > 0xffff || rows > 0xffff)
+		return fail(why, len, "fully-connected dimensions out of range");
+	if (act_range(op->opt.fc.act, out, &lo, &hi))
+		return fail(why, len, "activation has no int8 form");
+
+	/* rows x 1 "image" of k channels, a 1x1 kernel */
+	struct conv_geom g = {
+		.ih = rows, .iw = 1, .c = k, .oh = rows, .ow = 1, .n = n,
+		.kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .wp = 1,
+	};
+	int8_t *wl = malloc((size_t)k * (size_t)n);
+	int64_t *wsum = calloc((size_t)n, sizeof(*wsum));
+	struct dnpu_chan_param *cp = calloc((size_t)n, sizeof(*cp));
+	const int8_t *w = tdata(f);
+	int rc;
+
+	if (!wl || !wsum || !cp) {
+		rc = fail(why, len, "out of memory");
+		goto out;
+	}
+	for (int o = 0; o < n; o++)
+		for (int i = 0; i < k; i++) {
+			int8_t v = w[(size_t)o * k + i];
+
+			wl[(size_t)i * n + o] = v;
+			wsum[o] += v;
+		}
+	chan_params(cp, n, in, f, bias, out, wsum);
+	rc = lower_array_conv(caps, p, &g, wl, cp, (int8_t)in->q.zero_point[0],
+			      (int32_t)out->q.zero_point[0], lo, hi, why, len);
+	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
+			      (bias ? bias->bytes : 0);
+out:
+	free(wl);
+	free(wsum);
+	free(cp);
+	return rc;
+}
+
+/* ---- DEPTHWISE_CONV_2D on the NMC lanes ---------------------------------- */
+
+static int compile_dwconv(const struct dnpu_caps *caps,
+			  const struct accel_model *m,
+			  const struct accel_op *op, struct dnpu_program *p,
+			  char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *in = op_in(mm, op, 0), *f = op_in(mm, op, 1);
+	struct accel_tensor *bias = op_in(mm, op, 2), *out = op_out(mm, op, 0);
+	const struct accel_conv_opts *o = &op->opt.conv;
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	int32_t lo, hi;
+
+	if (!(caps->features & DNPU_FEAT_NMC_DWCONV))
+		return fail(why, len, "device has no depthwise NMC");
+	if (!int8_quantized(in) || !int8_quantized(f) || !int8_quantized(out) ||
+	    !f->is_const || (bias && (!bias->is_const || bias->type != ACCEL_DT_INT32)))
+		return fail(why, len, "not an int8 depthwise conv with constant weights");
+	if (in->rank != 4 || f->rank != 4 || out->rank != 4 || in->dims[0] != 1)
+		return fail(why, len, "only batch-1 NHWC depthwise convs");
+
+	int ih = in->dims[1], iw = in->dims[2], ci = in->dims[3];
+	int oh = out->dims[1], ow = out->dims[2], co = out->dims[3];
+	int kh = f->dims[1], kw = f->dims[2];
+	int dm = ci > 0 ? co / ci : 0;
+	int pt, pl, pr, wp;
+
+	if (f->dims[0] != 1 || f->dims[3] != co || dm <= 0 || ci * dm != co ||
+	    (f->q.count != 1 && f->q.count != co))
+		return fail(why, len, "depthwise filter shape does not match");
+	if (o->explicit_pad) {
+		pt = o->pad_top;
+		pl = o->pad_left;
+	} else {
+		pt = accel_conv_pad_before(ih, kh, o->stride_h, o->dilation_h, oh);
+		pl = accel_conv_pad_before(iw, kw, o->stride_w, o->dilation_w, ow);
+	}
+	pr = (ow - 1) * o->stride_w + (kw - 1) * o->dilation_w + 1 - iw - pl;
+	if (pr < 0)
+		pr = 0;
+	wp = pl + iw + pr;
+	if (kh > 255 || kw > 255 || o->stride_h > 255 || o->stride_w > 255 ||
+	    o->dilation_h > 255 || o->dilation_w > 255 || co > 0xffff ||
+	    dm > 0xffff || oh > 0xffff || ow > 0xffff || pt < 0 || pl < 0 ||
+	    (uint64_t)pl * ci > 0xffff || (uint64_t)pr * ci > 0xffff)
+		return fail(why, len, "depthwise dimensions out of the ISA's range");
+	if ((uint64_t)kh * kw * co > caps->spad[DNPU_SPAD_WGT] ||
+	    (uint64_t)co * sizeof(struct dnpu_chan_param) > caps->spad[DNPU_SPAD_PARAM])
+		return fail(why, len, "depthwise filter too large for the buffers");
+	if (act_range(o->act, out, &lo, &hi))
+		return fail(why, len, "activation has no int8 form");
+
+	uint64_t row_bytes = (uint64_t)wp * ci;
+	int th = oh;
+	while (th > 0 && ((uint64_t)((th - 1) * o->stride_h + (kh - 1) * o->dilation_h + 1) *
+			  row_bytes > half_in || (uint64_t)th * ow * co > half_out))
+		th--;
+	if (th <= 0)
+		return fail(why, len, "one depthwise output row does not fit");
+
+	/* constants: the filter as stored ([KH][KW][CO]) and channel records */
+	int64_t *wsum = calloc((size_t)co, sizeof(*wsum));
+	struct dnpu_chan_param *cp = calloc((size_t)co, sizeof(*cp));
+	const int8_t *w = tdata(f);
+
+	if (!wsum || !cp) {
+		free(wsum);
+		free(cp);
+		return fail(why, len, "out of memory");
+	}
+	for (int k = 0; k < kh * kw; k++)
+		for (int c = 0; c < co; c++)
+			wsum[c] += w[(size_t)k * co + c];
+	chan_params(cp, co, in, f, bias, out, wsum);
+	size_t woff = put_const(p, w, (size_t)kh * kw * co, 16);
+	size_t poff = put_const(p, cp, (size_t)co * sizeof(*cp), 16);
+	free(wsum);
+	free(cp);
+
+	int t = 0;
+	for (int oy0 = 0; oy0 < oh; oy0 += th, t++) {
+		int rows = oh - oy0 < th ? oh - oy0 : th;
+		uint32_t b = (uint32_t)(t % 2);
+		int iy0 = oy0 * o->stride_h - pt;
+		int iy1 = iy0 + (rows - 1) * o->stride_h + (kh - 1) * o->dilation_h;
+		int before = iy0 < 0 ? -iy0 : 0;
+		int after = iy1 >= ih ? iy1 - ih + 1 : 0;
+		int valid = iy1 - iy0 + 1 - before - after;
+		uint32_t first_dep = t >= 2 ? DNPU_CMD_POP_NEXT : 0;
+
+		if (valid <= 0)
+			return fail(why, len, "depthwise tile reads no input row");
+		if (t == 0) {
+			emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST, DNPU_SPAD_WGT,
+				  (uint32_t)woff, 0, (uint32_t)((size_t)kh * kw * co));
+			emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST, DNPU_SPAD_PARAM,
+				  (uint32_t)poff, 0,
+				  (uint32_t)(co * sizeof(struct dnpu_chan_param)));
+		}
+		struct dma_shape s = {
+			.len0 = (uint32_t)(iw * ci),
+			.count1 = (uint32_t)valid,
+			.src_stride1 = (uint32_t)(iw * ci),
+			.dst_stride1 = (uint32_t)row_bytes,
+			.pad0_before = (uint32_t)(pl * ci),
+			.pad0_after = (uint32_t)(pr * ci),
+			.pad1_before = (uint32_t)before,
+			.pad1_after = (uint32_t)after,
+		};
+		emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
+			 DNPU_RGN_IN0, DNPU_SPAD_IN, (int8_t)in->q.zero_point[0],
+			 (uint32_t)((iy0 + before) * iw * ci), b * half_in, &s);
+
+		uint32_t dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV |
+			       DNPU_CMD_PUSH_NEXT | (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
+		struct dnpu_cmd_nmc_dwconv d = {
+			.w0 = DNPU_CMD_W0(DNPU_OP_NMC_DWCONV, dep, 0),
+			.out_hw = DNPU_PAIR(rows, ow),
+			.channels = DNPU_PAIR(co, dm),
+			.kernel = (uint32_t)(kh | (kw << 8) | (o->stride_h << 16) |
+					     (o->stride_w << 24)),
+			.dilation = (uint32_t)(o->dilation_h | (o->dilation_w << 8)),
+			.spads = DNPU_SPAD_IN | (DNPU_SPAD_OUT << 8),
+			.src_base = b * half_in,
+			.src_row_pitch = (uint32_t)row_bytes,
+			.w_base = 0,
+			.dst_base = b * half_out,
+			.dst_row_pitch = (uint32_t)(ow * co),
+			.param_base = 0,
+			.quant = DNPU_PPU_QUANT(out->q.zero_point[0], lo, hi),
+		};
+		track_deps(p, Q_COMPUTE, dep);
+		emit(p, &d);
+		p->macs += (uint64_t)rows * ow * co * kh * kw;
+		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
+			  DNPU_RGN_OUT, DNPU_SPAD_OUT,
+			  (uint32_t)((uint64_t)oy0 * ow * co), b * half_out,
+			  (uint32_t)(rows * ow * co));
+	}
+	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
+			      (bias ? bias->bytes : 0);
+	p->unit = "nmc";
+	return 0;
+}
+
+/* ---- ADD on the NMC -------------------------------------------------------- */
+
+static int compile_add(const struct dnpu_caps *caps,
+		       const struct accel_model *m, const struct accel_op *op,
+		       struct dnpu_program *p, char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *a = op_in(mm, op, 0), *bt = op_in(mm, op, 1);
+	struct accel_tensor *out = op_out(mm, op, 0);
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	struct dnpu_add_param ap;
+	int32_t lo, hi;
+
+	if (!(caps->features & DNPU_FEAT_NMC_ADD))
+		return fail(why, len, "device has no NMC add");
+	if (!int8_quantized(a) || !int8_quantized(bt) || !int8_quantized(out) ||
+	    a->q.count != 1 || bt->q.count != 1 || out->q.count != 1)
+		return fail(why, len, "not a per-tensor int8 add");
+	size_t n = accel_tensor_elems(out);
+	if (accel_tensor_elems(a) != n || accel_tensor_elems(bt) != n)
+		return fail(why, len, "broadcasting add runs on the CPU");
+	if (act_range(op->opt.elem.act, out, &lo, &hi))
+		return fail(why, len, "activation has no int8 form");
+
+	/* TFLite's int8 ADD prepare: 20 bits of headroom, common scale 2*max */
+	double s1 = a->q.scale[0], s2 = bt->q.scale[0], so = out->q.scale[0];
+	double twice_max = 2.0 * (s1 > s2 ? s1 : s2);
+	int sh;
+
+	memset(&ap, 0, sizeof(ap));
+	ap.left_shift = 20;
+	ap.in1_offset = -(int32_t)a->q.zero_point[0];
+	ap.in2_offset = -(int32_t)bt->q.zero_point[0];
+	ap.out_offset = (int32_t)out->q.zero_point[0];
+	accel_quantize_multiplier(s1 / twice_max, &ap.in1_mult, &sh);
+	ap.in1_shift = sh;
+	accel_quantize_multiplier(s2 / twice_max, &ap.in2_mult, &sh);
+	ap.in2_shift = sh;
+	accel_quantize_multiplier(twice_max / ((double)(1 << 20) * so),
+				  &ap.out_mult, &sh);
+	ap.out_shift = sh;
+	ap.act_min = lo;
+	ap.act_max = hi;
+	size_t poff = put_const(p, &ap, sizeof(ap), 16);
+
+	/* chunks: A and B side by side in one IN half, result in an OUT half */
+	uint32_t chunk = half_in / 2 < half_out ? half_in / 2 : half_out;
+	if (chunk > 0x8000)
+		chunk = 0x8000;
+	chunk &= ~15u;
+	if (!chunk)
+		return fail(why, len, "scratchpads too small");
+	emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST, DNPU_SPAD_PARAM,
+		  (uint32_t)poff, 0, sizeof(ap));
+	int t = 0;
+	for (size_t off = 0; off < n; off += chunk, t++) {
+		uint32_t cnt = (uint32_t)(n - off < chunk ? n - off : chunk);
+		uint32_t b = (uint32_t)(t % 2);
+
+		emit_copy(p, DNPU_OP_LOAD, t >= 2 ? DNPU_CMD_POP_NEXT : 0,
+			  DNPU_RGN_IN0, DNPU_SPAD_IN, (uint32_t)off, b * half_in, cnt);
+		emit_copy(p, DNPU_OP_LOAD, DNPU_CMD_PUSH_NEXT, DNPU_RGN_IN1,
+			  DNPU_SPAD_IN, (uint32_t)off, b * half_in + chunk, cnt);
+		uint32_t dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV |
+			       DNPU_CMD_PUSH_NEXT | (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
+		struct dnpu_cmd_nmc_add c = {
+			.w0 = DNPU_CMD_W0(DNPU_OP_NMC_ADD, dep, 0),
+			.shape = DNPU_PAIR(cnt, 1),
+			.spads = DNPU_SPAD_IN | (DNPU_SPAD_IN << 4) | (DNPU_SPAD_OUT << 8),
+			.a_base = b * half_in, .a_pitch = cnt,
+			.b_base = b * half_in + chunk, .b_pitch = cnt,
+			.dst_base = b * half_out, .dst_pitch = cnt,
+			.param_base = 0,
+		};
+		track_deps(p, Q_COMPUTE, dep);
+		emit(p, &c);
+		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
+			  DNPU_RGN_OUT, DNPU_SPAD_OUT, (uint32_t)off, b * half_out, cnt);
+	}
+	p->n_regions = DNPU_RGN_MAX;
+	p->compulsory_bytes = a->bytes + bt->bytes + out->bytes;
+	p->unit = "nmc";
+	return 0;
+}
+
+/* ---- pooling on the NMC ---------------------------------------------------- */
+
+static int compile_pool(const struct dnpu_caps *caps,
+			const struct accel_model *m, const struct accel_op *op,
+			struct dnpu_program *p, char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *in = op_in(mm, op, 0), *out = op_out(mm, op, 0);
+	const struct accel_pool_opts *o = &op->opt.pool;
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	bool avg = op->opcode == ACCEL_OP_AVERAGE_POOL_2D;
+	int32_t lo, hi;
+
+	if (!(caps->features & DNPU_FEAT_NMC_POOL))
+		return fail(why, len, "device has no NMC pooling");
+	if (!int8_quantized(in) || !int8_quantized(out) || in->rank != 4 ||
+	    out->rank != 4 || in->dims[0] != 1)
+		return fail(why, len, "only batch-1 int8 NHWC pooling");
+	int ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
+	int oh = out->dims[1], ow = out->dims[2];
+	int pt = accel_conv_pad_before(ih, o->filter_h, o->stride_h, 1, oh);
+	int pl = accel_conv_pad_before(iw, o->filter_w, o->stride_w, 1, ow);
+
+	if (out->dims[3] != c || o->filter_h > 255 || o->filter_w > 255 ||
+	    o->stride_h > 255 || o->stride_w > 255 || oh > 0xffff || ow > 0xffff ||
+	    iw > 0xffff || pt < 0 || pl < 0)
+		return fail(why, len, "pooling dimensions out of the ISA's range");
+	if (act_range(o->act, out, &lo, &hi))
+		return fail(why, len, "activation has no int8 form");
+
+	uint64_t row_bytes = (uint64_t)iw * c;
+	int th = oh;
+	while (th > 0 && ((uint64_t)((th - 1) * o->stride_h + o->filter_h) * row_bytes > half_in ||
+			  (uint64_t)th * ow * c > half_out))
+		th--;
+	if (th <= 0)
+		return fail(why, len, "one pooling output row does not fit");
+
+	int t = 0;
+	for (int oy0 = 0; oy0 < oh; oy0 += th, t++) {
+		int rows = oh - oy0 < th ? oh - oy0 : th;
+		uint32_t b = (uint32_t)(t % 2);
+		int r0 = oy0 * o->stride_h - pt;
+		int r1 = (oy0 + rows - 1) * o->stride_h - pt + o->filter_h - 1;
+
+		r0 = r0 < 0 ? 0 : r0;
+		r1 = r1 >= ih ? ih - 1 : r1;
+		if (r1 < r0)
+			return fail(why, len, "pooling window outside the input");
+		emit_copy(p, DNPU_OP_LOAD,
+			  (t >= 2 ? DNPU_CMD_POP_NEXT : 0) | DNPU_CMD_PUSH_NEXT,
+			  DNPU_RGN_IN0, DNPU_SPAD_IN, (uint32_t)(r0 * row_bytes),
+			  b * half_in, (uint32_t)((r1 - r0 + 1) * row_bytes));
+		uint32_t dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV |
+			       DNPU_CMD_PUSH_NEXT | (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
+		struct dnpu_cmd_nmc_pool pc = {
+			.w0 = DNPU_CMD_W0(DNPU_OP_NMC_POOL, dep, avg ? DNPU_POOL_F_AVG : 0),
+			.in_hw = DNPU_PAIR(r1 - r0 + 1, iw),
+			.out_hw = DNPU_PAIR(rows, ow),
+			.channels = (uint32_t)c,
+			.window = (uint32_t)(o->filter_h | (o->filter_w << 8) |
+					     (o->stride_h << 16) | (o->stride_w << 24)),
+			.pad = DNPU_PAIR(r0 + pt - oy0 * o->stride_h, pl),
+			.spads = DNPU_SPAD_IN | (DNPU_SPAD_OUT << 8),
+			.src_base = b * half_in,
+			.src_row_pitch = (uint32_t)row_bytes,
+			.dst_base = b * half_out,
+			.dst_row_pitch = (uint32_t)(ow * c),
+			.act = (uint32_t)((lo & 0xff) | ((hi & 0xff) << 8)),
+		};
+		track_deps(p, Q_COMPUTE, dep);
+		emit(p, &pc);
+		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
+			  DNPU_RGN_OUT, DNPU_SPAD_OUT,
+			  (uint32_t)((uint64_t)oy0 * ow * c), b * half_out,
+			  (uint32_t)(rows * ow * c));
+	}
+	p->compulsory_bytes = in->bytes + out->bytes;
+	p->unit = "nmc";
+	return 0;
+}
+
+
+/* ---- MEAN over H and W on the NMC ------------------------------------------- */
+
+static int compile_mean(const struct dnpu_caps *caps,
+			const struct accel_model *m, const struct accel_op *op,
+			struct dnpu_program *p, char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *in = op_in(mm, op, 0), *ax = op_in(mm, op, 1);
+	struct accel_tensor *out = op_out(mm, op, 0);
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	bool red[4] = { false };
+
+	if (!(caps->features & DNPU_FEAT_NMC_MEAN))
+		return fail(why, len, "device has no NMC mean");
+	if (!int8_quantized(in) || !int8_quantized(out) || in->rank != 4 ||
+	    in->dims[0] != 1 || !ax || !ax->is_const || ax->type != ACCEL_DT_INT32)
+		return fail(why, len, "only int8 batch-1 NHWC mean");
+	const int32_t *axes = tdata(ax);
+	for (size_t i = 0; i < accel_tensor_elems(ax); i++) {
+		int a = axes[i] < 0 ? axes[i] + 4 : axes[i];
+
+		if (a < 0 || a > 3)
+			return fail(why, len, "bad mean axis");
+		red[a] = true;
+	}
+	if (red[0] || !red[1] || !red[2] || red[3])
+		return fail(why, len, "only a mean over height and width");
+	int h = in->dims[1], w = in->dims[2], c = in->dims[3];
+	int32_t mult;
+	int shift;
+
+	if (h > 0xffff || w > 0xffff || (int64_t)h * w > (1 << 23))
+		return fail(why, len, "mean too large");
+	accel_mean_multiplier((double)in->q.scale[0], (double)out->q.scale[0],
+			      (int64_t)h * w, &mult, &shift);
+	/* channel chunks: all pixels of cc channels per tile */
+	uint64_t cc = (uint64_t)c;
+	if (cc * h * w > half_in)
+		cc = half_in / ((uint64_t)h * w);
+	if (cc > half_out)
+		cc = half_out;
+	if (cc == 0)
+		return fail(why, len, "one channel of the mean does not fit");
+	int t = 0;
+	for (int c0 = 0; c0 < c; c0 += (int)cc, t++) {
+		uint32_t cnt = (uint32_t)(c - c0 < (int)cc ? c - c0 : (int)cc);
+		uint32_t b = (uint32_t)(t % 2);
+		struct dma_shape s = {
+			.len0 = cnt,
+			.count1 = (uint32_t)(h * w),
+			.src_stride1 = (uint32_t)c,
+			.dst_stride1 = cnt,
+		};
+		emit_dma(p, DNPU_OP_LOAD,
+			 (t >= 2 ? DNPU_CMD_POP_NEXT : 0) | DNPU_CMD_PUSH_NEXT,
+			 DNPU_RGN_IN0, DNPU_SPAD_IN, 0, (uint32_t)c0, b * half_in, &s);
+		uint32_t dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV |
+			       DNPU_CMD_PUSH_NEXT | (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
+		struct dnpu_cmd_nmc_mean mc = {
+			.w0 = DNPU_CMD_W0(DNPU_OP_NMC_MEAN, dep, 0),
+			.in_hw = DNPU_PAIR(h, w),
+			.channels = cnt,
+			.spads = DNPU_SPAD_IN | (DNPU_SPAD_OUT << 8),
+			.src_base = b * half_in,
+			.src_row_pitch = (uint32_t)w * cnt,
+			.dst_base = b * half_out,
+			.zps = DNPU_PAIR((uint32_t)in->q.zero_point[0] & 0xffff,
+					 (uint32_t)out->q.zero_point[0] & 0xffff),
+			.mult = mult,
+			.shift = shift,
+			.count = 1,
+		};
+		track_deps(p, Q_COMPUTE, dep);
+		emit(p, &mc);
+		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
+			  DNPU_RGN_OUT, DNPU_SPAD_OUT, (uint32_t)c0, b * half_out, cnt);
+	}
+	p->compulsory_bytes = in->bytes + out->bytes;
+	p->unit = "nmc";
+	return 0;
+}
+
+/* ---- entry ------------------------------------------------------------------ */
+
+int dnpu_compile_op(const struct dnpu_caps *caps, const struct accel_model *m,
+		    const struct accel_op *op, struct dnpu_program *prog,
+		    char *why, size_t len)
+{
+	int rc;
+
+	memset(prog, 0, sizeof(*prog));
+	prog->n_regions = DNPU_RGN_OUT + 1;
+	switch (op->opcode) {
+	case ACCEL_OP_CONV_2D:
+		rc = compile_conv(caps, m, op, prog, why, len);
+		break;
+	case ACCEL_OP_FULLY_CONNECTED:
+		rc = compile_fc(caps, m, op, prog, why, len);
+		break;
+	case ACCEL_OP_DEPTHWISE_CONV_2D:
+		rc = compile_dwconv(caps, m, op, prog, why, len);
+		break;
+	case ACCEL_OP_ADD:
+		rc = compile_add(caps, m, op, prog, why, len);
+		break;
+	case ACCEL_OP_AVERAGE_POOL_2D:
+	case ACCEL_OP_MAX_POOL_2D:
+		rc = compile_pool(caps, m, op, prog, why, len);
+		break;
+	case ACCEL_OP_MEAN:
+		rc = compile_mean(caps, m, op, prog, why, len);
+		break;
+	default:
+		rc = fail(why, len, "no device lowering for this operator");
+		break;
+	}
+	if (rc == 0) {
+		emit_simple(prog, DNPU_OP_END);
+		if (prog->error)
+			rc = fail(why, len, "internal compiler error (token or memory)");
+	}
+	if (rc)
+		dnpu_program_free(prog);
+	return rc;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Compiler from libaccel ops to dnpu command streams (docs/ISA.md).
+ *
+ * One op becomes one job: its command stream, a block of constants laid out
+ * once at model load (weights in the array's [KH][KW][C][N] order, per-channel
+ * requant records, ADD parameters), and a fixed region assignment that the
+ * backend fills with the op's tensors. Tiling follows the scratchpad sizes
+ * the device reports; every scratchpad is split in two halves so the load
+ * queue fills one while the array works on the other.
+ */
+#ifndef ACCEL_COMPILE_H
+#define ACCEL_COMPILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../model.h"
+#include "dnpu_hw.h"
+
+/* What the compiler needs to know about the device. */
+struct dnpu_caps {
+	uint32_t rows, cols, lanes;
+	uint32_t features;			/* DNPU_FEAT_* */
+	uint32_t spad[DNPU_SPAD_COUNT];		/* bytes */
+};
+
+/* Capabilities of the default 16x16 configuration. */
+void dnpu_caps_default(struct dnpu_caps *caps);
+
+/* Regions of a compiled job; region i of the job is entry i here. */
+enum dnpu_job_region {
+	DNPU_RGN_CMD = 0,	/* the command stream (read) */
+	DNPU_RGN_CONST,		/* weights and parameters (read) */
+	DNPU_RGN_IN0,		/* first input tensor (read) */
+	DNPU_RGN_OUT,		/* output tensor (write) */
+	DNPU_RGN_IN1,		/* second input tensor (read), ADD only */
+	DNPU_RGN_MAX
+};
+
+struct dnpu_program {
+	uint32_t *cmds;		/* n_cmds * DNPU_CMD_WORDS words */
+	uint32_t n_cmds, cap_cmds;
+	uint8_t *consts;
+	size_t const_bytes, const_cap;
+	uint32_t n_regions;	/* DNPU_RGN_OUT + 1, or DNPU_RGN_MAX */
+	const char *unit;	/* "array" or "nmc" */
+	uint64_t macs;		/* useful multiply-accumulates */
+	uint64_t compulsory_bytes; /* weights + inputs + outputs once */
+	uint64_t dram_bytes;	/* what the stream moves */
+	/* tokens in flight, for the emitter's program-order check */
+	int tokens[4];
+	int error;
+};
+
+/*
+ * Compile @op of @m for a device with @caps. Returns 0, or -1 when the
+ * device cannot run it (the reason, for the placement report, in @why).
+ * Constant tensors must be readable; activation tensors need only shapes.
+ */
+int dnpu_compile_op(const struct dnpu_caps *caps, const struct accel_model *m,
+		    const struct accel_op *op, struct dnpu_program *prog,
+		    char *why, size_t len);
+
+void dnpu_program_free(struct dnpu_program *prog);
+
+#endif /* ACCEL_COMPILE_H */
