@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device compiler vs CPU ops: random int8 ops lowered to command streams,
+ * executed by the C functional model, compared byte for byte with the CPU
+ * backend's ops (which the golden tests hold to TFLite).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "compiler/compile.h"
+#include "dnpu_cmodel.h"
+#include "ops/ops.h"
+
+#define BUS_SHIFT 36
+
+static uint32_t rng = 1;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+static int rint_(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
+static float rfloat(float lo, float hi) { return lo + (hi - lo) * (float)(rnd() % 1000000) / 1e6f; }
+
+struct tspec {
+	enum accel_dtype type;
+	int rank, dims[4];
+	int nq;
+	float scale[1024];
+	int64_t zp[1024];
+	void *data;
+	int is_const;
+};
+
+struct fixture {
+	struct accel_model m;
+	struct accel_tensor t[4];
+	struct accel_op op;
+	int inputs[3], outputs[1];
+	float scales[4][1024];
+	int64_t zps[4][1024];
+};
+
+static void set_tensor(struct fixture *f, int i, enum accel_dtype type,
+		       int rank, const int *dims, int nq, int axis, int is_const)
+{
+	struct accel_tensor *t = &f->t[i];
+	size_t n = 1;
+
+	memset(t, 0, sizeof(*t));
+	t->name = "t";
+	t->type = type;
+	t->rank = rank;
+	for (int d = 0; d < rank; d++) {
+		t->dims[d] = dims[d];
+		n *= (size_t)dims[d];
+	}
+	t->bytes = n * accel_dtype_size(type);
+	t->q.count = nq;
+	t->q.axis = axis;
+	t->q.scale = f->scales[i];
+	t->q.zero_point = f->zps[i];
+	t->data = calloc(1, t->bytes ? t->bytes : 1);
+	t->is_const = is_const;
+	if (is_const)
+		t->const_data = t->data;
+	for (size_t k = 0; k < t->bytes; k++)
+		((uint8_t *)t->data)[k] = (uint8_t)rnd();
+}
+
+static void free_fixture(struct fixture *f)
+{
+	for (int i = 0; i < f->m.n_tensors; i++)
+		free(f->t[i].data);
+}
+
+struct win { uint8_t *p; uint64_t size; } wins[DNPU_RGN_MAX];
+
+static int bread(void *ctx, uint64_t a, void *buf, size_t len)
+{
+	(void)ctx;
+	uint64_t r = (a >> BUS_SHIFT) - 1, o = a & ((1ull << BUS_SHIFT) - 1);
+	if (r >= DNPU_RGN_MAX || o + len > wins[r].size)
+		return -1;
+	memcpy(buf, wins[r].p + o, len);
+	return 0;
+}
+
+static int bwrite(void *ctx, uint64_t a, const void *buf, size_t len)
+{
+	(void)ctx;
+	uint64_t r = (a >> BUS_SHIFT) - 1, o = a & ((1ull << BUS_SHIFT) - 1);
+	if (r >= DNPU_RGN_MAX || o + len > wins[r].size)
+		return -1;
+	memcpy(wins[r].p + o, buf, len);
+	return 0;
+}
+
+/* Run @f's op on the CPU and on the device model; compare outputs. */
+static void check_op(struct fixture *f, const char *what)
+{
+	struct accel_tensor *out = &f->t[f->outputs[0]];
+	char err[256] = "";
+	struct dnpu_caps caps;
+	struct dnpu_program p;
+	struct dnpu_cmodel_config cfg;
+
+	assert_int_equal(accel_cpu_op_prepare(&f->m, &f->op, err, sizeof(err)), 0);
+	assert_int_equal(accel_cpu_op_eval(&f->m, &f->op, err, sizeof(err)), 0);
+	uint8_t *ref = malloc(out->bytes);
+	memcpy(ref, out->data, out->bytes);
+	memset(out->data, 0x5a, out->bytes);
+	accel_cpu_op_release(&f->op);
+
+	dnpu_cmodel_config_default(&cfg);
+	dnpu_caps_default(&caps);
+	if (dnpu_compile_op(&caps, &f->m, &f->op, &p, err, sizeof(err))) {
+		print_error("%s: compile failed: %s\n", what, err);
+		fail();
+	}
+	struct dnpu_cmodel *cm = dnpu_cmodel_create(&cfg);
+	struct dnpu_region rt[DNPU_RGN_MAX];
+	struct dnpu_cmodel_result res;
+
+	memset(rt, 0, sizeof(rt));
+	memset(wins, 0, sizeof(wins));
+	wins[DNPU_RGN_CMD].p = (uint8_t *)p.cmds;
+	wins[DNPU_RGN_CMD].size = (uint64_t)p.n_cmds * DNPU_CMD_BYTES;
+	wins[DNPU_RGN_CONST].p = p.consts;
+	wins[DNPU_RGN_CONST].size = p.const_bytes;
+	wins[DNPU_RGN_IN0].p = f->t[f->inputs[0]].data;
+	wins[DNPU_RGN_IN0].size = f->t[f->inputs[0]].bytes;
+	wins[DNPU_RGN_OUT].p = out->data;
+	wins[DNPU_RGN_OUT].size = out->bytes;
+	if (p.n_regions > DNPU_RGN_IN1) {
+		wins[DNPU_RGN_IN1].p = f->t[f->inputs[1]].data;
+		wins[DNPU_RGN_IN1].size = f->t[f->inputs[1]].bytes;
+	}
+	for (uint32_t r = 0; r < p.n_regions; r++) {
+		rt[r].addr = (uint64_t)(r + 1) << BUS_SHIFT;
+		rt[r].size = (uint32_t)wins[r].size;
+		rt[r].flags = DNPU_REGION_VALID |
+			      (r == DNPU_RGN_OUT ? DNPU_REGION_WRITE : DNPU_REGION_READ);
+	}
+	dnpu_cmodel_set_host(cm, bread, bwrite, NULL);
+	assert_int_equal(dnpu_cmodel_load_regions(cm, rt, p.n_regions), 0);
+	uint32_t st = dnpu_cmodel_run(cm, DNPU_RGN_CMD, 0, p.n_cmds, &res);
+	if (st != DNPU_JOB_OK) {
+		print_error("%s: fault %s cmd %u region %u offset %u\n", what,
+			    dnpu_fault_name(st), res.fault_cmd, res.fault_region,
+			    res.fault_offset);
+		fail();
+	}
+	for (size_t i = 0; i < out->bytes; i++) {
+		if (ref[i] != ((uint8_t *)out->data)[i]) {
+			print_error("%s: byte %zu: cpu %d device %d\n", what, i,
+				    (int8_t)ref[i], ((int8_t *)out->data)[i]);
+			fail();
+		}
+	}
+	if (!strcmp(p.unit, "array"))
+		assert_int_equal(res.stats.macs, p.macs);
+	dnpu_cmodel_destroy(cm);
+	dnpu_program_free(&p);
+	free(ref);
+}
+
+static void init_fixture(struct fixture *f, int opcode, int n_in)
+{
+	memset(f, 0, sizeof(*f));
+	f->m.tensors = f->t;
+	f->m.ops = &f->op;
+	f->m.n_ops = 1;
+	f->op.opcode = opcode;
+	f->op.name = "op";
+	f->op.version = 1;
+	f->op.inputs = f->inputs;
+	f->op.outputs = f->outputs;
+	f->op.n_inputs = n_in;
+	f->op.n_outputs = 1;
+}
+
+static void test_conv_random(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 200; iter++) {
+		static struct fixture f;
+		int ih = rint_(1, 20), iw = rint_(1, 20), c = rint_(1, 40);
+		int n = rint_(1, 70), kh = rint_(1, 3), kw = rint_(1, 3);
+		int sh = rint_(1, 2), sw = rint_(1, 2), dh = rint_(1, 2), dw = rint_(1, 2);
+		int same = rint_(0, 1);
+		int ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw + 1;
+		int oh = same ? (ih + sh - 1) / sh : (ih - ekh + sh) / sh;
+		int ow = same ? (iw + sw - 1) / sw : (iw - ekw + sw) / sw;
+
+		if (oh <= 0 || ow <= 0)
+			continue;
+		init_fixture(&f, 3 /* CONV_2D */, 3);
+		int din[4] = { 1, ih, iw, c }, dfl[4] = { n, kh, kw, c };
+		int db[1] = { n }, dout[4] = { 1, oh, ow, n };
+		f.scales[0][0] = rfloat(0.005f, 0.05f);
+		f.zps[0][0] = rint_(-128, 127);
+		for (int k = 0; k < n; k++) {
+			f.scales[1][k] = rfloat(0.001f, 0.02f);
+			f.scales[2][k] = f.scales[0][0] * f.scales[1][k];
+		}
+		f.scales[3][0] = rfloat(0.02f, 0.3f);
+		f.zps[3][0] = rint_(-20, 20);
+		set_tensor(&f, 0, ACCEL_DT_INT8, 4, din, 1, 0, 0);
+		set_tensor(&f, 1, ACCEL_DT_INT8, 4, dfl, n, 0, 1);
+		set_tensor(&f, 2, ACCEL_DT_INT32, 1, db, n, 0, 1);
+		for (int k = 0; k < n; k++)
+			((int32_t *)f.t[2].data)[k] = rint_(-5000, 5000);
+		set_tensor(&f, 3, ACCEL_DT_INT8, 4, dout, 1, 0, 0);
+		f.m.n_tensors = 4;
+		f.inputs[0] = 0; f.inputs[1] = 1; f.inputs[2] = 2; f.outputs[0] = 3;
+		f.op.opt.conv = (struct accel_conv_opts){
+			.padding = same ? ACCEL_PAD_SAME : ACCEL_PAD_VALID,
+			.stride_w = sw, .stride_h = sh,
+			.dilation_w = dw, .dilation_h = dh,
+			.act = (enum accel_act)(rint_(0, 2) == 2 ? 3 : rint_(0, 1)),
+		};
+		char what[128];
+		snprintf(what, sizeof(what), "conv %dx%dx%d -> %d k%dx%d s%d,%d d%d,%d %s",
+			 ih, iw, c, n, kh, kw, sh, sw, dh, dw, same ? "SAME" : "VALID");
+		check_op(&f, what);
+		free_fixture(&f);
+	}
+}
+
+
+static void test_fc_random(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 100; iter++) {
+		static struct fixture f;
+		int rows = rint_(1, 5), k = rint_(1, 300), n = rint_(1, 200);
+
+		init_fixture(&f, 9 /* FULLY_CONNECTED */, 3);
+		int din[2] = { rows, k }, dw[2] = { n, k }, db[1] = { n };
+		int dout[2] = { rows, n };
+		f.scales[0][0] = rfloat(0.005f, 0.05f);
+		f.zps[0][0] = rint_(-128, 127);
+		f.scales[1][0] = rfloat(0.001f, 0.02f);
+		f.scales[2][0] = f.scales[0][0] * f.scales[1][0];
+		f.scales[3][0] = rfloat(0.05f, 0.5f);
+		f.zps[3][0] = rint_(-20, 20);
+		set_tensor(&f, 0, ACCEL_DT_INT8, 2, din, 1, 0, 0);
+		set_tensor(&f, 1, ACCEL_DT_INT8, 2, dw, 1, 0, 1);
+		set_tensor(&f, 2, ACCEL_DT_INT32, 1, db, 1, 0, 1);
+		for (int i = 0; i < n; i++)
+			((int32_t *)f.t[2].data)[i] = rint_(-5000, 5000);
+		set_tensor(&f, 3, ACCEL_DT_INT8, 2, dout, 1, 0, 0);
+		f.m.n_tensors = 4;
+		f.inputs[0] = 0; f.inputs[1] = 1; f.inputs[2] = 2; f.outputs[0] = 3;
+		f.op.opt.fc.act = (enum accel_act)rint_(0, 1);
+		char what[96];
+		snprintf(what, sizeof(what), "fc %dx%d -> %d", rows, k, n);
+		check_op(&f, what);
+		free_fixture(&f);
+	}
+}
+
+static void test_dwconv_random(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 200; iter++) {
+		static struct fixture f;
+		int ih = rint_(1, 20), iw = rint_(1, 20), ci = rint_(1, 40);
+		int dm = rint_(0, 3) == 0 ? rint_(2, 4) : 1, co = ci * dm;
+		int kh = rint_(1, 3), kw = rint_(1, 3);
+		int sh = rint_(1, 2), sw = rint_(1, 2), dh = rint_(1, 2), dw = rint_(1, 2);
+		int same = rint_(0, 1);
+		int ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw + 1;
+		int oh = same ? (ih + sh - 1) / sh : (ih - ekh + sh) / sh;
+		int ow = same ? (iw + sw - 1) / sw : (iw - ekw + sw) / sw;
+
+		if (oh <= 0 || ow <= 0)
+			continue;
+		init_fixture(&f, 4 /* DEPTHWISE_CONV_2D */, 3);
+		int din[4] = { 1, ih, iw, ci }, dfl[4] = { 1, kh, kw, co };
+		int db[1] = { co }, dout[4] = { 1, oh, ow, co };
+		f.scales[0][0] = rfloat(0.005f, 0.05f);
+		f.zps[0][0] = rint_(-128, 127);
+		for (int k = 0; k < co; k++) {
+			f.scales[1][k] = rfloat(0.001f, 0.05f);
+			f.scales[2][k] = f.scales[0][0] * f.scales[1][k];
+		}
+		f.scales[3][0] = rfloat(0.01f, 0.2f);
+		f.zps[3][0] = rint_(-20, 20);
+		set_tensor(&f, 0, ACCEL_DT_INT8, 4, din, 1, 0, 0);
+		set_tensor(&f, 1, ACCEL_DT_INT8, 4, dfl, co, 3, 1);
+		set_tensor(&f, 2, ACCEL_DT_INT32, 1, db, co, 0, 1);
+		for (int k = 0; k < co; k++)
+			((int32_t *)f.t[2].data)[k] = rint_(-5000, 5000);
+		set_tensor(&f, 3, ACCEL_DT_INT8, 4, dout, 1, 0, 0);
+		f.m.n_tensors = 4;
+		f.inputs[0] = 0; f.inputs[1] = 1; f.inputs[2] = 2; f.outputs[0] = 3;
+		f.op.opt.conv = (struct accel_conv_opts){
+			.padding = same ? ACCEL_PAD_SAME : ACCEL_PAD_VALID,
+			.stride_w = sw, .stride_h = sh,
+			.dilation_w = dw, .dilation_h = dh,
+			.depth_multiplier = dm,
+			.act = (enum accel_act)(rint_(0, 2) == 2 ? 3 : rint_(0, 1)),
+		};
+		char what[128];
+		snprintf(what, sizeof(what), "dwconv %dx%dx%d dm%d k%dx%d s%d,%d d%d,%d %s",
+			 ih, iw, ci, dm, kh, kw, sh, sw, dh, dw, same ? "SAME" : "VALID");
+		check_op(&f, what);
+		free_fixture(&f);
+	}
+}
+
+static void test_add_random(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 100; iter++) {
+		static struct fixture f;
+		int n = iter < 2 ? 70000 + rint_(0, 100) : rint_(1, 3000);
+
+		init_fixture(&f, 0 /* ADD */, 2);
+		int d[2] = { 1, n };
+		for (int i = 0; i < 3; i++) {
+			f.scales[i][0] = rfloat(0.01f, 0.2f);
+			f.zps[i][0] = rint_(-128, 127);
+			set_tensor(&f, i, ACCEL_DT_INT8, 2, d, 1, 0, 0);
+		}
+		f.m.n_tensors = 3;
+		f.inputs[0] = 0; f.inputs[1] = 1; f.outputs[0] = 2;
+		f.op.opt.elem.act = (enum accel_act)rint_(0, 1);
+		char what[64];
+		snprintf(what, sizeof(what), "add %d", n);
+		check_op(&f, what);
+		free_fixture(&f);
+	}
+}
+
+static void test_pool_random(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 200; iter++) {
+		static struct fixture f;
+		int avg = iter & 1;
+		int ih = rint_(1, 24), iw = rint_(1, 24), c = rint_(1, 40);
+		int kh = rint_(1, 4), kw = rint_(1, 4), sh = rint_(1, 3), sw = rint_(1, 3);
+		int same = rint_(0, 1);
+		int oh = same ? (ih + sh - 1) / sh : (ih - kh + sh) / sh;
+		int ow = same ? (iw + sw - 1) / sw : (iw - kw + sw) / sw;
+
+		if (oh <= 0 || ow <= 0)
+			continue;
+		init_fixture(&f, avg ? 1 : 17, 1);
+		int din[4] = { 1, ih, iw, c }, dout[4] = { 1, oh, ow, c };
+		f.scales[0][0] = f.scales[1][0] = rfloat(0.01f, 0.1f);
+		f.zps[0][0] = f.zps[1][0] = rint_(-128, 127);
+		set_tensor(&f, 0, ACCEL_DT_INT8, 4, din, 1, 0, 0);
+		set_tensor(&f, 1, ACCEL_DT_INT8, 4, dout, 1, 0, 0);
+		f.m.n_tensors = 2;
+		f.inputs[0] = 0; f.outputs[0] = 1;
+		f.op.opt.pool = (struct accel_pool_opts){
+			.padding = same ? ACCEL_PAD_SAME : ACCEL_PAD_VALID,
+			.stride_w = sw, .stride_h = sh, .filter_w = kw, .filter_h = kh,
+			.act = (enum accel_act)rint_(0, 1),
+		};
+		char what[128];
+		snprintf(what, sizeof(what), "%s %dx%dx%d k%dx%d s%d,%d %s",
+			 avg ? "avgpool" : "maxpool", ih, iw, c, kh, kw, sh, sw,
+			 same ? "SAME" : "VALID");
+		check_op(&f, what);
+		free_fixture(&f);
+	}
+}
+
+static void test_mean_random(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 30; iter++) {
+		static struct fixture f;
+		int h = rint_(1, 12), w = rint_(1, 12), c = iter < 2 ? 1280 : rint_(1, 300);
+
+		init_fixture(&f, 40 /* MEAN */, 2);
+		int din[4] = { 1, h, w, c }, dax[1] = { 2 }, dout[4] = { 1, 1, 1, c };
+		f.scales[0][0] = rfloat(0.01f, 0.1f);
+		f.zps[0][0] = rint_(-128, 127);
+		f.scales[2][0] = rfloat(0.01f, 0.1f);
+		f.zps[2][0] = rint_(-128, 127);
+		set_tensor(&f, 0, ACCEL_DT_INT8, 4, din, 1, 0, 0);
+		set_tensor(&f, 1, ACCEL_DT_INT32, 1, dax, 0, 0, 1);
+		((int32_t *)f.t[1].data)[0] = 1;
+		((int32_t *)f.t[1].data)[1] = 2;
+		set_tensor(&f, 2, ACCEL_DT_INT8, 4, dout, 1, 0, 0);
+		f.m.n_tensors = 3;
+		f.inputs[0] = 0; f.inputs[1] = 1; f.outputs[0] = 2;
+		f.op.opt.reducer.keep_dims = true;
+		char what[64];
+		snprintf(what, sizeof(what), "mean %dx%dx%d", h, w, c);
+		check_op(&f, what);
+		free_fixture(&f);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conv_random),
+		cmocka_unit_test(test_fc_random),
+		cmocka_unit_test(test_dwconv_random),
+		cmocka_unit_test(test_add_random),
+		cmocka_unit_test(test_pool_random),
+		cmocka_unit_test(test_mean_random),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
