@@ -200,6 +200,9 @@ static void run_engine(struct fw *fw, const struct dnpu_job_desc *d,
 	uint64_t c0, m0, r0, w0, deadline;
 	uint32_t st;
 
+	if (wd > FW_MAX_TIMEOUT_KCYCLES)
+		wd = FW_MAX_TIMEOUT_KCYCLES;
+
 	hal_eng_write(DNPU_ENG_CMD_REGION, d->cmd_region);
 	hal_eng_write(DNPU_ENG_CMD_OFFSET, d->cmd_offset);
 	hal_eng_write(DNPU_ENG_CMD_COUNT, d->cmd_count);

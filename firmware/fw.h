@@ -15,10 +15,12 @@
 /* DNPU_REG_FW_VERSION: ring ABI in the high half, firmware revision low */
 #define DNPU_FW_VERSION_VALUE	((DNPU_FW_ABI_VERSION << 16) | DNPU_FW_REVISION)
 
-/* cycles between heartbeat increments */
-#define FW_HEARTBEAT_CYCLES	65536u
+/* cycles between heartbeat increments (about 10 ms at 100 MHz) */
+#define FW_HEARTBEAT_CYCLES	(1u << 20)
 /* engine watchdog when the descriptor asks for the default, in kcycles */
 #define FW_DEFAULT_TIMEOUT_KCYCLES	100000u
+/* longer descriptor timeouts are clamped to this (10 s at 100 MHz) */
+#define FW_MAX_TIMEOUT_KCYCLES	1000000u
 /* the firmware gives up on an engine that does not even report its own
  * watchdog after twice the watchdog time plus this */
 #define FW_ENGINE_GRACE_CYCLES	100000u
