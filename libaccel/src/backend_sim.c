@@ -3,57 +3,76 @@
  * The "sim" backend: ops compiled to dnpu command streams (compiler/) and
  * executed by the simulated device. Each op is one job whose regions are
  * the command stream, the op's constants and its tensors, mapped in place
- * (zero copy) at synthetic bus addresses.
+ * (zero copy) at synthetic bus addresses. Jobs go through the device's job
+ * ring exactly as the kernel driver submits them: boot handshake, region
+ * table and descriptor in driver-owned memory, tail + doorbell, completion
+ * record and DONE_SEQNO.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
 #include "compiler/compile.h"
-#include "dnpu_cmodel.h"
+#include "dnpu_cdev.h"
 #include "ops/ops_internal.h"
 
 /* Clock assumed when turning simulated cycles into time for placement. */
 #define SIM_CLOCK_HZ		500000000ull
 /* Fixed cost of a job (ring, doorbell, interrupt) in ns. */
 #define SIM_JOB_OVERHEAD_NS	5000
-#define BUS_REGION_SHIFT	36
+#define SIM_RING_ENTRIES	16u
+/* Bus map: window i at (i + 1) << 36; window 0 is the driver's memory. */
+#define BUS_WINDOW_SHIFT	36
+#define SYS_WINDOW		0
+#define JOB_WINDOW(r)		(1 + (r))
+#define N_WINDOWS		(1 + DNPU_RGN_MAX)
+
+/* Memory the "driver" owns: ring, one region table, one completion. */
+struct sim_sysmem {
+	struct dnpu_job_desc ring[SIM_RING_ENTRIES];
+	struct dnpu_region regions[DNPU_MAX_REGIONS];
+	struct dnpu_job_completion done;
+};
 
 struct sim_dev {
-	struct dnpu_cmodel *cm;
+	struct dnpu_cdev *dev;
 	struct dnpu_caps caps;
-	/* host memory of the running job, one window per region */
+	struct sim_sysmem *sys;
+	uint32_t tail, seqno;
 	struct {
 		uint8_t *ptr;
 		uint64_t size;
-	} win[DNPU_RGN_MAX];
+	} win[N_WINDOWS];
 };
 
 struct sim_op {
 	struct dnpu_program prog;
-	struct dnpu_cmodel_stats last;
+	struct dnpu_job_completion last;
 };
 
-static struct sim_dev *bus_dev(void *ctx, uint64_t addr, uint64_t len,
-			       uint8_t **p)
+static uint64_t bus_addr(unsigned window, uint64_t off)
 {
-	struct sim_dev *d = ctx;
-	uint64_t idx = (addr >> BUS_REGION_SHIFT) - 1;
-	uint64_t off = addr & ((1ull << BUS_REGION_SHIFT) - 1);
+	return ((uint64_t)(window + 1) << BUS_WINDOW_SHIFT) + off;
+}
 
-	if (idx >= DNPU_RGN_MAX || !d->win[idx].ptr || off > d->win[idx].size ||
-	    len > d->win[idx].size - off)
+static uint8_t *bus_ptr(struct sim_dev *d, uint64_t addr, uint64_t len)
+{
+	uint64_t w = (addr >> BUS_WINDOW_SHIFT) - 1;
+	uint64_t off = addr & ((1ull << BUS_WINDOW_SHIFT) - 1);
+
+	if (w >= N_WINDOWS || !d->win[w].ptr || off > d->win[w].size ||
+	    len > d->win[w].size - off)
 		return NULL;
-	*p = d->win[idx].ptr + off;
-	return d;
+	return d->win[w].ptr + off;
 }
 
 static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	uint8_t *p;
+	uint8_t *p = bus_ptr(ctx, addr, len);
 
-	if (!bus_dev(ctx, addr, len, &p))
+	if (!p)
 		return -1;
 	memcpy(buf, p, len);
 	return 0;
@@ -61,45 +80,112 @@ static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
 
 static int bus_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
-	uint8_t *p;
+	uint8_t *p = bus_ptr(ctx, addr, len);
 
-	if (!bus_dev(ctx, addr, len, &p))
+	if (!p)
 		return -1;
 	memcpy(p, buf, len);
 	return 0;
+}
+
+static uint32_t reg_read(struct sim_dev *d, uint32_t off)
+{
+	uint32_t v = 0;
+
+	dnpu_cdev_mmio_read(d->dev, off, &v);
+	return v;
+}
+
+static void reg_write(struct sim_dev *d, uint32_t off, uint32_t v)
+{
+	dnpu_cdev_mmio_write(d->dev, off, v);
 }
 
 static int sim_probe(char *why, size_t len)
 {
 	(void)why;
 	(void)len;
-	return 0;	/* the functional model is always built in */
+	return 0;	/* the device model is always built in */
+}
+
+/* Read what the compiler needs from the device's registers. */
+static int read_caps(struct sim_dev *d, char *err, size_t len)
+{
+	uint32_t caps = reg_read(d, DNPU_REG_CAPS);
+
+	if (reg_read(d, DNPU_REG_ID) != DNPU_ID_MAGIC) {
+		snprintf(err, len, "simulated device does not identify as dnpu");
+		return -1;
+	}
+	memset(&d->caps, 0, sizeof(d->caps));
+	d->caps.rows = DNPU_CAPS_ARRAY_ROWS(caps);
+	d->caps.cols = DNPU_CAPS_ARRAY_COLS(caps);
+	d->caps.lanes = DNPU_CAPS_NMC_LANES(caps);
+	d->caps.features = reg_read(d, DNPU_REG_FEATURES);
+	d->caps.spad[DNPU_SPAD_IN] = reg_read(d, DNPU_REG_SPAD_IN_BYTES);
+	d->caps.spad[DNPU_SPAD_WGT] = reg_read(d, DNPU_REG_SPAD_WGT_BYTES);
+	d->caps.spad[DNPU_SPAD_ACC] = reg_read(d, DNPU_REG_SPAD_ACC_BYTES);
+	d->caps.spad[DNPU_SPAD_OUT] = reg_read(d, DNPU_REG_SPAD_OUT_BYTES);
+	d->caps.spad[DNPU_SPAD_PARAM] = reg_read(d, DNPU_REG_SPAD_PARAM_BYTES);
+	if (!d->caps.rows || !d->caps.cols) {
+		snprintf(err, len, "simulated device reports an empty array");
+		return -1;
+	}
+	return 0;
+}
+
+/* Boot handshake and ring setup, as the kernel driver does it. */
+static int boot(struct sim_dev *d, char *err, size_t len)
+{
+	uint64_t ring = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, ring));
+
+	reg_write(d, DNPU_REG_CONTROL, DNPU_CONTROL_RESET);
+	reg_write(d, DNPU_REG_RING_BASE_LO, (uint32_t)ring);
+	reg_write(d, DNPU_REG_RING_BASE_HI, (uint32_t)(ring >> 32));
+	reg_write(d, DNPU_REG_RING_SIZE, SIM_RING_ENTRIES);
+	reg_write(d, DNPU_REG_IRQ_MASK, DNPU_IRQ_ALL);
+	reg_write(d, DNPU_REG_CONTROL, DNPU_CONTROL_CORE_RUN);
+	dnpu_cdev_run(d->dev, 0);
+	if (!(reg_read(d, DNPU_REG_STATUS) & DNPU_STATUS_FW_READY)) {
+		snprintf(err, len, "simulated device firmware did not boot (error %u)",
+			 reg_read(d, DNPU_REG_FW_ERROR));
+		return -1;
+	}
+	reg_write(d, DNPU_REG_IRQ_STATUS, DNPU_IRQ_FW_READY);
+	return 0;
 }
 
 static int sim_open(void **priv, char *err, size_t len)
 {
 	struct sim_dev *d = calloc(1, sizeof(*d));
-	struct dnpu_cmodel_config cfg;
 
-	if (!d) {
-		snprintf(err, len, "out of memory");
-		return -1;
+	if (!d)
+		goto nomem;
+	d->sys = aligned_alloc(64, sizeof(*d->sys));
+	if (!d->sys)
+		goto nomem;
+	memset(d->sys, 0, sizeof(*d->sys));
+	d->win[SYS_WINDOW].ptr = (uint8_t *)d->sys;
+	d->win[SYS_WINDOW].size = sizeof(*d->sys);
+	d->dev = dnpu_cdev_create(NULL, bus_read, bus_write, d);
+	if (!d->dev) {
+		snprintf(err, len, "cannot create the simulated device");
+		goto fail;
 	}
-	dnpu_cmodel_config_default(&cfg);
-	d->cm = dnpu_cmodel_create(&cfg);
-	if (!d->cm) {
-		free(d);
-		snprintf(err, len, "cannot create the device model");
-		return -1;
-	}
-	dnpu_caps_default(&d->caps);
-	d->caps.rows = cfg.rows;
-	d->caps.cols = cfg.cols;
-	d->caps.lanes = cfg.nmc_lanes;
-	memcpy(d->caps.spad, cfg.spad_bytes, sizeof(d->caps.spad));
-	dnpu_cmodel_set_host(d->cm, bus_read, bus_write, d);
+	if (read_caps(d, err, len) || boot(d, err, len))
+		goto fail;
 	*priv = d;
 	return 0;
+nomem:
+	snprintf(err, len, "out of memory");
+fail:
+	if (d) {
+		if (d->dev)
+			dnpu_cdev_destroy(d->dev);
+		free(d->sys);
+		free(d);
+	}
+	return -1;
 }
 
 static void sim_close(void *priv)
@@ -108,7 +194,8 @@ static void sim_close(void *priv)
 
 	if (!d)
 		return;
-	dnpu_cmodel_destroy(d->cm);
+	dnpu_cdev_destroy(d->dev);
+	free(d->sys);
 	free(d);
 }
 
@@ -158,6 +245,10 @@ static int sim_prepare(void *priv, struct accel_model *m, struct accel_op *op,
 	return 0;
 }
 
+/*
+ * One job through the ring: region table and descriptor in driver memory,
+ * tail + doorbell, let the device work, check the completion record.
+ */
 static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 		   char *err, size_t len)
 {
@@ -169,41 +260,61 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 		[DNPU_RGN_OUT] = op_out(m, op, 0),
 		[DNPU_RGN_IN1] = p->n_regions > DNPU_RGN_IN1 ? op_in(m, op, 1) : NULL,
 	};
-	struct dnpu_region rt[DNPU_RGN_MAX];
-	struct dnpu_cmodel_result res;
+	struct dnpu_job_desc *desc;
+	struct dnpu_job_completion *done = &d->sys->done;
 
-	memset(rt, 0, sizeof(rt));
-	memset(d->win, 0, sizeof(d->win));
-	d->win[DNPU_RGN_CMD].ptr = (uint8_t *)p->cmds;
-	d->win[DNPU_RGN_CMD].size = (uint64_t)p->n_cmds * DNPU_CMD_BYTES;
-	d->win[DNPU_RGN_CONST].ptr = p->consts;
-	d->win[DNPU_RGN_CONST].size = p->const_bytes;
+	for (unsigned r = 0; r < DNPU_RGN_MAX; r++)
+		d->win[JOB_WINDOW(r)].ptr = NULL;
+	d->win[JOB_WINDOW(DNPU_RGN_CMD)].ptr = (uint8_t *)p->cmds;
+	d->win[JOB_WINDOW(DNPU_RGN_CMD)].size = (uint64_t)p->n_cmds * DNPU_CMD_BYTES;
+	d->win[JOB_WINDOW(DNPU_RGN_CONST)].ptr = p->consts;
+	d->win[JOB_WINDOW(DNPU_RGN_CONST)].size = p->const_bytes;
 	for (uint32_t r = DNPU_RGN_IN0; r < p->n_regions; r++) {
 		if (!t[r] || !t[r]->data) {
 			snprintf(err, len, "tensor of region %u has no storage", r);
 			return -1;
 		}
-		d->win[r].ptr = t[r]->data;
-		d->win[r].size = t[r]->bytes;
+		d->win[JOB_WINDOW(r)].ptr = t[r]->data;
+		d->win[JOB_WINDOW(r)].size = t[r]->bytes;
 	}
+	memset(d->sys->regions, 0, sizeof(d->sys->regions));
 	for (uint32_t r = 0; r < p->n_regions; r++) {
-		rt[r].addr = (uint64_t)(r + 1) << BUS_REGION_SHIFT;
-		rt[r].size = (uint32_t)d->win[r].size;
-		rt[r].flags = DNPU_REGION_VALID |
-			      (r == DNPU_RGN_OUT ? DNPU_REGION_WRITE : DNPU_REGION_READ);
+		d->sys->regions[r].addr = bus_addr(JOB_WINDOW(r), 0);
+		d->sys->regions[r].size = (uint32_t)d->win[JOB_WINDOW(r)].size;
+		d->sys->regions[r].flags = DNPU_REGION_VALID |
+			(r == DNPU_RGN_OUT ? DNPU_REGION_WRITE : DNPU_REGION_READ);
 	}
-	if (dnpu_cmodel_load_regions(d->cm, rt, p->n_regions) != DNPU_FAULT_NONE) {
-		snprintf(err, len, "device rejected the region table");
+	memset(done, 0, sizeof(*done));
+	if (++d->seqno == 0)
+		d->seqno = 1;
+	desc = &d->sys->ring[d->tail % SIM_RING_ENTRIES];
+	memset(desc, 0, sizeof(*desc));
+	desc->seqno = d->seqno;
+	desc->flags = DNPU_JOB_F_PERF;
+	desc->region_table = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, regions));
+	desc->region_count = p->n_regions;
+	desc->cmd_region = DNPU_RGN_CMD;
+	desc->cmd_offset = 0;
+	desc->cmd_count = p->n_cmds;
+	desc->completion = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, done));
+	reg_write(d, DNPU_REG_RING_TAIL, ++d->tail);
+	reg_write(d, DNPU_REG_DOORBELL, 1);
+	dnpu_cdev_run(d->dev, 1);
+
+	uint32_t irq = reg_read(d, DNPU_REG_IRQ_STATUS);
+	reg_write(d, DNPU_REG_IRQ_STATUS, irq);
+	if (reg_read(d, DNPU_REG_DONE_SEQNO) != d->seqno || done->seqno != d->seqno) {
+		snprintf(err, len, "simulated device did not complete job %u", d->seqno);
 		return -1;
 	}
-	if (dnpu_cmodel_run(d->cm, DNPU_RGN_CMD, 0, p->n_cmds, &res) != DNPU_JOB_OK) {
+	if (done->status != DNPU_JOB_OK) {
 		snprintf(err, len,
 			 "device fault %s at command %u (region %u offset %u)",
-			 dnpu_fault_name(res.status), res.fault_cmd,
-			 res.fault_region, res.fault_offset);
+			 dnpu_fault_name(done->status), done->fault_cmd,
+			 done->fault_region, done->fault_offset);
 		return -1;
 	}
-	so->last = res.stats;
+	so->last = *done;
 	return 0;
 }
 
