@@ -6,6 +6,7 @@
 #include "kernels.h"
 
 static enum accel_isa cur_isa = (enum accel_isa)-1;
+int accel_kernels_ruy_rounding;
 
 static enum accel_isa cpu_best_isa(void)
 {
@@ -164,7 +165,8 @@ void accel_gemm_s8_run(const struct accel_gemm_s8 *g, int m, const int8_t *a,
 	if (m <= 0)
 		return;
 #if defined(__x86_64__)
-	if (accel_kernels_isa() == ACCEL_ISA_AVX2 && scratch) {
+	if (accel_kernels_isa() == ACCEL_ISA_AVX2 && scratch &&
+	    !accel_kernels_ruy_rounding) {
 		accel_gemm_s8_run_avx2(g, m, a, lda, out, ldo, scratch);
 		return;
 	}

@@ -19,6 +19,16 @@ enum accel_isa accel_kernels_isa(void);
 /* Force an ISA (tests); returns the one actually set (capped by the CPU). */
 enum accel_isa accel_kernels_set_isa(enum accel_isa isa);
 
+/*
+ * Test hook: round like the ruy version inside TFLite 2.9 (the final
+ * right shift rounds half up instead of TFLite's reference half away from
+ * zero). TFLite 2.9's
+ * optimized CONV_2D/FULLY_CONNECTED run through ruy on x86, so the sweep
+ * against that library uses this to prove everything before the rounding
+ * is identical. Never set by libaccel itself; forces the portable GEMM.
+ */
+extern int accel_kernels_ruy_rounding;
+
 /* Per-output-channel requantization, folded into the kernels' epilogue. */
 struct accel_requant {
 	int32_t *bias;          /* bias - input_zp * sum(weights), per channel */
@@ -101,6 +111,16 @@ void accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 static inline int32_t accel_requant_one(const struct accel_requant *rq, int c,
 					int32_t acc)
 {
+	if (accel_kernels_ruy_rounding) {
+		/* ruy (TFLite 2.9 x86): SRDHM, then round-half-up shift */
+		int32_t x = (int32_t)((uint32_t)acc << rq->lshift[c]);
+		int32_t h = (int32_t)(((int64_t)x * rq->mult[c] + (1ll << 30)) >> 31);
+		int e = rq->rshift[c];
+		int32_t v = (e ? (int32_t)(((int64_t)h + (1ll << (e - 1))) >> e) : h) +
+			    rq->out_zp;
+		return v < rq->act_min ? rq->act_min :
+		       (v > rq->act_max ? rq->act_max : v);
+	}
 	int32_t x = (int32_t)((uint32_t)acc << rq->lshift[c]);
 	int64_t ab = (int64_t)x * rq->mult[c];
 	/* SRDHM with a positive multiplier: floor((ab + 2^30) / 2^31) */
