@@ -289,10 +289,12 @@ struct dnpu_job_completion {
 #define DNPU_ENG_MBOX_ADDR_HI		0x204u
 #define DNPU_ENG_MBOX_CTRL		0x208u /* DNPU_MBOX_* ; write starts */
 #define DNPU_ENG_MBOX_STATUS		0x20cu /* DNPU_MBOX_STATUS_* */
-#define DNPU_ENG_MBOX_DATA(i)		(0x240u + 4u * (i)) /* i < 16 */
+#define DNPU_ENG_MBOX_DATA_BASE		0x240u
+#define DNPU_ENG_MBOX_DATA(i)		(DNPU_ENG_MBOX_DATA_BASE + 4u * (i)) /* i < 16 */
 /* Perf counters mirror the host block: DNPU_ENG_PERF_LO/HI(n) */
-#define DNPU_ENG_PERF_LO(n)		(0x300u + 8u * (n))
-#define DNPU_ENG_PERF_HI(n)		(0x300u + 8u * (n) + 4u)
+#define DNPU_ENG_PERF_BASE		0x300u
+#define DNPU_ENG_PERF_LO(n)		(DNPU_ENG_PERF_BASE + 8u * (n))
+#define DNPU_ENG_PERF_HI(n)		(DNPU_ENG_PERF_BASE + 8u * (n) + 4u)
 
 #define DNPU_ENG_CTRL_START		(1u << 0) /* run the loaded job */
 #define DNPU_ENG_CTRL_ABORT		(1u << 1) /* stop, drop queues */
