@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Golden cross-check: every CONV_2D and DEPTHWISE_CONV_2D layer (and the
+ * AVERAGE_POOL_2D) of person_detect, lowered to command streams and run on
+ * the C model from the layer's TFLM input tensor, must reproduce TFLM's
+ * output tensor byte for byte. Weights, biases and quantization come from
+ * the .tflite; quantized multipliers are computed as TFLM's per-channel
+ * prepare does.
+ *
+ * Usage: test_cmodel_golden SHARED_DIR  (skips when the data is absent)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lower_conv.h"
+#include "tflite_mini.h"
+
+#define OP_AVERAGE_POOL_2D	1
+#define OP_CONV_2D		3
+#define OP_DEPTHWISE_CONV_2D	4
+
+static const char *shared_dir;
+
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *b = n > 0 ? malloc((size_t)n) : NULL;
+	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	fclose(f);
+	*size = b ? (size_t)n : 0;
+	return b;
+}
+
+static uint8_t *read_tensor(const char *cs, int idx, size_t expect)
+{
+	char path[1024];
+	size_t n;
+	snprintf(path, sizeof(path),
+		 "%s/golden/person_detect/%s/intermediates/t%03d.bin",
+		 shared_dir, cs, idx);
+	uint8_t *b = read_file(path, &n);
+	assert_non_null(b);
+	assert_int_equal(n, expect);
+	return b;
+}
+
+static size_t elems(const struct tfl_tensor *t)
+{
+	size_t n = 1;
+	for (int i = 0; i < t->rank; i++)
+		n *= (size_t)t->dims[i];
+	return n;
+}
+
+static struct tfl_tensor tin, tw, tb, tout;
+
+/* one conv / depthwise layer; returns output bytes compared */
+static size_t run_conv(struct env *e, const struct tfl_model *m,
+		       const struct tfl_op *op, const char *cs)
+{
+	bool dw = op->builtin == OP_DEPTHWISE_CONV_2D;
+	struct conv_layer l;
+	size_t wlen = 0, blen = 0;
+
+	assert_int_equal(tfl_get_tensor(m, op->inputs[0], &tin), 0);
+	assert_int_equal(tfl_get_tensor(m, op->inputs[1], &tw), 0);
+	assert_int_equal(tfl_get_tensor(m, op->inputs[2], &tb), 0);
+	assert_int_equal(tfl_get_tensor(m, op->outputs[0], &tout), 0);
+	assert_int_equal(tin.rank, 4);
+	assert_int_equal(tout.rank, 4);
+	assert_int_equal(tin.dims[0], 1);
+
+	memset(&l, 0, sizeof(l));
+	l.depthwise = dw;
+	l.ih = tin.dims[1];
+	l.iw = tin.dims[2];
+	l.ic = tin.dims[3];
+	l.oh = tout.dims[1];
+	l.ow = tout.dims[2];
+	l.oc = tout.dims[3];
+	l.kh = tw.dims[1];
+	l.kw = tw.dims[2];
+	bool same = tfl_field_u8(m, op->options, 0, 0) == 0;
+	l.sw = tfl_field_i32(m, op->options, 1, 1);
+	l.sh = tfl_field_i32(m, op->options, 2, 1);
+	int act;
+	if (dw) {
+		l.dm = tfl_field_i32(m, op->options, 3, 1);
+		act = tfl_field_u8(m, op->options, 4, 0);
+		l.dw = tfl_field_i32(m, op->options, 5, 1);
+		l.dh = tfl_field_i32(m, op->options, 6, 1);
+		assert_int_equal(l.oc, l.ic * l.dm);
+	} else {
+		l.dm = 1;
+		act = tfl_field_u8(m, op->options, 3, 0);
+		l.dw = tfl_field_i32(m, op->options, 4, 1);
+		l.dh = tfl_field_i32(m, op->options, 5, 1);
+		assert_int_equal(tw.dims[3], l.ic);
+	}
+	l.pad_top = lower_pad_before(same, l.ih, l.kh, l.sh, l.dh, l.oh);
+	l.pad_left = lower_pad_before(same, l.iw, l.kw, l.sw, l.dw, l.ow);
+
+	l.weights = (const int8_t *)tfl_buffer(m, tw.buffer, &wlen);
+	const uint8_t *bias_raw = tfl_buffer(m, tb.buffer, &blen);
+	assert_non_null(l.weights);
+	assert_non_null(bias_raw);
+	assert_int_equal(wlen, elems(&tw));
+	assert_int_equal(blen, 4 * (size_t)l.oc);
+	int32_t *bias = malloc(blen), *mult = malloc(blen), *shift = malloc(blen);
+	memcpy(bias, bias_raw, blen);
+	l.bias = bias;
+	assert_true(tw.nq == 1 || tw.nq == l.oc);
+	lower_quant_params(tin.scale[0], tw.scale, tw.nq, tout.scale[0], l.oc,
+			   mult, shift);
+	l.mult = mult;
+	l.shift = shift;
+	l.in_zp = (int32_t)tin.zero_point[0];
+	l.out_zp = (int32_t)tout.zero_point[0];
+	lower_act_range(act, tout.scale[0], l.out_zp, &l.act_min, &l.act_max);
+
+	size_t in_bytes = elems(&tin), out_bytes = elems(&tout);
+	uint8_t *in = read_tensor(cs, op->inputs[0], in_bytes);
+	uint8_t *golden = read_tensor(cs, op->outputs[0], out_bytes);
+	assert_int_equal(lower_conv(e, &l, (const int8_t *)in), 0);
+	memset(env_at(e, 2, 0), 0x5c, out_bytes);
+	struct dnpu_cmodel_result r;
+	assert_int_equal(env_run(e, &r), DNPU_JOB_OK);
+	assert_memory_equal(env_at(e, 2, 0), golden, out_bytes);
+	if (!dw)
+		assert_int_equal(r.stats.macs, (uint64_t)l.oh * l.ow * l.oc *
+				 l.kh * l.kw * l.ic);
+	free(in);
+	free(golden);
+	free(bias);
+	free(mult);
+	free(shift);
+	return out_bytes;
+}
+
+static size_t run_avgpool(struct env *e, const struct tfl_model *m,
+			  const struct tfl_op *op, const char *cs)
+{
+	uint32_t w[16];
+	assert_int_equal(tfl_get_tensor(m, op->inputs[0], &tin), 0);
+	assert_int_equal(tfl_get_tensor(m, op->outputs[0], &tout), 0);
+	int ih = tin.dims[1], iw = tin.dims[2], c = tin.dims[3];
+	int oh = tout.dims[1], ow = tout.dims[2];
+	bool same = tfl_field_u8(m, op->options, 0, 0) == 0;
+	int sw = tfl_field_i32(m, op->options, 1, 1);
+	int sh = tfl_field_i32(m, op->options, 2, 1);
+	int fw = tfl_field_i32(m, op->options, 3, 1);
+	int fh = tfl_field_i32(m, op->options, 4, 1);
+	int act = tfl_field_u8(m, op->options, 5, 0);
+	int32_t amin, amax;
+	lower_act_range(act, tout.scale[0], (int32_t)tout.zero_point[0], &amin, &amax);
+
+	size_t in_bytes = elems(&tin), out_bytes = elems(&tout);
+	uint8_t *in = read_tensor(cs, op->inputs[0], in_bytes);
+	uint8_t *golden = read_tensor(cs, op->outputs[0], out_bytes);
+	memcpy(env_at(e, 1, 0), in, in_bytes);
+	e->ncmd = 0;
+	cmd_load1(w, DNPU_CMD_PUSH_NEXT, 1, DNPU_SPAD_IN, 0, 0, (uint32_t)in_bytes);
+	env_emit(e, w);
+	memset(w, 0, sizeof(w));
+	w[0] = DNPU_CMD_W0(DNPU_OP_NMC_POOL, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_NEXT,
+			   DNPU_POOL_F_AVG);
+	w[1] = DNPU_PAIR(ih, iw);
+	w[2] = DNPU_PAIR(oh, ow);
+	w[3] = (uint32_t)c;
+	w[4] = (uint32_t)fh | (uint32_t)fw << 8 | (uint32_t)sh << 16 |
+	       (uint32_t)sw << 24;
+	w[5] = DNPU_PAIR(lower_pad_before(same, ih, fh, sh, 1, oh),
+			 lower_pad_before(same, iw, fw, sw, 1, ow));
+	w[6] = DNPU_SPAD_IN | DNPU_SPAD_OUT << 8;
+	w[8] = (uint32_t)(iw * c);
+	w[10] = (uint32_t)(ow * c);
+	w[11] = (uint32_t)(uint8_t)amin | (uint32_t)(uint8_t)amax << 8;
+	env_emit(e, w);
+	cmd_store1(w, DNPU_CMD_POP_PREV, 2, DNPU_SPAD_OUT, 0, 0, (uint32_t)out_bytes);
+	env_emit(e, w);
+	cmd_simple(w, DNPU_OP_END, 0);
+	env_emit(e, w);
+	struct dnpu_cmodel_result r;
+	assert_int_equal(env_run(e, &r), DNPU_JOB_OK);
+	assert_memory_equal(env_at(e, 2, 0), golden, out_bytes);
+	free(in);
+	free(golden);
+	return out_bytes;
+}
+
+static void run_case(const char *cs, bool small)
+{
+	char path[1024];
+	size_t size;
+	struct tfl_model m;
+	unsigned convs = 0, dws = 0, pools = 0;
+	size_t bytes = 0;
+
+	snprintf(path, sizeof(path), "%s/golden/models/person_detect.tflite",
+		 shared_dir);
+	uint8_t *buf = read_file(path, &size);
+	assert_non_null(buf);
+	assert_int_equal(tfl_open(&m, buf, size), 0);
+	struct env *e = env_new(small);
+	for (int i = 0; i < tfl_op_count(&m); i++) {
+		struct tfl_op op;
+		assert_int_equal(tfl_get_op(&m, i, &op), 0);
+		if (op.builtin == OP_CONV_2D) {
+			bytes += run_conv(e, &m, &op, cs);
+			convs++;
+		} else if (op.builtin == OP_DEPTHWISE_CONV_2D) {
+			bytes += run_conv(e, &m, &op, cs);
+			dws++;
+		} else if (op.builtin == OP_AVERAGE_POOL_2D) {
+			bytes += run_avgpool(e, &m, &op, cs);
+			pools++;
+		}
+	}
+	printf("person_detect/%s (%s): %u CONV_2D, %u DEPTHWISE_CONV_2D, "
+	       "%u AVERAGE_POOL_2D layers, %zu output bytes identical\n",
+	       cs, small ? "4x4" : "16x16", convs, dws, pools, bytes);
+	assert_int_equal(convs, 14);
+	assert_int_equal(dws, 14);
+	assert_int_equal(pools, 1);
+	env_free(e);
+	free(buf);
+}
+
+static int have_data(void)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/golden/models/person_detect.tflite",
+		 shared_dir);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+static void test_person(void **s)
+{
+	(void)s;
+	if (!have_data())
+		skip();
+	run_case("person", false);
+	run_case("person", true);
+}
+
+static void test_no_person(void **s)
+{
+	(void)s;
+	if (!have_data())
+		skip();
+	run_case("no_person", false);
+}
+
+static void test_random_seed1(void **s)
+{
+	(void)s;
+	if (!have_data())
+		skip();
+	run_case("random_seed1", true);
+}
+
+int main(int argc, char **argv)
+{
+	shared_dir = argc > 1 ? argv[1] : "../shared";
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_person),
+		cmocka_unit_test(test_no_person),
+		cmocka_unit_test(test_random_seed1),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
