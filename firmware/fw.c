@@ -5,8 +5,8 @@
  * Per job: read the descriptor (mailbox), validate it, read and validate the
  * region table, load it into the engine, start the engine, wait for done /
  * fault / watchdog, write the completion record, then publish in this order
- * FAULT_* (on a fault), DONE_SEQNO, RING_HEAD, IRQ_RAISE, so a driver that
- * sees the interrupt or the fence also sees the record.
+ * FAULT_* (on a fault), RING_HEAD, DONE_SEQNO, IRQ_RAISE, so a driver that
+ * sees the interrupt or the fence also sees the record and the free slot.
  *
  * Every value read from host memory or host registers is untrusted: the
  * firmware must report bad input and keep running.
@@ -111,11 +111,12 @@ void fw_report_trap(uint32_t mcause, uint32_t mepc, uint32_t mtval)
 	(void)mcause;
 	(void)mepc;
 	(void)mtval;
-	hal_reg_write(DNPU_REG_FW_ERROR, DNPU_FW_ERR_TRAP);
+	/* state first: a driver that sees FW_ERROR also sees the state */
 	hal_reg_write(DNPU_REG_STATUS,
 		      (hal_reg_read(DNPU_REG_STATUS) & ~(0xffu << 8) &
 		       ~(DNPU_STATUS_FW_READY | DNPU_STATUS_BUSY)) |
 		      (DNPU_FW_STATE_ERROR << 8));
+	hal_reg_write(DNPU_REG_FW_ERROR, DNPU_FW_ERR_TRAP);
 	hal_reg_write(DNPU_REG_IRQ_RAISE, DNPU_IRQ_FW_ERROR);
 }
 
@@ -124,13 +125,11 @@ static void report_ring_error(struct fw *fw, uint32_t err)
 	if (fw->ring_error == err)
 		return;
 	fw->ring_error = err;
+	set_state(fw, err == DNPU_FW_ERR_NONE ? DNPU_FW_STATE_IDLE : DNPU_FW_STATE_ERROR,
+		  0, 0);
 	hal_reg_write(DNPU_REG_FW_ERROR, err);
-	if (err == DNPU_FW_ERR_NONE) {
-		set_state(fw, DNPU_FW_STATE_IDLE, 0, 0);
-		return;
-	}
-	set_state(fw, DNPU_FW_STATE_ERROR, 0, 0);
-	hal_reg_write(DNPU_REG_IRQ_RAISE, DNPU_IRQ_FW_ERROR);
+	if (err != DNPU_FW_ERR_NONE)
+		hal_reg_write(DNPU_REG_IRQ_RAISE, DNPU_IRQ_FW_ERROR);
 }
 
 /* Validate what can be checked without the region table. */
@@ -287,10 +286,10 @@ static void finish_job(struct fw *fw, uint32_t seqno, uint64_t completion,
 	} else {
 		fw->jobs_ok++;
 	}
-	fw->last_seqno = seqno;
-	hal_reg_write(DNPU_REG_DONE_SEQNO, seqno);
 	fw->head++;
 	hal_reg_write(DNPU_REG_RING_HEAD, fw->head);
+	fw->last_seqno = seqno;
+	hal_reg_write(DNPU_REG_DONE_SEQNO, seqno);
 	set_state(fw, DNPU_FW_STATE_RUNNING,
 		  res->status != DNPU_JOB_OK ? DNPU_STATUS_FAULTED : 0,
 		  DNPU_STATUS_BUSY | (res->status == DNPU_JOB_OK ? DNPU_STATUS_FAULTED : 0));

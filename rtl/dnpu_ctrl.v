@@ -8,7 +8,8 @@
 // loads; core stores fault), DMEM at DNPU_CORE_DMEM_BASE, the host block at
 // DNPU_CORE_HOSTREG_BASE (the core writes the FW registers; a core write
 // to DEBUG_INJECT clears the bits written as 1, so consuming an injection
-// never loses one the host sets meanwhile; IRQ_RAISE sets IRQ_STATUS bits),
+// never loses one the host sets meanwhile; IRQ_RAISE sets IRQ_STATUS bits;
+// host writes to DOORBELL and DEBUG_INJECT pulse the doorbell output),
 // the engine block at DNPU_CORE_ENG_BASE (forwarded to eng_*), the timer at
 // DNPU_CORE_TIMER_BASE (MTIP = mtime >= mtimecmp). Anything else is an
 // access fault.
@@ -270,7 +271,11 @@ module dnpu_ctrl #(
                     12'h054: ring_base_hi <= host_wdata;
                     12'h058: ring_size    <= host_wdata;
                     12'h060: ring_tail    <= host_wdata;
-                    12'h088: debug_inject <= host_wdata;
+                    12'h088: begin
+                        // wake the firmware so it acts on the injection now
+                        debug_inject <= host_wdata;
+                        doorbell     <= 1'b1;
+                    end
                     12'h090: fw_addr      <= host_wdata;
                     12'h09c: scratch      <= host_wdata;
                     default: ;
