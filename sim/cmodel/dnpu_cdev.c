@@ -15,35 +15,32 @@ struct dnpu_cdev {
 	struct dnpu_cmodel *m;
 	struct dnpu_cmodel_result last;
 
-	uint32_t control, fw_state, heartbeat;
-	bool faulted, hung, drop_irq, inject_dma;
+	/* host register block */
+	uint32_t control, status, fw_version, heartbeat;
 	uint32_t irq_status, irq_mask;
 	uint64_t ring_base;
 	uint32_t ring_size, ring_head, ring_tail;
 	uint32_t done_seqno, fault_seqno, fault_cause, fault_region;
-	uint32_t fault_offset, fault_cmd, fw_error, scratch;
+	uint32_t fault_offset, fault_cmd, fw_error, scratch, inject;
 	uint32_t fw_addr;
 	uint64_t perf[DNPU_PERF_COUNT];
-	uint32_t perf_hi_latch[DNPU_PERF_COUNT];
+	uint32_t perf_hi_latch;
 	uint8_t *fw_window;		/* IMEM..DMEM image written by the host */
+
+	/* emulated firmware */
+	bool booted, hung, crashed;
+	uint32_t head, last_seqno, ring_error;
 };
 
 static void cdev_reset(struct dnpu_cdev *d)
 {
-	dnpu_cmodel_reset(d->m);
-	d->control = 0;
-	d->fw_state = DNPU_FW_STATE_OFF;
-	d->heartbeat = 0;
-	d->faulted = d->hung = d->drop_irq = d->inject_dma = false;
-	d->irq_status = d->irq_mask = 0;
-	d->ring_base = 0;
-	d->ring_size = d->ring_head = d->ring_tail = 0;
-	d->done_seqno = d->fault_seqno = d->fault_cause = 0;
-	d->fault_region = d->fault_offset = d->fault_cmd = d->fw_error = 0;
-	d->scratch = d->fw_addr = 0;
-	memset(d->perf, 0, sizeof(d->perf));
-	memset(d->perf_hi_latch, 0, sizeof(d->perf_hi_latch));
-	memset(&d->last, 0, sizeof(d->last));
+	struct dnpu_cmodel *m = d->m;
+	uint8_t *fw_window = d->fw_window;
+
+	dnpu_cmodel_reset(m);
+	memset(d, 0, sizeof(*d));	/* memories (fw_window) are kept */
+	d->m = m;
+	d->fw_window = fw_window;
 }
 
 struct dnpu_cdev *dnpu_cdev_create(const struct dnpu_cmodel_config *cfg,
@@ -64,8 +61,8 @@ struct dnpu_cdev *dnpu_cdev_create(const struct dnpu_cmodel_config *cfg,
 		dnpu_cdev_destroy(d);
 		return NULL;
 	}
-	dnpu_cmodel_set_host(d->m, rd, wr, ctx);
 	cdev_reset(d);
+	dnpu_cmodel_set_host(d->m, rd, wr, ctx);
 	return d;
 }
 
@@ -93,34 +90,38 @@ bool dnpu_cdev_irq_line(const struct dnpu_cdev *d)
 	return (d->irq_status & d->irq_mask) != 0;
 }
 
+static bool core_running(const struct dnpu_cdev *d)
+{
+	return (d->control & DNPU_CONTROL_CORE_RUN) &&
+	       !(d->control & DNPU_CONTROL_CORE_HALT);
+}
+
 static bool fw_alive(const struct dnpu_cdev *d)
 {
-	return (d->control & DNPU_CONTROL_CORE_RUN) && !d->hung &&
-	       !(d->control & DNPU_CONTROL_CORE_HALT) &&
-	       d->fw_state != DNPU_FW_STATE_OFF &&
-	       d->fw_state != DNPU_FW_STATE_ERROR;
+	return core_running(d) && d->booted && !d->hung && !d->crashed;
 }
 
 static uint32_t status_reg(const struct dnpu_cdev *d)
 {
-	uint32_t s = (d->fw_state & 0xffu) << 8;
-	if (d->fw_state == DNPU_FW_STATE_IDLE ||
-	    d->fw_state == DNPU_FW_STATE_RUNNING)
-		s |= DNPU_STATUS_FW_READY;
-	if (fw_alive(d) && d->ring_head != d->ring_tail)
-		s |= DNPU_STATUS_BUSY;
-	if (d->faulted)
-		s |= DNPU_STATUS_FAULTED;
+	uint32_t s = d->status;
 	if (d->control & DNPU_CONTROL_CORE_HALT)
 		s |= DNPU_STATUS_CORE_HALTED;
 	return s;
 }
 
-static void fw_error(struct dnpu_cdev *d, uint32_t code)
+/* the firmware's STATUS update: state, bits to set, bits to clear */
+static void set_state(struct dnpu_cdev *d, uint32_t state, uint32_t set,
+		      uint32_t clear)
 {
-	d->fw_error = code;
-	d->fw_state = DNPU_FW_STATE_ERROR;
-	d->irq_status |= DNPU_IRQ_FW_ERROR;
+	d->status = (d->status & ~(0xffu << 8) & ~clear) | set | (state << 8);
+}
+
+/* consume injection bits the host set */
+static uint32_t take_inject(struct dnpu_cdev *d, uint32_t bits)
+{
+	uint32_t v = d->inject & bits;
+	d->inject &= ~v;
+	return v;
 }
 
 int dnpu_cdev_mmio_read(struct dnpu_cdev *d, uint32_t off, uint32_t *v)
@@ -133,10 +134,10 @@ int dnpu_cdev_mmio_read(struct dnpu_cdev *d, uint32_t off, uint32_t *v)
 	    off < DNPU_REG_PERF_LO(DNPU_PERF_COUNT)) {
 		uint32_t n = (off - DNPU_REG_PERF_BASE) / 8;
 		if (off == DNPU_REG_PERF_LO(n)) {
-			d->perf_hi_latch[n] = (uint32_t)(d->perf[n] >> 32);
+			d->perf_hi_latch = (uint32_t)(d->perf[n] >> 32);
 			*v = (uint32_t)d->perf[n];
 		} else {
-			*v = d->perf_hi_latch[n];
+			*v = d->perf_hi_latch;
 		}
 		return 0;
 	}
@@ -163,11 +164,9 @@ int dnpu_cdev_mmio_read(struct dnpu_cdev *d, uint32_t off, uint32_t *v)
 		break;
 	case DNPU_REG_CONTROL: *v = d->control; break;
 	case DNPU_REG_STATUS: *v = status_reg(d); break;
-	case DNPU_REG_FW_VERSION:
-		*v = d->fw_state == DNPU_FW_STATE_OFF ? 0 : DNPU_CDEV_FW_VERSION;
-		break;
+	case DNPU_REG_FW_VERSION: *v = d->fw_version; break;
 	case DNPU_REG_HEARTBEAT:
-		/* the firmware's idle loop ticks it; here every look counts */
+		/* the firmware ticks it while alive; here every look counts */
 		if (fw_alive(d))
 			d->heartbeat++;
 		*v = d->heartbeat;
@@ -188,11 +187,7 @@ int dnpu_cdev_mmio_read(struct dnpu_cdev *d, uint32_t off, uint32_t *v)
 	case DNPU_REG_FAULT_OFFSET: *v = d->fault_offset; break;
 	case DNPU_REG_FAULT_CMD: *v = d->fault_cmd; break;
 	case DNPU_REG_FW_ERROR: *v = d->fw_error; break;
-	case DNPU_REG_DEBUG_INJECT:
-		*v = (d->hung ? DNPU_INJECT_HANG : 0) |
-		     (d->inject_dma ? DNPU_INJECT_DMA_FAULT : 0) |
-		     (d->drop_irq ? DNPU_INJECT_DROP_IRQ : 0);
-		break;
+	case DNPU_REG_DEBUG_INJECT: *v = d->inject; break;
 	case DNPU_REG_FW_ADDR: *v = d->fw_addr; break;
 	case DNPU_REG_FW_DATA:
 		if (d->fw_addr <= FW_WINDOW_BYTES - 4)
@@ -218,15 +213,10 @@ int dnpu_cdev_mmio_write(struct dnpu_cdev *d, uint32_t off, uint32_t v)
 		return 0; /* read-only */
 	switch (off) {
 	case DNPU_REG_CONTROL:
-		if (v & DNPU_CONTROL_RESET) {
+		if (v & DNPU_CONTROL_RESET)
 			cdev_reset(d);
-			v &= ~DNPU_CONTROL_RESET;
-		}
-		if ((v & DNPU_CONTROL_CORE_RUN) &&
-		    !(d->control & DNPU_CONTROL_CORE_RUN))
-			d->fw_state = DNPU_FW_STATE_BOOTING;
 		if (!(v & DNPU_CONTROL_CORE_RUN))
-			d->fw_state = DNPU_FW_STATE_OFF;
+			d->booted = false;	/* core stopped: boots again */
 		d->control = v & (DNPU_CONTROL_CORE_RUN | DNPU_CONTROL_CORE_HALT);
 		break;
 	case DNPU_REG_DOORBELL:
@@ -242,14 +232,8 @@ int dnpu_cdev_mmio_write(struct dnpu_cdev *d, uint32_t off, uint32_t v)
 	case DNPU_REG_RING_SIZE: d->ring_size = v; break;
 	case DNPU_REG_RING_TAIL: d->ring_tail = v; break;
 	case DNPU_REG_DEBUG_INJECT:
-		if (v & DNPU_INJECT_HANG)
-			d->hung = true;
-		if (v & DNPU_INJECT_DMA_FAULT)
-			d->inject_dma = true;
-		if (v & DNPU_INJECT_DROP_IRQ)
-			d->drop_irq = true;
-		if ((v & DNPU_INJECT_FW_CRASH) && fw_alive(d))
-			fw_error(d, DNPU_FW_ERR_TRAP);
+		d->inject |= v & (DNPU_INJECT_HANG | DNPU_INJECT_DMA_FAULT |
+				  DNPU_INJECT_FW_CRASH | DNPU_INJECT_DROP_IRQ);
 		break;
 	case DNPU_REG_FW_ADDR: d->fw_addr = v; break;
 	case DNPU_REG_FW_DATA:
@@ -275,65 +259,116 @@ int dnpu_cdev_mmio_write(struct dnpu_cdev *d, uint32_t off, uint32_t v)
 	return 0;
 }
 
-static bool ring_valid(const struct dnpu_cdev *d)
+/*
+ * From here on: the firmware's job-ring behaviour (firmware/fw.c) in C.
+ * Publish order per job: completion record, FAULT_* (on a fault),
+ * RING_HEAD, DONE_SEQNO, IRQ.
+ */
+static void fw_boot(struct dnpu_cdev *d)
 {
-	return d->ring_size != 0 && d->ring_size <= DNPU_RING_MAX_ENTRIES &&
-	       (d->ring_size & (d->ring_size - 1)) == 0 &&
-	       (d->ring_base & 63) == 0;
+	d->booted = true;
+	d->hung = d->crashed = false;
+	d->ring_error = DNPU_FW_ERR_NONE;
+	set_state(d, DNPU_FW_STATE_BOOTING, 0, ~0u);
+	d->fw_version = DNPU_CDEV_FW_VERSION;
+	d->fw_error = DNPU_FW_ERR_NONE;
+	/* a restart resumes where the registers say the last one stopped */
+	d->head = d->ring_head;
+	d->last_seqno = d->done_seqno;
+	d->heartbeat++;
+	set_state(d, DNPU_FW_STATE_IDLE, DNPU_STATUS_FW_READY, 0);
+	d->irq_status |= DNPU_IRQ_FW_READY;
 }
 
-static bool desc_valid(const struct dnpu_job_desc *j)
+static void fw_trap(struct dnpu_cdev *d)
+{
+	d->crashed = true;
+	set_state(d, DNPU_FW_STATE_ERROR, 0,
+		  DNPU_STATUS_FW_READY | DNPU_STATUS_BUSY);
+	d->fw_error = DNPU_FW_ERR_TRAP;
+	d->irq_status |= DNPU_IRQ_FW_ERROR;
+}
+
+static void report_ring_error(struct dnpu_cdev *d, uint32_t err)
+{
+	if (d->ring_error == err)
+		return;
+	d->ring_error = err;
+	set_state(d, err == DNPU_FW_ERR_NONE ? DNPU_FW_STATE_IDLE
+					     : DNPU_FW_STATE_ERROR, 0, 0);
+	d->fw_error = err;
+	if (err != DNPU_FW_ERR_NONE)
+		d->irq_status |= DNPU_IRQ_FW_ERROR;
+}
+
+static bool desc_ok(const struct dnpu_cdev *d, const struct dnpu_job_desc *j)
 {
 	for (unsigned i = 0; i < 5; i++)
 		if (j->reserved[i])
 			return false;
-	return j->seqno != 0 && !(j->flags & ~DNPU_JOB_F_PERF) &&
+	return j->seqno != 0 &&
+	       (d->last_seqno == 0 || j->seqno == d->last_seqno + 1) &&
+	       !(j->flags & ~DNPU_JOB_F_PERF) &&
 	       j->region_count >= 1 && j->region_count <= DNPU_MAX_REGIONS &&
 	       j->cmd_region < j->region_count &&
-	       j->cmd_offset % DNPU_CMD_BYTES == 0 && j->cmd_count >= 1;
+	       j->cmd_offset % DNPU_CMD_BYTES == 0 && j->cmd_count >= 1 &&
+	       j->region_table != 0 && j->region_table % 8 == 0 &&
+	       j->completion != 0 && j->completion % 8 == 0;
 }
 
-/* One job: descriptor -> region table -> run -> completion -> IRQ. */
-static void run_job(struct dnpu_cdev *d)
+static void finish_job(struct dnpu_cdev *d, uint32_t seqno, uint64_t completion,
+		       bool perf)
 {
-	struct dnpu_job_desc j;
+	const struct dnpu_cmodel_result *r = &d->last;
 	struct dnpu_job_completion c;
-	struct dnpu_cmodel_result *r = &d->last;
-	uint64_t at = d->ring_base +
-		      (uint64_t)(d->ring_head & (d->ring_size - 1)) * sizeof(j);
-	bool have_completion = false;
+	uint32_t status = r->status;
 
-	memset(r, 0, sizeof(*r));
-	memset(&c, 0, sizeof(c));
-	if (dnpu_cmodel_host_read(d->m, at, &j, sizeof(j))) {
-		memset(&j, 0, sizeof(j));
-		r->status = DNPU_FAULT_BUS_ERROR;
-	} else {
-		have_completion = true;
-		if (!desc_valid(&j)) {
-			r->status = DNPU_FAULT_BAD_DESC;
-		} else {
-			struct dnpu_region tab[DNPU_MAX_REGIONS];
-			size_t len = j.region_count * sizeof(tab[0]);
-			if (dnpu_cmodel_host_read(d->m, j.region_table, tab, len))
-				r->status = DNPU_FAULT_BUS_ERROR;
-			else
-				r->status = dnpu_cmodel_load_regions(d->m, tab,
-							j.region_count);
+	if (completion) {
+		memset(&c, 0, sizeof(c));
+		c.seqno = seqno;
+		c.status = status;
+		if (status != DNPU_JOB_OK) {
+			c.fault_region = r->fault_region;
+			c.fault_offset = r->fault_offset;
+			c.fault_cmd = r->fault_cmd;
 		}
-		if (r->status == DNPU_JOB_OK) {
-			uint64_t kc = j.timeout_kcycles ? j.timeout_kcycles
-				      : DNPU_CDEV_DEFAULT_TIMEOUT_KCYCLES;
-			dnpu_cmodel_set_watchdog(d->m, kc * 1000u);
-			if (d->inject_dma)
-				dnpu_cmodel_inject_dma_fault(d->m);
-			d->inject_dma = false;
-			dnpu_cmodel_run(d->m, j.cmd_region, j.cmd_offset,
-					j.cmd_count, r);
+		if (perf) {
+			c.cycles = r->stats.cycles;
+			c.macs = r->stats.macs;
+			c.dram_rd_bytes = r->stats.dram_rd_bytes;
+			c.dram_wr_bytes = r->stats.dram_wr_bytes;
+		}
+		/* a lost record of a good job turns into a bus error */
+		if (dnpu_cmodel_host_write(d->m, completion, &c, sizeof(c)) &&
+		    status == DNPU_JOB_OK) {
+			d->last.status = DNPU_FAULT_BUS_ERROR;
+			finish_job(d, seqno, 0, perf);
+			return;
 		}
 	}
+	if (status != DNPU_JOB_OK) {
+		d->fault_cause = status;
+		d->fault_region = r->fault_region;
+		d->fault_offset = r->fault_offset;
+		d->fault_cmd = r->fault_cmd;
+		d->fault_seqno = seqno;
+	}
+	d->head++;
+	d->ring_head = d->head;
+	d->last_seqno = seqno;
+	d->done_seqno = seqno;
+	set_state(d, DNPU_FW_STATE_RUNNING,
+		  status != DNPU_JOB_OK ? DNPU_STATUS_FAULTED : 0,
+		  DNPU_STATUS_BUSY |
+		  (status == DNPU_JOB_OK ? DNPU_STATUS_FAULTED : 0));
+	if (!take_inject(d, DNPU_INJECT_DROP_IRQ))
+		d->irq_status |= status == DNPU_JOB_OK ? DNPU_IRQ_JOB_DONE
+						       : DNPU_IRQ_JOB_FAULT;
+}
 
-	const struct dnpu_cmodel_stats *s = &r->stats;
+static void account(struct dnpu_cdev *d)
+{
+	const struct dnpu_cmodel_stats *s = &d->last.stats;
 	uint64_t spad_rd = 0, spad_wr = 0;
 	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++) {
 		spad_rd += s->spad_rd_bytes[i];
@@ -349,59 +384,110 @@ static void run_job(struct dnpu_cdev *d)
 	d->perf[DNPU_PERF_SPAD_WR_BYTES] += spad_wr;
 	d->perf[DNPU_PERF_ARRAY_CYCLES] += s->array_cycles;
 	d->perf[DNPU_PERF_JOBS]++;
+}
 
-	c.seqno = j.seqno;
-	c.status = r->status;
-	if (r->status != DNPU_JOB_OK) {
-		c.fault_region = r->fault_region;
-		c.fault_offset = r->fault_offset;
-		c.fault_cmd = r->fault_cmd;
-	}
-	if (j.flags & DNPU_JOB_F_PERF) {
-		c.cycles = s->cycles;
-		c.macs = s->macs;
-		c.dram_rd_bytes = s->dram_rd_bytes;
-		c.dram_wr_bytes = s->dram_wr_bytes;
-	}
-	/* a completion that cannot be written still ends the job */
-	if (have_completion)
-		(void)dnpu_cmodel_host_write(d->m, j.completion, &c, sizeof(c));
+static void process_job(struct dnpu_cdev *d, uint64_t desc_addr)
+{
+	struct dnpu_job_desc j;
+	struct dnpu_cmodel_result *r = &d->last;
 
-	d->ring_head++;
-	d->done_seqno = j.seqno;
-	d->faulted = r->status != DNPU_JOB_OK;
-	if (d->faulted) {
-		d->fault_seqno = j.seqno;
-		d->fault_cause = r->status;
-		d->fault_region = c.fault_region;
-		d->fault_offset = c.fault_offset;
-		d->fault_cmd = c.fault_cmd;
+	memset(r, 0, sizeof(*r));
+	set_state(d, DNPU_FW_STATE_RUNNING, DNPU_STATUS_BUSY, 0);
+	if (dnpu_cmodel_host_read(d->m, desc_addr, &j, sizeof(j))) {
+		r->status = DNPU_FAULT_BUS_ERROR;
+		finish_job(d, d->last_seqno + 1, 0, false);
+		return;
 	}
-	if (d->drop_irq)
-		d->drop_irq = false;
-	else
-		d->irq_status |= d->faulted ? DNPU_IRQ_JOB_FAULT
-					    : DNPU_IRQ_JOB_DONE;
+	if (!desc_ok(d, &j)) {
+		/* report the seqno the driver expects; write a record only to
+		 * a plausible address of a descriptor that is ours */
+		bool ours = j.seqno != 0 && (d->last_seqno == 0 ||
+					     j.seqno == d->last_seqno + 1);
+		r->status = DNPU_FAULT_BAD_DESC;
+		finish_job(d, ours ? j.seqno : d->last_seqno + 1,
+			   ours && j.completion && j.completion % 8 == 0 ?
+			   j.completion : 0, false);
+		return;
+	}
+	if (take_inject(d, DNPU_INJECT_DMA_FAULT)) {
+		r->status = DNPU_FAULT_INJECTED;
+		finish_job(d, j.seqno, j.completion, j.flags & DNPU_JOB_F_PERF);
+		return;
+	}
+
+	struct dnpu_region tab[DNPU_MAX_REGIONS];
+	if (dnpu_cmodel_host_read(d->m, j.region_table, tab,
+				  j.region_count * sizeof(tab[0]))) {
+		r->status = DNPU_FAULT_BUS_ERROR;
+	} else {
+		r->status = dnpu_cmodel_load_regions(d->m, tab, j.region_count);
+	}
+	if (r->status == DNPU_JOB_OK) {
+		uint64_t kc = j.timeout_kcycles ? j.timeout_kcycles
+			      : DNPU_CDEV_DEFAULT_TIMEOUT_KCYCLES;
+		if (kc > DNPU_CDEV_MAX_TIMEOUT_KCYCLES)
+			kc = DNPU_CDEV_MAX_TIMEOUT_KCYCLES;
+		dnpu_cmodel_set_watchdog(d->m, kc * 1000u);
+		dnpu_cmodel_run(d->m, j.cmd_region, j.cmd_offset, j.cmd_count, r);
+		account(d);
+	}
+	finish_job(d, j.seqno, j.completion, j.flags & DNPU_JOB_F_PERF);
+}
+
+/* ring base/size usable? (reports a bad ring once) */
+static bool ring_config(struct dnpu_cdev *d)
+{
+	if (d->ring_size == 0)		/* not configured yet */
+		return false;
+	if (d->ring_size > DNPU_RING_MAX_ENTRIES ||
+	    (d->ring_size & (d->ring_size - 1)) || d->ring_base == 0 ||
+	    d->ring_base % 64) {
+		report_ring_error(d, DNPU_FW_ERR_BAD_RING);
+		return false;
+	}
+	return true;
 }
 
 bool dnpu_cdev_run(struct dnpu_cdev *d, uint64_t max_jobs)
 {
-	if (d->fw_state == DNPU_FW_STATE_BOOTING &&
-	    !(d->control & DNPU_CONTROL_CORE_HALT) && !d->hung) {
-		d->fw_state = DNPU_FW_STATE_IDLE;
-		d->irq_status |= DNPU_IRQ_FW_READY;
-	}
-	if (!fw_alive(d))
+	if (!core_running(d))
 		return false;
-	while (d->ring_head != d->ring_tail && max_jobs > 0) {
-		if (!ring_valid(d)) {
-			fw_error(d, DNPU_FW_ERR_BAD_RING);
+	if (!d->booted)
+		fw_boot(d);
+	if (d->hung || d->crashed)
+		return false;
+	if (take_inject(d, DNPU_INJECT_HANG)) {
+		d->hung = true;
+		return false;
+	}
+	if (take_inject(d, DNPU_INJECT_FW_CRASH)) {
+		fw_trap(d);
+		return false;
+	}
+	bool more = false;
+	while (ring_config(d)) {
+		if (d->ring_tail - d->head > d->ring_size) {
+			/* more work than slots: the producer is confused */
+			report_ring_error(d, DNPU_FW_ERR_BAD_RING);
+			break;
+		}
+		report_ring_error(d, DNPU_FW_ERR_NONE);
+		if (d->ring_tail == d->head)
+			break;
+		if (max_jobs == 0) {
+			more = true;
+			break;
+		}
+		process_job(d, d->ring_base +
+			       (uint64_t)(d->head & (d->ring_size - 1)) *
+			       sizeof(struct dnpu_job_desc));
+		max_jobs--;
+		if (take_inject(d, DNPU_INJECT_HANG)) {
+			d->hung = true;
 			return false;
 		}
-		d->fw_state = DNPU_FW_STATE_RUNNING;
-		run_job(d);
-		d->fw_state = DNPU_FW_STATE_IDLE;
-		max_jobs--;
 	}
-	return d->ring_head != d->ring_tail;
+	if (d->ring_error == DNPU_FW_ERR_NONE)
+		set_state(d, DNPU_FW_STATE_IDLE, 0, DNPU_STATUS_BUSY);
+	return more;
 }

@@ -22,10 +22,12 @@
 extern "C" {
 #endif
 
-/* Firmware watchdog when a descriptor says timeout_kcycles = 0. */
-#define DNPU_CDEV_DEFAULT_TIMEOUT_KCYCLES	1000000u
-/* Value the emulated firmware reports in DNPU_REG_FW_VERSION. */
-#define DNPU_CDEV_FW_VERSION			0x00c0de01u
+/* Watchdog when a descriptor says timeout_kcycles = 0, and the clamp
+ * for larger ones (as firmware/fw.h) */
+#define DNPU_CDEV_DEFAULT_TIMEOUT_KCYCLES	100000u
+#define DNPU_CDEV_MAX_TIMEOUT_KCYCLES		1000000u
+/* DNPU_REG_FW_VERSION of the emulated firmware (release 0xc0de) */
+#define DNPU_CDEV_FW_VERSION	DNPU_FW_VERSION(DNPU_FW_ABI_VERSION, 0xc0deu)
 
 struct dnpu_cdev;
 

@@ -144,6 +144,10 @@ static void test_ring_protocol(void **state)
 	wr(d, DNPU_REG_CONTROL, DNPU_CONTROL_CORE_RUN);
 	assert_false(dnpu_cdev_run(d, 1));
 	assert_true(rr(d, DNPU_REG_STATUS) & DNPU_STATUS_FW_READY);
+	assert_int_equal(DNPU_STATUS_FW_STATE(rr(d, DNPU_REG_STATUS)),
+			 DNPU_FW_STATE_IDLE);
+	assert_int_equal(DNPU_FW_VERSION_ABI(rr(d, DNPU_REG_FW_VERSION)),
+			 DNPU_FW_ABI_VERSION);
 	assert_int_equal(rr(d, DNPU_REG_IRQ_STATUS), DNPU_IRQ_FW_READY);
 	assert_true(dnpu_cdev_irq_line(d));
 	wr(d, DNPU_REG_IRQ_STATUS, DNPU_IRQ_FW_READY);
@@ -158,7 +162,6 @@ static void test_ring_protocol(void **state)
 	submit(d, 1, 0, 4, 3);
 	submit(d, 2, 4, 2, 3);
 	submit(d, 3, 0, 4, 3);
-	assert_true(rr(d, DNPU_REG_STATUS) & DNPU_STATUS_BUSY);
 	assert_true(dnpu_cdev_run(d, 1));	/* one job, more pending */
 	assert_int_equal(rr(d, DNPU_REG_RING_HEAD), 1);
 	assert_int_equal(rr(d, DNPU_REG_DONE_SEQNO), 1);
@@ -198,7 +201,8 @@ static void test_ring_protocol(void **state)
 	dnpu_cdev_run(d, 100);
 	c = completion(4);
 	assert_int_equal(c.status, DNPU_FAULT_INJECTED);
-	assert_int_equal(c.fault_region, 1);
+	assert_int_equal(rr(d, DNPU_REG_FAULT_CAUSE), DNPU_FAULT_INJECTED);
+	assert_int_equal(rr(d, DNPU_REG_FAULT_SEQNO), 4);
 	assert_int_equal(completion(5).status, DNPU_JOB_OK);
 	wr(d, DNPU_REG_IRQ_STATUS, DNPU_IRQ_ALL);
 
@@ -222,6 +226,21 @@ static void test_ring_protocol(void **state)
 	assert_int_equal(DNPU_STATUS_FW_STATE(rr(d, DNPU_REG_STATUS)),
 			 DNPU_FW_STATE_ERROR);
 	assert_true(rr(d, DNPU_REG_IRQ_STATUS) & DNPU_IRQ_FW_ERROR);
+	assert_int_equal(rr(d, DNPU_REG_RING_HEAD), 7);
+
+	/* ... until the ring is fixed */
+	wr(d, DNPU_REG_RING_SIZE, 4);
+	assert_false(dnpu_cdev_run(d, 100));
+	assert_int_equal(rr(d, DNPU_REG_FW_ERROR), DNPU_FW_ERR_NONE);
+	assert_int_equal(rr(d, DNPU_REG_DONE_SEQNO), 8);
+	assert_int_equal(completion(8).status, DNPU_JOB_OK);
+
+	/* a descriptor whose seqno is not the next one */
+	submit(d, 12, 0, 4, 3);
+	dnpu_cdev_run(d, 100);
+	assert_int_equal(rr(d, DNPU_REG_DONE_SEQNO), 9);
+	assert_int_equal(rr(d, DNPU_REG_FAULT_CAUSE), DNPU_FAULT_BAD_DESC);
+	assert_int_equal(rr(d, DNPU_REG_FAULT_SEQNO), 9);
 
 	/* reset clears it all */
 	wr(d, DNPU_REG_CONTROL, DNPU_CONTROL_RESET);
@@ -250,6 +269,7 @@ static void test_hang_and_crash(void **state)
 	wr(d, DNPU_REG_RING_BASE_HI, (uint32_t)((BASE + RING) >> 32));
 	wr(d, DNPU_REG_RING_SIZE, 4);
 	wr(d, DNPU_REG_DEBUG_INJECT, DNPU_INJECT_HANG);
+	assert_false(dnpu_cdev_run(d, 100));
 	uint32_t hb = rr(d, DNPU_REG_HEARTBEAT);
 	assert_int_equal(rr(d, DNPU_REG_HEARTBEAT), hb);
 	submit(d, 1, 0, 4, 3);
@@ -260,6 +280,9 @@ static void test_hang_and_crash(void **state)
 	wr(d, DNPU_REG_CONTROL, DNPU_CONTROL_CORE_RUN);
 	dnpu_cdev_run(d, 1);
 	wr(d, DNPU_REG_DEBUG_INJECT, DNPU_INJECT_FW_CRASH);
+	assert_false(dnpu_cdev_run(d, 100));
+	assert_int_equal(rr(d, DNPU_REG_DEBUG_INJECT), 0);
+	assert_false(rr(d, DNPU_REG_STATUS) & DNPU_STATUS_FW_READY);
 	assert_int_equal(rr(d, DNPU_REG_FW_ERROR), DNPU_FW_ERR_TRAP);
 	assert_true(rr(d, DNPU_REG_IRQ_STATUS) & DNPU_IRQ_FW_ERROR);
 	dnpu_cdev_destroy(d);
