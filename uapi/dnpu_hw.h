@@ -349,6 +349,18 @@ struct dnpu_job_completion {
 #define DNPU_OP_END			0x4fu /* drain, job done */
 
 /* Token FIFOs between queues are DNPU_TOKEN_DEPTH deep. */
+/*
+ * Queues run load -> compute -> store. FIFOs: load PUSH_NEXT -> compute
+ * POP_PREV; compute PUSH_PREV -> load POP_NEXT; compute PUSH_NEXT -> store
+ * POP_PREV; store PUSH_PREV -> compute POP_NEXT. LOAD has no PREV bits,
+ * STORE no NEXT bits, BARRIER/END none (else DNPU_FAULT_ILLEGAL_CMD).
+ * Tokens are counted in program order at dispatch: popping an empty FIFO or
+ * pushing into a full one is DNPU_FAULT_TOKEN (such a stream would deadlock).
+ * A stream must end with END: running past cmd_count is
+ * DNPU_FAULT_ILLEGAL_CMD with fault_cmd = cmd_count. Faults are precise:
+ * commands before the faulting one complete, later ones have no effect.
+ * Fault region/offset per cause: docs/CMODEL.md.
+ */
 #define DNPU_TOKEN_DEPTH		8u
 
 /* Scratchpads */
@@ -382,6 +394,9 @@ struct dnpu_job_completion {
 /*
  * LOAD: region -> scratchpad, up to 3-D, with padding insertion.
  * STORE: scratchpad (IN or OUT) -> region, same shape, no padding.
+ * LOAD targets IN, WGT, OUT or PARAM; STORE's pad0/pad1/pad value are 0.
+ * Rows move in order (plane, then row); each row is bounds- and range-
+ * checked before any of it moves, so a fault leaves earlier rows done.
  * Row r (0 <= r < pad1_before + count1 + pad1_after) of plane z
  * (0 <= z < count2) lands at dst + z * dst_stride2 + r * dst_stride1 and is
  * pad0_before pad bytes, len0 data bytes, pad0_after pad bytes; rows with
@@ -445,7 +460,8 @@ struct dnpu_cmd_conv {
 
 /*
  * Parameter record for the PPU and NMC_DWCONV, one per output channel,
- * in the PARAM scratchpad (12 bytes each, 4 B aligned).
+ * in the PARAM scratchpad (12 bytes each, 4 B aligned). shift must be in
+ * [-31, 31], else the command using it faults DNPU_FAULT_ILLEGAL_CMD.
  */
 struct dnpu_chan_param {
 	__s32 bias;		/* added to the accumulator */
@@ -459,6 +475,8 @@ struct dnpu_chan_param {
  *   a' = MBQM((a + in1_offset) << left_shift, in1_mult, in1_shift)
  *   b' = MBQM((b + in2_offset) << left_shift, in2_mult, in2_shift)
  *   y  = clamp(MBQM(a' + b', out_mult, out_shift) + out_offset, act_min, act_max)
+ * then saturated to int8. Shifts in [-31, 31], left_shift in [0, 31], else
+ * DNPU_FAULT_ILLEGAL_CMD.
  */
 struct dnpu_add_param {
 	__s32 in1_offset, in1_mult, in1_shift;
@@ -474,6 +492,7 @@ struct dnpu_add_param {
  *   v = MBQM(v, P[n].mult, P[n].shift) + out_zp, clamp [act_min, act_max]
  *   if FUSE_ADD: v = ADD(v, RES[res_base + m*res_pitch + n]) with add_param
  *   DST[dst_base + m*dst_pitch + n] = (int8)v
+ * Without FUSE_ADD, res, res_base, res_pitch and add_param must be 0.
  * P = dnpu_chan_param array at param_base in PARAM. DST and RES are the IN
  * or OUT scratchpad.
  */
@@ -521,6 +540,7 @@ struct dnpu_cmd_nmc_add {
  *   cols ix = ox*SW - pad_left + kx (kx < KW), only 0 <= iy < IH, 0 <= ix < IW;
  *   MAX: max of them; AVG: TFLite rounding (sum +- count/2) / count;
  *   then clamp [act_min, act_max]. No zero point change (TFLite pools).
+ *   A window with no valid element gives clamp(0) (AVG) or clamp(-128) (MAX).
  */
 struct dnpu_cmd_nmc_pool {
 	__u32 w0;		/* flags: DNPU_POOL_F_* */
