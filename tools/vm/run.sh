@@ -9,6 +9,7 @@
 #                    built on demand)
 #   --driver         build driver/ for the guest kernel (into BUILD/vm/src-KVER)
 #                    and insmod dnpu.ko with its in-kernel dependencies
+#   --driver-tree D  take driver/, uapi/ and Kbuild from D instead of this tree
 #   --test "NAME CMD" run CMD in the guest (repeatable; CMD may use the guest
 #                    programs in /tests: cosim_transport, ...)
 #   --timeout S      kill QEMU after S seconds (default 60)
@@ -26,12 +27,13 @@ kernel=6.1
 device=cmodel
 daemon=""
 driver=0
+driver_tree=""
 timeout_s=60
 out=""
 verbose=0
 tests=()
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 skip() { echo "run.sh: SKIP: $*" >&2; exit 77; }
 
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--device) device=${2:?}; shift ;;
 	--daemon) daemon=${2:?}; shift ;;
 	--driver) driver=1 ;;
+	--driver-tree) driver_tree=${2:?}; shift ;;
 	--test) tests+=("${2:?}"); shift ;;
 	--timeout) timeout_s=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
@@ -96,13 +99,14 @@ done
 # ---- driver and its in-kernel dependencies ----
 if [ "$driver" = 1 ]; then
 	[ -d "/lib/modules/$kver/build" ] || skip "no headers for $kver"
-	[ -f "$ROOT/driver/Kbuild" ] || skip "driver/ has no Kbuild yet"
+	: "${driver_tree:=$ROOT}"
+	[ -f "$driver_tree/driver/Kbuild" ] || skip "driver/ has no Kbuild yet"
 	# Build a private copy so the driver engineer's tree is left alone.
 	src=$BUILD/vm/src-$kver
 	mkdir -p "$src"
 	rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' \
 		--exclude '*.mod*' --exclude 'modules.order' --exclude 'Module.symvers' \
-		"$ROOT/driver" "$ROOT/uapi" "$ROOT/Kbuild" "$src/" ||
+		"$driver_tree/driver" "$driver_tree/uapi" "$driver_tree/Kbuild" "$src/" ||
 		die "rsync of driver sources failed"
 	log "building dnpu.ko for $kver"
 	if ! make -s -C "/lib/modules/$kver/build" M="$src" -j2 modules >"$out/module-build.log" 2>&1; then

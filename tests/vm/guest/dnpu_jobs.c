@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+/*
+ * End-to-end jobs through the real driver in the co-simulation VM: BOs are
+ * created and mmapped through the dnpu uapi, a command stream (LOAD with
+ * padding, BARRIER, STORE, END) is submitted, the device model executes it
+ * with its DMA landing in the BOs' guest pages, and the job's syncobj and
+ * result record come back through the interrupt path. Also: a job that
+ * reads past its region must fault (only that job), invalid submissions are
+ * refused, and several processes submit concurrently.
+ *   dnpu_jobs [--procs N] [--jobs M]
+ * Prints KTAP; exit status 0 when every case passed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dnpu_drm.h"
+#include "dnpu_hw.h"
+
+#define BO_SIZE		4096u
+#define WAIT_NS		(10ull * 1000000000ull)
+/* copy geometry: ROWS rows of LEN bytes, padded by PAD bytes each side
+ * and one pad row above and below, stored back as one tile */
+#define ROWS		5u
+#define LEN		24u
+#define PAD		3u
+#define PITCH		(LEN + 2 * PAD)
+#define TILE_ROWS	(ROWS + 2)
+#define PAD_VALUE	0x7f
+
+enum { B_CMD, B_SRC, B_DST, B_RES, B_COUNT };
+
+struct ctx {
+	int fd;
+	uint32_t handle[B_COUNT];
+	uint8_t *map[B_COUNT];
+	uint32_t syncobj;
+};
+
+static int case_no, failures;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	case_no++;
+	failures += !ok;
+	printf("%s %d %s", ok ? "ok" : "not ok", case_no, name);
+	if (fmt) {
+		printf(" # ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static int open_node(void)
+{
+	static const char *const dirs[] = { "/dev/accel", "/dev/dri" };
+	static const char *const prefixes[] = { "accel", "renderD" };
+	char path[PATH_MAX], name[32];
+	struct drm_version ver;
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+	int fd;
+
+	for (i = 0; i < 2; i++) {
+		d = opendir(dirs[i]);
+		if (!d)
+			continue;
+		while ((e = readdir(d))) {
+			if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
+			fd = open(path, O_RDWR | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			memset(&ver, 0, sizeof(ver));
+			memset(name, 0, sizeof(name));
+			ver.name = name;
+			ver.name_len = sizeof(name) - 1;
+			if (ioctl(fd, DRM_IOCTL_VERSION, &ver) == 0 &&
+			    strcmp(name, "dnpu") == 0) {
+				closedir(d);
+				return fd;
+			}
+			close(fd);
+		}
+		closedir(d);
+	}
+	return -1;
+}
+
+static uint64_t deadline_ns(uint64_t from_now)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec +
+	       from_now;
+}
+
+static int ctx_init(struct ctx *c)
+{
+	struct drm_syncobj_create sc = { 0 };
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = open_node();
+	if (c->fd < 0)
+		return -ENODEV;
+	for (i = 0; i < B_COUNT; i++) {
+		struct drm_dnpu_bo_create bc = { .size = BO_SIZE };
+		struct drm_dnpu_bo_mmap_offset mo = { 0 };
+		void *p;
+
+		if (ioctl(c->fd, DRM_IOCTL_DNPU_BO_CREATE, &bc))
+			return -errno;
+		c->handle[i] = bc.handle;
+		mo.handle = bc.handle;
+		if (ioctl(c->fd, DRM_IOCTL_DNPU_BO_MMAP_OFFSET, &mo))
+			return -errno;
+		p = mmap(NULL, BO_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 c->fd, (off_t)mo.offset);
+		if (p == MAP_FAILED)
+			return -errno;
+		c->map[i] = p;
+	}
+	if (ioctl(c->fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc))
+		return -errno;
+	c->syncobj = sc.handle;
+	return 0;
+}
+
+static void ctx_fini(struct ctx *c)
+{
+	int i;
+
+	for (i = 0; i < B_COUNT; i++)
+		if (c->map[i])
+			munmap(c->map[i], BO_SIZE);
+	if (c->fd >= 0)
+		close(c->fd);	/* releases BOs and the syncobj */
+}
+
+/* LOAD src (padded) -> IN; BARRIER; STORE IN -> dst; END. */
+static void build_copy(struct ctx *c, uint32_t src_offset)
+{
+	struct dnpu_cmd_dma *ld = (void *)c->map[B_CMD];
+	struct dnpu_cmd_dma *st = (void *)(c->map[B_CMD] + 2 * DNPU_CMD_BYTES);
+	uint32_t *bar = (void *)(c->map[B_CMD] + DNPU_CMD_BYTES);
+	uint32_t *end = (void *)(c->map[B_CMD] + 3 * DNPU_CMD_BYTES);
+
+	memset(c->map[B_CMD], 0, 4 * DNPU_CMD_BYTES);
+	ld->w0 = DNPU_CMD_W0(DNPU_OP_LOAD, 0, 0);
+	ld->region = DNPU_DMA_REGION(B_SRC, DNPU_SPAD_IN, PAD_VALUE);
+	ld->offset = src_offset;
+	ld->spad_addr = 0;
+	ld->len0 = LEN;
+	ld->count1 = ROWS;
+	ld->src_stride1 = LEN + 8;	/* rows are 8 bytes apart in the BO */
+	ld->dst_stride1 = PITCH;
+	ld->count2 = 1;
+	ld->pad0 = DNPU_PAIR(PAD, PAD);
+	ld->pad1 = DNPU_PAIR(1, 1);
+	bar[0] = DNPU_CMD_W0(DNPU_OP_BARRIER, 0, 0);
+	st->w0 = DNPU_CMD_W0(DNPU_OP_STORE, 0, 0);
+	st->region = DNPU_DMA_REGION(B_DST, DNPU_SPAD_IN, 0);
+	st->offset = 0;
+	st->spad_addr = 0;
+	st->len0 = PITCH * TILE_ROWS;
+	st->count1 = 1;
+	st->src_stride1 = 0;
+	st->dst_stride1 = 0;
+	st->count2 = 1;
+	end[0] = DNPU_CMD_W0(DNPU_OP_END, 0, 0);
+}
+
+static void expected_tile(const uint8_t *src, uint8_t *out)
+{
+	unsigned int r, i;
+
+	memset(out, PAD_VALUE, PITCH * TILE_ROWS);
+	for (r = 0; r < ROWS; r++)
+		for (i = 0; i < LEN; i++)
+			out[(r + 1) * PITCH + PAD + i] = src[r * (LEN + 8) + i];
+}
+
+static int submit(struct ctx *c, uint64_t *seqno)
+{
+	struct drm_dnpu_submit_bo bos[B_COUNT] = {
+		[B_CMD] = { c->handle[B_CMD], DRM_DNPU_BO_READ },
+		[B_SRC] = { c->handle[B_SRC], DRM_DNPU_BO_READ },
+		[B_DST] = { c->handle[B_DST], DRM_DNPU_BO_WRITE },
+		[B_RES] = { c->handle[B_RES], DRM_DNPU_BO_WRITE },
+	};
+	struct drm_dnpu_submit s = {
+		.bos = (uintptr_t)bos, .bo_count = B_COUNT,
+		.cmd_bo = B_CMD, .cmd_offset = 0, .cmd_count = 4,
+		.out_syncobj = c->syncobj, .result_bo = B_RES,
+		.result_offset = 0, .priority = DRM_DNPU_PRIO_NORMAL,
+	};
+
+	if (ioctl(c->fd, DRM_IOCTL_DNPU_SUBMIT, &s))
+		return -errno;
+	*seqno = s.seqno;
+	return 0;
+}
+
+static int wait_job(struct ctx *c)
+{
+	struct drm_syncobj_wait w = {
+		.handles = (uintptr_t)&c->syncobj, .count_handles = 1,
+		.timeout_nsec = (int64_t)deadline_ns(WAIT_NS),
+	};
+
+	return ioctl(c->fd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ? -errno : 0;
+}
+
+/* One copy job with a pattern from @seed; 0 when the tile is right. */
+static int run_copy(struct ctx *c, unsigned int seed, char *why, size_t len)
+{
+	struct dnpu_job_completion *res = (void *)c->map[B_RES];
+	uint8_t want[PITCH * TILE_ROWS];
+	uint64_t seqno = 0;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < BO_SIZE; i++)
+		c->map[B_SRC][i] = (uint8_t)(i * 31u + seed * 17u + 5u);
+	memset(c->map[B_DST], 0xee, BO_SIZE);
+	memset(res, 0xff, sizeof(*res));
+	build_copy(c, 0);
+	expected_tile(c->map[B_SRC], want);
+	ret = submit(c, &seqno);
+	if (ret) {
+		snprintf(why, len, "submit: %s", strerror(-ret));
+		return -1;
+	}
+	ret = wait_job(c);
+	if (ret) {
+		snprintf(why, len, "syncobj wait: %s", strerror(-ret));
+		return -1;
+	}
+	if (res->status != DNPU_JOB_OK || res->seqno != (uint32_t)seqno) {
+		snprintf(why, len, "result status %u seqno %u (job %llu)",
+			 res->status, res->seqno, (unsigned long long)seqno);
+		return -1;
+	}
+	if (memcmp(c->map[B_DST], want, sizeof(want))) {
+		snprintf(why, len, "tile differs from the expected copy");
+		return -1;
+	}
+	for (i = sizeof(want); i < BO_SIZE; i++)
+		if (c->map[B_DST][i] != 0xee) {
+			snprintf(why, len, "byte %u past the tile written", i);
+			return -1;
+		}
+	snprintf(why, len, "seqno %llu, %llu cycles",
+		 (unsigned long long)seqno, (unsigned long long)res->cycles);
+	return 0;
+}
+
+static int child(int jobs, int id)
+{
+	char why[128];
+	struct ctx c;
+	int j;
+
+	if (ctx_init(&c))
+		return 2;
+	for (j = 0; j < jobs; j++)
+		if (run_copy(&c, (unsigned int)(id * 100 + j), why, sizeof(why))) {
+			printf("# process %d job %d: %s\n", id, j, why);
+			ctx_fini(&c);
+			return 1;
+		}
+	ctx_fini(&c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct dnpu_job_completion *res;
+	struct drm_dnpu_device_info info;
+	struct drm_dnpu_query q = { .type = DRM_DNPU_QUERY_DEVICE_INFO };
+	struct drm_dnpu_submit bad;
+	struct drm_dnpu_bo_wait bw;
+	int procs = 3, jobs = 4, i, ok, ret, st, bad_children = 0;
+	uint64_t seqno = 0;
+	char why[128] = "";
+	struct ctx c;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--procs") == 0 && i + 1 < argc)
+			procs = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
+			jobs = atoi(argv[++i]);
+		else {
+			fprintf(stderr, "usage: %s [--procs N] [--jobs M]\n", argv[0]);
+			return 2;
+		}
+	}
+	printf("KTAP version 1\n1..7\n");
+
+	ret = ctx_init(&c);
+	result(ret == 0, "bo_create_mmap", ret ? strerror(-ret) : NULL);
+	if (ret)
+		return 1;
+	memset(&info, 0, sizeof(info));
+	q.size = sizeof(info);
+	q.ptr = (uintptr_t)&info;
+	ok = ioctl(c.fd, DRM_IOCTL_DNPU_QUERY, &q) == 0;
+	result(ok && info.array_rows && info.spad_bytes[DNPU_SPAD_IN] >= PITCH * TILE_ROWS,
+	       "query_device_info", "%ux%u array, IN %u bytes, fw 0x%x",
+	       info.array_rows, info.array_cols, info.spad_bytes[DNPU_SPAD_IN],
+	       info.fw_version);
+
+	ok = run_copy(&c, 1, why, sizeof(why)) == 0;
+	result(ok, "copy_job", "%s", why);
+	memset(&bw, 0, sizeof(bw));
+	bw.handle = c.handle[B_DST];
+	bw.timeout_ns = (int64_t)deadline_ns(WAIT_NS);
+	ret = ioctl(c.fd, DRM_IOCTL_DNPU_BO_WAIT, &bw) ? -errno : 0;
+	result(ret == 0, "bo_wait_idle", ret ? strerror(-ret) : NULL);
+
+	/* 5 rows from 4096 - 64: the last rows are past the 4 KiB region */
+	res = (void *)c.map[B_RES];
+	memset(res, 0xff, sizeof(*res));
+	memset(c.map[B_DST], 0xee, BO_SIZE);
+	build_copy(&c, BO_SIZE - 64);
+	ret = submit(&c, &seqno);
+	if (!ret)
+		ret = wait_job(&c);
+	ok = ret == 0 && res->status == DNPU_FAULT_OUT_OF_BOUNDS &&
+	     res->fault_region == B_SRC && c.map[B_DST][0] == 0xee;
+	result(ok, "fault_out_of_bounds", "%s status %u region %u offset 0x%x",
+	       ret ? strerror(-ret) : "", res->status, res->fault_region,
+	       res->fault_offset);
+	ok = run_copy(&c, 2, why, sizeof(why)) == 0;
+	result(ok, "job_after_fault", "%s", why);
+
+	/* refused before reaching the device */
+	ok = 1;
+	memset(&bad, 0, sizeof(bad));
+	ok &= ioctl(c.fd, DRM_IOCTL_DNPU_SUBMIT, &bad) == -1 && errno == EINVAL;
+	bad.bo_count = 1;
+	bad.cmd_count = 1;
+	bad.cmd_offset = 4;		/* not 64 B aligned */
+	bad.result_bo = ~0u;
+	ok &= ioctl(c.fd, DRM_IOCTL_DNPU_SUBMIT, &bad) == -1;
+	ctx_fini(&c);
+
+	/* several clients at once, each with its own fd, BOs and syncobj */
+	for (i = 0; i < procs; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(child(jobs, i + 1));
+		if (pid < 0)
+			bad_children++;
+	}
+	while (wait(&st) > 0)
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			bad_children++;
+	result(ok && bad_children == 0, "concurrent_clients",
+	       "%d processes x %d jobs, %d failed; invalid submits %s",
+	       procs, jobs, bad_children, ok ? "refused" : "ACCEPTED");
+	return failures ? 1 : 0;
+}
