@@ -135,6 +135,24 @@ int accel_get_output(const accel_network *net, int index, void *data,
 size_t accel_arena_bytes(const accel_network *net);
 size_t accel_persistent_bytes(const accel_network *net);
 
+/*
+ * What the device did for op @i (same indexing as accel_profile_get) in the
+ * last invoke. All zero for ops that ran on the CPU or were folded away.
+ * Array utilization = macs / (cycles * array_rows * array_cols).
+ */
+struct accel_device_stats {
+	uint64_t cycles;          /* device clock cycles of the op's job */
+	uint64_t macs;            /* multiply-accumulates done for it */
+	uint64_t dram_read_bytes; /* host memory read (data, commands) */
+	uint64_t dram_write_bytes;
+	uint64_t compulsory_bytes;/* weights, inputs and outputs moved once */
+	uint32_t array_rows, array_cols;
+	const char *unit;         /* "array", "nmc", or NULL on the CPU */
+};
+
+int accel_device_stats_get(const accel_network *net, int i,
+			   struct accel_device_stats *st);
+
 /* Per-op profile of the executed operators, in execution order. Ops folded
  * into another by a graph pass are listed with backend "-" and the reason. */
 int accel_profile_count(const accel_network *net);

@@ -47,6 +47,9 @@ struct accel_backend_ops {
 	/* Extra memory prepare allocated for @op (scratch), for reports. */
 	size_t (*scratch_bytes)(void *priv, const struct accel_model *m,
 				const struct accel_op *op);
+	/* Device counters of @op's last run (optional; CPU has none). */
+	void (*op_stats)(void *priv, const struct accel_op *op,
+			 struct accel_device_stats *st);
 };
 
 /* The backend of that kind built into this library, or NULL if none (with

@@ -50,6 +50,7 @@ struct sim_dev {
 struct sim_op {
 	struct dnpu_program prog;
 	struct dnpu_job_completion last;
+	struct dnpu_cmodel_stats stats;	/* detailed counters of the last run */
 };
 
 static uint64_t bus_addr(unsigned window, uint64_t off)
@@ -315,6 +316,7 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 		return -1;
 	}
 	so->last = *done;
+	so->stats = dnpu_cdev_last_result(d->dev)->stats;
 	return 0;
 }
 
@@ -341,6 +343,22 @@ static size_t sim_scratch_bytes(void *priv, const struct accel_model *m,
 		    (size_t)so->prog.n_cmds * DNPU_CMD_BYTES : 0;
 }
 
+static void sim_op_stats(void *priv, const struct accel_op *op,
+			 struct accel_device_stats *st)
+{
+	const struct sim_dev *d = priv;
+	const struct sim_op *so = op->user_data;
+
+	st->cycles = so->last.cycles;
+	st->macs = so->prog.macs;
+	st->dram_read_bytes = so->last.dram_rd_bytes;
+	st->dram_write_bytes = so->last.dram_wr_bytes;
+	st->compulsory_bytes = so->prog.compulsory_bytes;
+	st->array_rows = d->caps.rows;
+	st->array_cols = d->caps.cols;
+	st->unit = so->prog.unit;
+}
+
 const struct accel_backend_ops accel_backend_sim = {
 	.name = "sim",
 	.kind = ACCEL_BACKEND_SIM,
@@ -352,4 +370,5 @@ const struct accel_backend_ops accel_backend_sim = {
 	.run = sim_run,
 	.release = sim_release,
 	.scratch_bytes = sim_scratch_bytes,
+	.op_stats = sim_op_stats,
 };
