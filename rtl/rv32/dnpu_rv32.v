@@ -108,21 +108,49 @@ module dnpu_rv32 #(
     wire is_wfi    = op_system && ir == 32'h1050_0073;
     wire is_csr    = op_system && f3 != 3'b000 && f3 != 3'b100;
 
-    // ALU (OP and OP-IMM)
-    wire [31:0] alu_b   = op_reg ? b : imm_i;
+    // ALU (OP and OP-IMM), address and compare: one 33-bit adder. Loads,
+    // stores and JALR add an immediate; SUB, SLT(I)(U) and branches
+    // subtract, with bit 32 the sign of the (sign- or zero-extended)
+    // difference, i.e. "less than".
     wire        alu_alt = f7[5] && (op_reg || f3 == 3'b101);
-    wire [4:0]  shamt   = alu_b[4:0];
+    wire [31:0] add_b   = (op_reg || op_branch) ? b :
+                          op_store ? imm_s : imm_i;
+    wire        add_sub = op_branch || ((op_reg || op_imm) &&
+                          (f3 == 3'b010 || f3 == 3'b011 || (f3 == 3'b000 && op_reg && alu_alt)));
+    // signed compare: SLT(I), BLT, BGE
+    wire        cmp_sgn = op_branch ? !f3[1] : f3 == 3'b010;
+    wire [32:0] add_x   = {cmp_sgn & a[31], a};
+    wire [32:0] add_y   = {cmp_sgn & add_b[31], add_b};
+    wire [32:0] add_out = add_x + (add_sub ? ~add_y : add_y) + {32'd0, add_sub};
+    wire        lt      = add_out[32];
+    wire        eq      = add_out[31:0] == 32'd0;
+
+    // one right shifter; left shifts reverse the operand and the result
+    wire [4:0]  shamt   = op_reg ? b[4:0] : ir[24:20];
+    reg  [31:0] a_rev, sh_out_rev;
+    integer     k;
+    wire        sh_left = f3 == 3'b001;
+    wire [31:0] sh_in   = sh_left ? a_rev : a;
+    wire [32:0] sh_ext  = {alu_alt & !sh_left & a[31], sh_in};
+    wire [32:0] sh_res  = $signed(sh_ext) >>> shamt;
+    wire [31:0] sh_out  = sh_left ? sh_out_rev : sh_res[31:0];
+    always @(*) begin
+        for (k = 0; k < 32; k = k + 1) begin
+            a_rev[k]      = a[31 - k];
+            sh_out_rev[k] = sh_res[31 - k];
+        end
+    end
+
+    wire [31:0] alu_b = op_reg ? b : imm_i;
     reg  [31:0] alu_out;
     always @(*) begin
         case (f3)
-            3'b000: alu_out = (op_reg && alu_alt) ? a - alu_b : a + alu_b;
-            3'b001: alu_out = a << shamt;
-            3'b010: alu_out = {31'd0, $signed(a) < $signed(alu_b)};
-            3'b011: alu_out = {31'd0, a < alu_b};
-            3'b100: alu_out = a ^ alu_b;
-            3'b101: alu_out = alu_alt ? $unsigned($signed(a) >>> shamt) : a >> shamt;
-            3'b110: alu_out = a | alu_b;
-            default: alu_out = a & alu_b;
+            3'b000:  alu_out = add_out[31:0];
+            3'b010, 3'b011: alu_out = {31'd0, lt};
+            3'b100:  alu_out = a ^ alu_b;
+            3'b110:  alu_out = a | alu_b;
+            3'b111:  alu_out = a & alu_b;
+            default: alu_out = sh_out;
         endcase
     end
 
@@ -130,22 +158,20 @@ module dnpu_rv32 #(
     reg br_taken;
     always @(*) begin
         case (f3)
-            3'b000:  br_taken = a == b;
-            3'b001:  br_taken = a != b;
-            3'b100:  br_taken = $signed(a) < $signed(b);
-            3'b101:  br_taken = $signed(a) >= $signed(b);
-            3'b110:  br_taken = a < b;
-            default: br_taken = a >= b;
+            3'b000:  br_taken = eq;
+            3'b001:  br_taken = !eq;
+            3'b100, 3'b110: br_taken = lt;
+            default: br_taken = !lt;
         endcase
     end
 
     wire [31:0] pc_plus4   = pc + 32'd4;
-    wire [31:0] jalr_tgt   = (a + imm_i) & ~32'd1;
-    wire [31:0] jump_tgt   = op_jal ? pc + imm_j : op_jalr ? jalr_tgt : pc + imm_b;
+    wire [31:0] pc_rel     = pc + (op_jal ? imm_j : op_auipc ? imm_u : imm_b);
+    wire [31:0] jump_tgt   = op_jalr ? {add_out[31:1], 1'b0} : pc_rel;
     wire        jumps      = op_jal || op_jalr || (op_branch && br_taken);
 
     // Loads and stores
-    wire [31:0] ls_addr  = a + (op_store ? imm_s : imm_i);
+    wire [31:0] ls_addr  = add_out[31:0];
     wire        ls_misal = (f3[1:0] == 2'b01 && ls_addr[0]) ||
                            (f3[1:0] == 2'b10 && ls_addr[1:0] != 2'b00);
     wire [3:0]  st_strb  = f3[1:0] == 2'b00 ? 4'b0001 << ls_addr[1:0] :
@@ -234,22 +260,22 @@ module dnpu_rv32 #(
     reg         md_negres, md_negrem, md_divzero;
     reg  [31:0] md_a0;
 
-    wire [32:0] mul_sum  = {1'b0, md_hi} + (md_lo[0] ? {1'b0, md_opnd} : 33'd0);
+    // step adder: multiply adds the multiplicand, divide subtracts the
+    // divisor from the shifted partial remainder (no borrow = it fits)
     wire [32:0] div_t    = {md_hi, md_lo[31]};
-    wire        div_ge   = div_t >= {1'b0, md_opnd};
-    wire [31:0] div_sub  = div_t[31:0] - md_opnd;  // only used when div_t >= md_opnd
-    wire [63:0] mul_prod = md_negres ? 64'd0 - {md_hi, md_lo} : {md_hi, md_lo};
-    wire [31:0] div_q    = md_divzero ? 32'hffff_ffff : md_negres ? 32'd0 - md_lo : md_lo;
-    wire [31:0] div_r    = md_divzero ? md_a0 : md_negrem ? 32'd0 - md_hi : md_hi;
-    reg  [31:0] md_result;
-    always @(*) begin
-        case (f3)
-            3'b000:  md_result = mul_prod[31:0];
-            3'b001, 3'b010, 3'b011: md_result = mul_prod[63:32];
-            3'b100, 3'b101: md_result = div_q;
-            default: md_result = div_r;
-        endcase
-    end
+    wire [32:0] step_x   = md_div ? div_t : {1'b0, md_hi};
+    wire [32:0] step_y   = md_div ? ~{1'b0, md_opnd} : (md_lo[0] ? {1'b0, md_opnd} : 33'd0);
+    wire [33:0] step_sum = {1'b0, step_x} + {step_y[32], step_y} + {33'd0, md_div};
+    wire        div_ge   = !step_sum[33];
+    // result: the selected half, negated if needed; -{hi,lo} has high
+    // half ~hi + (lo == 0)
+    wire        md_mulh  = !md_div && f3[1:0] != 2'b00;
+    wire        md_rem   = md_div && f3[1];
+    wire [31:0] md_sel   = (md_mulh || md_rem) ? md_hi : md_lo;
+    wire        md_neg   = md_rem ? md_negrem : md_negres;
+    wire [31:0] md_fix   = (md_neg ? ~md_sel : md_sel) +
+                           {31'd0, md_neg && (!md_mulh || md_lo == 32'd0)};
+    wire [31:0] md_result = !md_divzero ? md_fix : md_rem ? md_a0 : 32'hffff_ffff;
 
     // ------------------------------------------------------------------
     // Load data alignment
@@ -302,7 +328,7 @@ module dnpu_rv32 #(
                 rf_we = !ex_trap && (op_lui || op_auipc || op_jal || op_jalr ||
                         op_imm || (op_reg && !is_muldiv) || is_csr);
                 if (op_lui)                 rf_wd = imm_u;
-                else if (op_auipc)          rf_wd = pc + imm_u;
+                else if (op_auipc)          rf_wd = pc_rel;
                 else if (op_jal || op_jalr) rf_wd = pc_plus4;
                 else if (is_csr)            rf_wd = csr_rd;
             end
@@ -497,11 +523,11 @@ module dnpu_rv32 #(
                     end else begin
                         md_cnt <= md_cnt + 6'd1;
                         if (md_div) begin
-                            md_hi <= div_ge ? div_sub : div_t[31:0];
+                            md_hi <= div_ge ? step_sum[31:0] : div_t[31:0];
                             md_lo <= {md_lo[30:0], div_ge};
                         end else begin
-                            md_hi <= mul_sum[32:1];
-                            md_lo <= {mul_sum[0], md_lo[31:1]};
+                            md_hi <= step_sum[32:1];
+                            md_lo <= {step_sum[0], md_lo[31:1]};
                         end
                     end
                 end
