@@ -1,0 +1,39 @@
+#!/bin/bash
+# `make bench`: benchmarks (not tests). Needs ../shared/golden for the models.
+#   bench/run.sh [--quick]
+# Writes bench/results/*.json, the per-suite Markdown reports and
+# bench/results/REPORT.md (all suites of this run, with the commit).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}/main
+SHARED=${DNPU_SHARED_DIR:-$ROOT/../shared}
+OUT=$ROOT/bench/results
+case "${1:-}" in
+-h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null | grep -v ' bench/results/')" ] && commit="$commit+dirty"
+mkdir -p "$OUT"
+if [ ! -d "$SHARED/golden" ]; then
+	echo "bench: $SHARED/golden not found; the benchmarks run the golden models" >&2
+	exit 1
+fi
+status=0
+echo "== sim backend: cycles, utilization, DRAM traffic =="
+"$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT" --commit "$commit" || status=1
+if [ -x "$BUILD/bench/cpu/bench-cpu" ]; then
+	echo "== CPU backend vs TFLite 2.9 vs XNNPACK =="
+	"$BUILD/bench/cpu/bench-cpu" --shared "$SHARED" --out "$OUT" "$@" || status=1
+fi
+{
+	echo "# dnpu benchmark report"
+	echo
+	echo "Commit $commit, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores."
+	for md in "$OUT"/sim.md "$OUT"/cpu.md; do
+		[ -f "$md" ] || continue
+		echo
+		sed 's/^# /## /; s/^## \(.*per layer\)/### \1/' "$md"
+	done
+} > "$OUT/REPORT.md"
+echo "bench: report in bench/results/REPORT.md"
+exit $status
