@@ -57,6 +57,8 @@ static void test_isa_identical(void **state)
 	run_kind(GEN_CONV, 150);
 	run_kind(GEN_DEPTHWISE, 150);
 	run_kind(GEN_FC, 80);
+	run_kind(GEN_ADD, 60);
+	run_kind(GEN_SUB, 40);
 }
 
 int main(void)

@@ -62,7 +62,9 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 		goto fail;
 	memset(d->zp_row, (int8_t)g->in_zp, (size_t)g->in_c + 16);
 
-	d->c16 = g->depth_mult == 1 && taps <= 64 ? (oc & ~15) : 0;
+	/* SIMD covers every channel: blocks of 16 output channels, the last
+	 * one zero-padded (its extra lanes are computed and dropped) */
+	d->c16 = taps <= 64 ? (oc + 15) & ~15 : 0;
 	if (d->c16) {
 		int pairs = (taps + 1) / 2;
 		if (rq_alloc(&d->rqp, d->c16))
@@ -78,6 +80,8 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 			for (int lane = 0; lane < 16; lane++) {
 				int c = cb * 16 + lane_channel(lane);
 				int pc = cb * 16 + lane;
+				if (c >= oc)
+					continue;
 				d->rqp.bias[pc] = d->rq.bias[c];
 				d->rqp.mult[pc] = d->rq.mult[c];
 				d->rqp.lshift[pc] = d->rq.lshift[c];
@@ -91,7 +95,7 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 					int c = cb * 16 + lane_channel(lane);
 					for (int t = 0; t < 2; t++) {
 						int tap = 2 * p + t;
-						blk[lane * 2 + t] = tap < taps ?
+						blk[lane * 2 + t] = tap < taps && c < oc ?
 							w[(size_t)tap * oc + c] : 0;
 					}
 				}

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AVX2 depthwise convolution (depth multiplier 1): 16 channels at a time,
- * taps taken in pairs and interleaved so one vpmaddwd adds two taps per
- * channel exactly in int32. Taps outside the image point at a row of the
- * input zero point, which the folded bias cancels (no edge special case).
+ * AVX2 depthwise convolution: 16 output channels at a time, taps taken in
+ * pairs and interleaved so one vpmaddwd adds two taps per channel exactly in
+ * int32. Taps outside the image point at a row of the input zero point,
+ * which the folded bias cancels (no edge special case). Blocks that are not
+ * 16 whole input channels (channel tail, depth multiplier > 1) gather their
+ * input bytes per tap into a small buffer first.
  */
 #if defined(__x86_64__)
+#include <stdlib.h>
+#include <string.h>
+
 #include "kernels.h"
 #include "simd_avx2.h"
 
@@ -16,7 +21,17 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 {
 	const struct accel_dw_geom *g = &d->g;
 	const int C = g->in_c, taps = g->k_h * g->k_w, pairs = (taps + 1) / 2;
+	const int OC = C * g->depth_mult, M = g->depth_mult;
 	const int8_t *ptr[66];
+	const int8_t *bp[66];
+	int8_t gath[66][16];
+	/* input channel of each output channel (depth multiplier > 1) */
+	int *ich = malloc(sizeof(int) * (size_t)(d->c16 + 16));
+	if (!ich)
+		return;
+	for (int c = 0; c < d->c16 + 16; c++)
+		ich[c] = c < OC ? c / M : 0;
+	memset(gath, 0, sizeof(gath));
 	const __m256i zp = _mm256_set1_epi32(d->rqp.out_zp);
 	const __m256i lo = _mm256_set1_epi32(d->rqp.act_min);
 	const __m256i hi = _mm256_set1_epi32(d->rqp.act_max);
@@ -40,16 +55,33 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 				}
 				ptr[taps] = d->zp_row; /* weight 0 pads odd taps */
 				int8_t *o = out + (((size_t)b * g->out_h + oy) *
-						   g->out_w + ox) * C;
+						   g->out_w + ox) * OC;
 				for (int cb = 0; cb < d->c16; cb += 16) {
+					const int8_t *const *tp = ptr;
+					int off = cb;
+					int nc = OC - cb < 16 ? OC - cb : 16;
+					if (M != 1 || nc < 16) {
+						/* gather input channel (cb+l)/M per lane */
+						for (int t = 0; t <= taps; t++) {
+							if (M == 1) {
+								memcpy(gath[t], ptr[t] + cb, (size_t)nc);
+							} else {
+								for (int l = 0; l < nc; l++)
+									gath[t][l] = ptr[t][ich[cb + l]];
+							}
+							bp[t] = gath[t];
+						}
+						tp = bp;
+						off = 0;
+					}
 					__m256i al = _mm256_setzero_si256();
 					__m256i ah = al;
 					const int16_t *w = d->wpack + (size_t)(cb / 16) * pairs * 32;
 					for (int p = 0; p < pairs; p++, w += 32) {
 						__m256i x0 = _mm256_cvtepi8_epi16(
-							_mm_loadu_si128((const __m128i *)(ptr[2 * p] + cb)));
+							_mm_loadu_si128((const __m128i *)(tp[2 * p] + off)));
 						__m256i x1 = _mm256_cvtepi8_epi16(
-							_mm_loadu_si128((const __m128i *)(ptr[2 * p + 1] + cb)));
+							_mm_loadu_si128((const __m128i *)(tp[2 * p + 1] + off)));
 						al = _mm256_add_epi32(al, _mm256_madd_epi16(
 							_mm256_unpacklo_epi16(x0, x1),
 							_mm256_load_si256((const __m256i *)w)));
@@ -64,13 +96,18 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 					__m256i vh = avx2_requant8(ah, rq->bias + cb + 8,
 						rq->mult + cb + 8, rq->lshift + cb + 8,
 						rq->rshift + cb + 8, zp, lo, hi);
-					_mm_storeu_si128((__m128i *)(o + cb),
-							 avx2_pack16(vl, vh, 0));
+					__m128i r = avx2_pack16(vl, vh, 0);
+					if (nc == 16) {
+						_mm_storeu_si128((__m128i *)(o + cb), r);
+					} else {
+						int8_t tmp[16];
+						_mm_storeu_si128((__m128i *)tmp, r);
+						memcpy(o + cb, tmp, (size_t)nc);
+					}
 				}
 			}
 		}
 	}
-	if (d->c16 < C)
-		accel_dw_s8_run_c(d, in, out, d->c16);
+	free(ich);
 }
 #endif

@@ -68,6 +68,56 @@ AVX2 static void tile_4x16(int kp2, const int16_t *a0, const int16_t *a1,
 	acc[4] = c20; acc[5] = c21; acc[6] = c30; acc[7] = c31;
 }
 
+static inline int32_t AVX2 hsum8(__m256i v)
+{
+	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(v),
+				  _mm256_extracti128_si256(v, 1));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+	return _mm_cvtsi128_si32(s);
+}
+
+/*
+ * One activation row (FULLY_CONNECTED with batch 1): a register tile would
+ * waste 3/4 of its rows, and the weights are read once, so stream the
+ * original int8 weights (half the bytes of the int16 packing), 4 channels
+ * per pass sharing each activation load.
+ */
+AVX2 static void gemv_row(const struct accel_gemm_s8 *g, const int16_t *a16,
+			  const int8_t *a8, int8_t *o)
+{
+	const int k = g->k, n = g->n;
+	int c = 0;
+	for (; c + 4 <= n; c += 4) {
+		const int8_t *w0 = g->w + (size_t)c * k;
+		__m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+		int i = 0;
+		for (; i + 16 <= k; i += 16) {
+			__m256i x = _mm256_loadu_si256((const __m256i *)(a16 + i));
+#define W(j) _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w0 + (size_t)(j) * k + i)))
+			s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(x, W(0)));
+			s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(x, W(1)));
+			s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(x, W(2)));
+			s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(x, W(3)));
+#undef W
+		}
+		int32_t acc[4] = { hsum8(s0), hsum8(s1), hsum8(s2), hsum8(s3) };
+		for (; i < k; i++)
+			for (int j = 0; j < 4; j++)
+				acc[j] += (int32_t)a8[i] * w0[(size_t)j * k + i];
+		for (int j = 0; j < 4; j++)
+			o[c + j] = (int8_t)accel_requant_one(&g->rq, c + j,
+							      acc[j] + g->rq.bias[c + j]);
+	}
+	for (; c < n; c++) {
+		const int8_t *wr = g->w + (size_t)c * k;
+		int32_t acc = 0;
+		for (int i = 0; i < k; i++)
+			acc += (int32_t)a8[i] * wr[i];
+		o[c] = (int8_t)accel_requant_one(&g->rq, c, acc + g->rq.bias[c]);
+	}
+}
+
 void AVX2 accel_gemm_s8_run_avx2(const struct accel_gemm_s8 *g, int m,
 				 const int8_t *a, size_t lda, int8_t *out,
 				 size_t ldo, void *scratch)
@@ -80,6 +130,13 @@ void AVX2 accel_gemm_s8_run_avx2(const struct accel_gemm_s8 *g, int m,
 	const __m256i lo = _mm256_set1_epi32(rq->act_min);
 	const __m256i hi = _mm256_set1_epi32(rq->act_max);
 
+	if (m < 4) {
+		for (int r = 0; r < m; r++) {
+			rows_to_s16(a + (size_t)r * lda, lda, 1, g->k, kp, a16);
+			gemv_row(g, a16, a + (size_t)r * lda, out + (size_t)r * ldo);
+		}
+		return;
+	}
 	for (int m0 = 0; m0 < m; m0 += mc) {
 		int rows = m - m0 < mc ? m - m0 : mc;
 		rows_to_s16(a + (size_t)m0 * lda, lda, rows, g->k, kp, a16);

@@ -93,6 +93,24 @@ void accel_dw_s8_release(struct accel_dw_s8 *d);
 void accel_dw_s8_run(const struct accel_dw_s8 *d, const int8_t *in,
 		     int8_t *out);
 
+/*
+ * int8 ADD/SUB of two same-shape tensors with TFLite's rescaling: both
+ * inputs (x + in_off) << left_shift, each multiplied by (m, s) into a common
+ * scale, summed (or subtracted), multiplied by (mo, so), plus out_zp, clamped.
+ */
+struct accel_addsub_s8 {
+	int32_t in1_off, in2_off, left_shift;
+	int32_t m1, s1, m2, s2, mo, so;
+	int32_t out_zp, act_min, act_max;
+	int sub;
+};
+void accel_addsub_s8(const struct accel_addsub_s8 *p, const int8_t *a,
+		     const int8_t *b, int8_t *out, size_t n);
+void accel_addsub_s8_c(const struct accel_addsub_s8 *p, const int8_t *a,
+		       const int8_t *b, int8_t *out, size_t n);
+size_t accel_addsub_s8_avx2(const struct accel_addsub_s8 *p, const int8_t *a,
+			    const int8_t *b, int8_t *out, size_t n);
+
 /* Internal: rows of A per int16-converted block (multiple of 4). */
 int accel_gemm_s8_block_rows(const struct accel_gemm_s8 *g, int m);
 

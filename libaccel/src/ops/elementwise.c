@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../kernels/kernels.h"
 #include "ops_internal.h"
 
 #define EW_DIMS 6
@@ -146,6 +147,16 @@ static int eval_ew(struct accel_model *m, struct accel_op *op)
 			for (size_t i = 0; i < st->n; i++)
 				((float *)po)[i] = ew_f(st, opc, ((const float *)pa)[i],
 							((const float *)pb)[i]);
+		} else if (opc != ACCEL_OP_MUL) {
+			struct accel_addsub_s8 p = {
+				.in1_off = st->in1_off, .in2_off = st->in2_off,
+				.left_shift = st->left_shift, .m1 = st->m1,
+				.s1 = st->s1, .m2 = st->m2, .s2 = st->s2,
+				.mo = st->mo, .so = st->so, .out_zp = st->out_zp,
+				.act_min = st->lo, .act_max = st->hi,
+				.sub = opc == ACCEL_OP_SUB,
+			};
+			accel_addsub_s8(&p, pa, pb, po, st->n);
 		} else {
 			for (size_t i = 0; i < st->n; i++)
 				((int8_t *)po)[i] = (int8_t)ew_q(
@@ -154,6 +165,8 @@ static int eval_ew(struct accel_model *m, struct accel_op *op)
 		}
 		return 0;
 	}
+	if (st->n == 0)
+		return 0;
 	size_t o = 0;
 	int32_t idx[EW_DIMS] = { 0 };
 	for (;;) {

@@ -154,6 +154,9 @@ struct mean_state {
 	int shift;
 	int32_t *sum;
 	float *fsum;
+	/* reduced axes contiguous: input = [outer][red][inner] */
+	bool contiguous;
+	size_t outer, inner;
 };
 
 static void mean_release(void *p)
@@ -195,6 +198,23 @@ int accel_prepare_mean(struct accel_model *m, struct accel_op *op, char *err,
 	}
 	st->n_out = s;
 	st->n_in = accel_tensor_elems(in);
+	int r0 = -1, r1 = -1;
+	st->contiguous = true;
+	for (int d = 0; d < in->rank; d++) {
+		if (!red[d])
+			continue;
+		if (r0 < 0)
+			r0 = d;
+		else if (r1 != d)
+			st->contiguous = false;
+		r1 = d + 1;
+	}
+	st->outer = 1;
+	st->inner = 1;
+	for (int d = 0; d < (r0 < 0 ? in->rank : r0); d++)
+		st->outer *= (size_t)in->dims[d];
+	for (int d = r1 < 0 ? in->rank : r1; d < in->rank; d++)
+		st->inner *= (size_t)in->dims[d];
 	OP_CHECK(accel_tensor_elems(out) == st->n_out,
 		 "output has %zu elements, expected %zu",
 		 accel_tensor_elems(out), st->n_out);
@@ -243,7 +263,18 @@ int accel_eval_mean(struct accel_model *m, struct accel_op *op, char *err,
 	int32_t idx[ACCEL_MAX_DIMS] = { 0 };
 	const int r = st->rank;
 	size_t o = 0;
-	for (size_t i = 0; i < st->n_in; i++) {
+	if (st->contiguous && !st->is_float) {
+		/* [outer][red][inner]: sum rows of @inner, vectorizable */
+		const int8_t *xi = x;
+		for (size_t a = 0; a < st->outer; a++) {
+			int32_t *acc = st->sum + a * st->inner;
+			for (int64_t k = 0; k < st->n_red; k++, xi += st->inner)
+				for (size_t i = 0; i < st->inner; i++)
+					acc[i] += xi[i];
+		}
+	}
+	for (size_t i = (st->contiguous && !st->is_float) ? st->n_in : 0;
+	     i < st->n_in; i++) {
 		if (st->is_float)
 			st->fsum[o] += ((const float *)x)[i];
 		else
