@@ -132,10 +132,22 @@ static void report_ring_error(struct fw *fw, uint32_t err)
 		hal_reg_write(DNPU_REG_IRQ_RAISE, DNPU_IRQ_FW_ERROR);
 }
 
+/* The seqno after last: +1, skipping 0 on wrap; 0 = none yet. */
+static uint32_t next_seqno(uint32_t last)
+{
+	return last + 1 ? last + 1 : 1;
+}
+
+/* A job is ours if its seqno follows the last one (any after a reset). */
+static bool seqno_ok(const struct fw *fw, uint32_t seqno)
+{
+	return seqno != 0 && (fw->last_seqno == 0 || seqno == next_seqno(fw->last_seqno));
+}
+
 /* Validate what can be checked without the region table. */
 static bool desc_ok(const struct fw *fw, const struct dnpu_job_desc *d)
 {
-	if (d->seqno == 0 || (fw->last_seqno && d->seqno != fw->last_seqno + 1))
+	if (!seqno_ok(fw, d->seqno))
 		return false;
 	if (d->flags & ~DNPU_JOB_F_PERF)
 		return false;
@@ -308,7 +320,7 @@ static void process_job(struct fw *fw, uint64_t desc_addr)
 	set_state(fw, DNPU_FW_STATE_RUNNING, DNPU_STATUS_BUSY, 0);
 	if (hal_mbox_read(desc_addr, &d, sizeof(d))) {
 		res.status = DNPU_FAULT_BUS_ERROR;
-		finish_job(fw, fw->last_seqno + 1, 0, &res);
+		finish_job(fw, next_seqno(fw->last_seqno), 0, &res);
 		return;
 	}
 	if (!desc_ok(fw, &d)) {
@@ -318,10 +330,9 @@ static void process_job(struct fw *fw, uint64_t desc_addr)
 		 * seqno matches) and whose completion address is plausible, so
 		 * garbage never makes the firmware write to a garbage address.
 		 */
-		bool ours = d.seqno != 0 && (fw->last_seqno == 0 ||
-					     d.seqno == fw->last_seqno + 1);
+		bool ours = seqno_ok(fw, d.seqno);
 
-		seqno = ours ? d.seqno : fw->last_seqno + 1;
+		seqno = ours ? d.seqno : next_seqno(fw->last_seqno);
 		res.status = DNPU_FAULT_BAD_DESC;
 		finish_job(fw, seqno, ours && d.completion && d.completion % 8 == 0 ?
 			   d.completion : 0, &res);

@@ -12,11 +12,10 @@
 #include "dnpu_hw.h"
 
 #define DNPU_FW_REVISION	1u
-/* DNPU_REG_FW_VERSION: ring ABI in the high half, firmware revision low */
-#define DNPU_FW_VERSION_VALUE	((DNPU_FW_ABI_VERSION << 16) | DNPU_FW_REVISION)
+#define DNPU_FW_VERSION_VALUE	DNPU_FW_VERSION(DNPU_FW_ABI_VERSION, DNPU_FW_REVISION)
 
-/* cycles between heartbeat increments (about 10 ms at 100 MHz) */
-#define FW_HEARTBEAT_CYCLES	(1u << 20)
+/* cycles between heartbeat increments (docs/ARCHITECTURE.md: <= 2^16) */
+#define FW_HEARTBEAT_CYCLES	(1u << 16)
 /* engine watchdog when the descriptor asks for the default, in kcycles */
 #define FW_DEFAULT_TIMEOUT_KCYCLES	100000u
 /* longer descriptor timeouts are clamped to this (10 s at 100 MHz) */

@@ -507,6 +507,28 @@ static void test_bus_errors(void **state)
 	assert_int_equal(mock_host_read(DNPU_REG_RING_HEAD), 3);
 }
 
+static void test_seqno_wrap(void **state)
+{
+	(void)state;
+	/* resume just before the wrap: 0xffffffff is followed by 1 */
+	mock.reg[DNPU_REG_DONE_SEQNO / 4] = 0xfffffffeu;
+	fw_boot(&fw);
+	prepare(0xffffffffu, 1);
+	submit();
+	prepare(1, 1);
+	submit();
+	run_fw();
+	assert_int_equal(completion(0xffffffffu)->status, DNPU_JOB_OK);
+	assert_int_equal(completion(1)->status, DNPU_JOB_OK);
+	assert_int_equal(mock_host_read(DNPU_REG_DONE_SEQNO), 1);
+	/* a 0 seqno is never accepted, and the fence skips it too */
+	prepare(0, 1);
+	submit();
+	run_fw();
+	assert_int_equal(mock_host_read(DNPU_REG_FAULT_CAUSE), DNPU_FAULT_BAD_DESC);
+	assert_int_equal(mock_host_read(DNPU_REG_DONE_SEQNO), 2);
+}
+
 static void test_heartbeat(void **state)
 {
 	uint32_t hb = mock_host_read(DNPU_REG_HEARTBEAT);
@@ -670,6 +692,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ring_wrap, setup),
 		cmocka_unit_test_setup(test_restart_resumes, setup),
 		cmocka_unit_test_setup(test_bus_errors, setup),
+		cmocka_unit_test_setup(test_seqno_wrap, setup),
 		cmocka_unit_test_setup(test_heartbeat, setup),
 		cmocka_unit_test(test_fuzz),
 	};

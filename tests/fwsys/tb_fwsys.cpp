@@ -278,7 +278,7 @@ int main(int argc, char **argv)
 	uint64_t t0 = cycles;
 	CHECK(wait_ready());
 	printf("boot: FW_READY after %llu cycles\n", (unsigned long long)(cycles - t0));
-	CHECK_EQ(rd(DNPU_REG_FW_VERSION) >> 16, DNPU_FW_ABI_VERSION);
+	CHECK_EQ(DNPU_FW_VERSION_ABI(rd(DNPU_REG_FW_VERSION)), DNPU_FW_ABI_VERSION);
 	CHECK(top->host_irq);
 	CHECK(ack_irqs(DNPU_IRQ_FW_READY) & DNPU_IRQ_FW_READY);
 	CHECK(!top->host_irq);
