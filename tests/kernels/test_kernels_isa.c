@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The portable C kernels and the SIMD (AVX2) kernels must produce identical
- * bytes: random CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED models
+ * The portable C kernels and the SIMD kernels (AVX2, AVX-512 VNNI when the
+ * CPU has it) must produce identical bytes: random CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED models
  * (including MobileNet-sized channel counts) run with both. Skips on CPUs
  * without AVX2.
  */
@@ -19,6 +19,8 @@
 #include "opgen.h"
 #include "tflite_ref.h"
 
+static int vnni;
+
 static void run_kind(enum opgen_kind k, int n)
 {
 	int bad = 0;
@@ -33,25 +35,30 @@ static void run_kind(enum opgen_kind k, int n)
 		if (accel_ref_run(c.model, c.size, c.n_in, in, c.in_bytes, 1, oa,
 				  &c.out_bytes, err, sizeof(err)))
 			fail_msg("%s: %s", c.desc, err);
-		accel_kernels_set_isa(ACCEL_ISA_AVX2);
-		if (accel_ref_run(c.model, c.size, c.n_in, in, c.in_bytes, 1, ob,
-				  &c.out_bytes, err, sizeof(err)))
-			fail_msg("%s: %s", c.desc, err);
-		if (memcmp(a, b, c.out_bytes)) {
-			printf("  portable != simd: %s\n", c.desc);
-			bad++;
+		for (int isa = ACCEL_ISA_AVX2; isa <= ACCEL_ISA_AVX512VNNI; isa++) {
+			if ((int)accel_kernels_set_isa((enum accel_isa)isa) != isa)
+				continue;
+			if (accel_ref_run(c.model, c.size, c.n_in, in, c.in_bytes, 1,
+					  ob, &c.out_bytes, err, sizeof(err)))
+				fail_msg("%s: %s", c.desc, err);
+			if (memcmp(a, b, c.out_bytes)) {
+				printf("  portable != isa %d: %s\n", isa, c.desc);
+				bad++;
+			}
 		}
 		free(a);
 		free(b);
 		opgen_free(&c);
 	}
-	printf("  %-18s %d/%d identical\n", opgen_name(k), n - bad, n);
+	printf("  %-18s %d cases, %d mismatches (portable vs avx2%s)\n",
+	       opgen_name(k), n, bad, vnni ? ", vnni" : "");
 	assert_int_equal(bad, 0);
 }
 
 static void test_isa_identical(void **state)
 {
 	(void)state;
+	vnni = accel_kernels_set_isa(ACCEL_ISA_AVX512VNNI) == ACCEL_ISA_AVX512VNNI;
 	if (accel_kernels_set_isa(ACCEL_ISA_AVX2) != ACCEL_ISA_AVX2)
 		skip();
 	run_kind(GEN_CONV, 150);
@@ -59,6 +66,7 @@ static void test_isa_identical(void **state)
 	run_kind(GEN_FC, 80);
 	run_kind(GEN_ADD, 60);
 	run_kind(GEN_SUB, 40);
+	accel_kernels_set_isa(ACCEL_ISA_AVX512VNNI);
 }
 
 int main(void)

@@ -158,7 +158,7 @@ void accel_dw_s8_run(const struct accel_dw_s8 *d, const int8_t *in,
 		     int8_t *out)
 {
 #if defined(__x86_64__)
-	if (accel_kernels_isa() == ACCEL_ISA_AVX2 && d->c16) {
+	if (accel_kernels_isa() >= ACCEL_ISA_AVX2 && d->c16) {
 		accel_dw_s8_run_avx2(d, in, out);
 		return;
 	}

@@ -23,7 +23,7 @@ void accel_addsub_s8(const struct accel_addsub_s8 *p, const int8_t *a,
 {
 	size_t done = 0;
 #if defined(__x86_64__)
-	if (accel_kernels_isa() == ACCEL_ISA_AVX2)
+	if (accel_kernels_isa() >= ACCEL_ISA_AVX2)
 		done = accel_addsub_s8_avx2(p, a, b, out, n);
 #endif
 	accel_addsub_s8_c(p, a + done, b + done, out + done, n - done);

@@ -12,6 +12,12 @@ static enum accel_isa cpu_best_isa(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512vl") &&
+	    __builtin_cpu_supports("avx512vnni"))
+		return ACCEL_ISA_AVX512VNNI;
 	if (__builtin_cpu_supports("avx2"))
 		return ACCEL_ISA_AVX2;
 #endif
@@ -26,6 +32,8 @@ enum accel_isa accel_kernels_isa(void)
 		cur_isa = best;
 		if (env && !strcmp(env, "portable"))
 			cur_isa = ACCEL_ISA_PORTABLE;
+		else if (env && !strcmp(env, "avx2") && best >= ACCEL_ISA_AVX2)
+			cur_isa = ACCEL_ISA_AVX2;
 	}
 	return cur_isa;
 }
@@ -110,6 +118,30 @@ int accel_gemm_s8_prepare(struct accel_gemm_s8 *g, const int8_t *w, int n,
 			}
 		}
 	}
+	/* VNNI layout: quads of k per channel, activations biased to u8 */
+	g->k4 = (k + 3) & ~3;
+	size_t n4 = (size_t)g->n16 * g->k4;
+	g->wpack4 = aligned_alloc(64, (n4 + 63) & ~(size_t)63);
+	g->bias_u8 = calloc((size_t)g->n16, sizeof(int32_t));
+	if (!g->wpack4 || !g->bias_u8)
+		goto fail;
+	int k4q = g->k4 / 4;
+	for (int nb = 0; nb < g->n16 / 16; nb++) {
+		int8_t *blk = g->wpack4 + (size_t)nb * k4q * 64;
+		for (int q = 0; q < k4q; q++)
+			for (int j = 0; j < 16; j++)
+				for (int t = 0; t < 4; t++) {
+					int c = nb * 16 + j, kx = 4 * q + t;
+					blk[q * 64 + j * 4 + t] = c < n && kx < k ?
+						w[(size_t)c * k + kx] : 0;
+				}
+	}
+	for (int c = 0; c < n; c++) {
+		int32_t sum = 0;
+		for (int i = 0; i < k; i++)
+			sum += w[(size_t)c * k + i];
+		g->bias_u8[c] = g->rq.bias[c] - 128 * sum;
+	}
 	return 0;
 fail:
 	accel_gemm_s8_release(g);
@@ -120,7 +152,11 @@ void accel_gemm_s8_release(struct accel_gemm_s8 *g)
 {
 	requant_free(&g->rq);
 	free(g->wpack);
+	free(g->wpack4);
+	free(g->bias_u8);
 	g->wpack = NULL;
+	g->wpack4 = NULL;
+	g->bias_u8 = NULL;
 }
 
 /* Rows of A converted to int16 per block; see gemm_s8_avx2.c. */
@@ -165,8 +201,13 @@ void accel_gemm_s8_run(const struct accel_gemm_s8 *g, int m, const int8_t *a,
 	if (m <= 0)
 		return;
 #if defined(__x86_64__)
-	if (accel_kernels_isa() == ACCEL_ISA_AVX2 && scratch &&
+	enum accel_isa isa = accel_kernels_isa();
+	if (isa == ACCEL_ISA_AVX512VNNI && m >= 4 && scratch &&
 	    !accel_kernels_ruy_rounding) {
+		accel_gemm_s8_run_vnni(g, m, a, lda, out, ldo, scratch);
+		return;
+	}
+	if (isa >= ACCEL_ISA_AVX2 && scratch && !accel_kernels_ruy_rounding) {
 		accel_gemm_s8_run_avx2(g, m, a, lda, out, ldo, scratch);
 		return;
 	}

@@ -12,9 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum accel_isa { ACCEL_ISA_PORTABLE = 0, ACCEL_ISA_AVX2 = 1 };
+enum accel_isa {
+	ACCEL_ISA_PORTABLE = 0,
+	ACCEL_ISA_AVX2 = 1,
+	ACCEL_ISA_AVX512VNNI = 2,       /* AVX2 kernels + VNNI GEMM */
+};
 
-/* ISA in use: the best the CPU has, or $ACCEL_CPU_ISA=portable|avx2. */
+/* ISA in use: the best the CPU has, or $ACCEL_CPU_ISA=portable|avx2|vnni. */
 enum accel_isa accel_kernels_isa(void);
 /* Force an ISA (tests); returns the one actually set (capped by the CPU). */
 enum accel_isa accel_kernels_set_isa(enum accel_isa isa);
@@ -46,6 +50,9 @@ struct accel_gemm_s8 {
 	const int8_t *w;        /* original weights (portable path) */
 	int16_t *wpack;         /* [n16/16][kp/2][16 ch][2] for the SIMD path */
 	struct accel_requant rq;/* arrays padded to n16 entries */
+	int k4;                 /* k rounded to 4 (VNNI) */
+	int8_t *wpack4;         /* [n16/16][k4/4][16 ch][4] for VNNI */
+	int32_t *bias_u8;       /* rq.bias - 128 * sum(w): activations + 128 */
 };
 
 /*
@@ -118,6 +125,9 @@ int accel_gemm_s8_block_rows(const struct accel_gemm_s8 *g, int m);
 void accel_gemm_s8_run_c(const struct accel_gemm_s8 *g, int m,
 			 const int8_t *a, size_t lda, int8_t *out, size_t ldo);
 void accel_gemm_s8_run_avx2(const struct accel_gemm_s8 *g, int m,
+			    const int8_t *a, size_t lda, int8_t *out,
+			    size_t ldo, void *scratch);
+void accel_gemm_s8_run_vnni(const struct accel_gemm_s8 *g, int m,
 			    const int8_t *a, size_t lda, int8_t *out,
 			    size_t ldo, void *scratch);
 void accel_dw_s8_run_c(const struct accel_dw_s8 *d, const int8_t *in,
