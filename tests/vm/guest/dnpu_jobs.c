@@ -6,8 +6,13 @@
  * with its DMA landing in the BOs' guest pages, and the job's syncobj and
  * result record come back through the interrupt path. Also: a job that
  * reads past its region must fault (only that job), invalid submissions are
- * refused, and several processes submit concurrently.
- *   dnpu_jobs [--procs N] [--jobs M]
+ * refused, and several processes submit concurrently. With --faults, the
+ * device's fault injection (driver debugfs "inject") is exercised too: an
+ * injected DMA fault, a dropped completion interrupt, a hung engine and a
+ * firmware crash must each end only the affected job, the next job must
+ * succeed, and the driver's object counters (debugfs "leaks") must return
+ * to where they started.
+ *   dnpu_jobs [--procs N] [--jobs M] [--faults]
  * Prints KTAP; exit status 0 when every case passed.
  */
 #include <dirent.h>
@@ -231,12 +236,15 @@ static int wait_job(struct ctx *c)
 	return ioctl(c->fd, DRM_IOCTL_SYNCOBJ_WAIT, &w) ? -errno : 0;
 }
 
-/* One copy job with a pattern from @seed; 0 when the tile is right. */
-static int run_copy(struct ctx *c, unsigned int seed, char *why, size_t len)
+/*
+ * Submit one copy job with a pattern from @seed and wait for it. Returns 0
+ * once its fence signalled (ok or not; *status = the result record's
+ * status, ~0u if the record was never written), -errno otherwise.
+ */
+static int copy_job(struct ctx *c, unsigned int seed, uint64_t *seqno,
+		    uint32_t *status, char *why, size_t len)
 {
 	struct dnpu_job_completion *res = (void *)c->map[B_RES];
-	uint8_t want[PITCH * TILE_ROWS];
-	uint64_t seqno = 0;
 	unsigned int i;
 	int ret;
 
@@ -245,17 +253,32 @@ static int run_copy(struct ctx *c, unsigned int seed, char *why, size_t len)
 	memset(c->map[B_DST], 0xee, BO_SIZE);
 	memset(res, 0xff, sizeof(*res));
 	build_copy(c, 0);
-	expected_tile(c->map[B_SRC], want);
-	ret = submit(c, &seqno);
+	ret = submit(c, seqno);
 	if (ret) {
 		snprintf(why, len, "submit: %s", strerror(-ret));
-		return -1;
+		return ret;
 	}
 	ret = wait_job(c);
 	if (ret) {
 		snprintf(why, len, "syncobj wait: %s", strerror(-ret));
-		return -1;
+		return ret;
 	}
+	*status = res->status;
+	return 0;
+}
+
+/* One copy job that must succeed; 0 when the tile is right. */
+static int run_copy(struct ctx *c, unsigned int seed, char *why, size_t len)
+{
+	struct dnpu_job_completion *res = (void *)c->map[B_RES];
+	uint8_t want[PITCH * TILE_ROWS];
+	uint64_t seqno = 0;
+	uint32_t status = ~0u;
+	unsigned int i;
+
+	if (copy_job(c, seed, &seqno, &status, why, len))
+		return -1;
+	expected_tile(c->map[B_SRC], want);
 	if (res->status != DNPU_JOB_OK || res->seqno != (uint32_t)seqno) {
 		snprintf(why, len, "result status %u seqno %u (job %llu)",
 			 res->status, res->seqno, (unsigned long long)seqno);
@@ -273,6 +296,142 @@ static int run_copy(struct ctx *c, unsigned int seed, char *why, size_t len)
 	snprintf(why, len, "seqno %llu, %llu cycles",
 		 (unsigned long long)seqno, (unsigned long long)res->cycles);
 	return 0;
+}
+
+struct leaks {
+	long bos, jobs, fences;
+};
+
+static char debugfs_dir[PATH_MAX];
+
+/* The device's debugfs directory: the one with an "inject" file. */
+static int find_debugfs(void)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/debug/accel", "/sys/kernel/debug/dri",
+	};
+	char path[PATH_MAX + 300];
+	struct dirent *e;
+	size_t i;
+	DIR *d;
+
+	for (i = 0; i < 2; i++) {
+		d = opendir(roots[i]);
+		if (!d)
+			continue;
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/inject", roots[i],
+				 e->d_name);
+			if (access(path, W_OK) == 0) {
+				snprintf(debugfs_dir, sizeof(debugfs_dir),
+					 "%s/%s", roots[i], e->d_name);
+				closedir(d);
+				return 0;
+			}
+		}
+		closedir(d);
+	}
+	return -1;
+}
+
+static int debugfs_write(const char *file, const char *val)
+{
+	char path[PATH_MAX + 32];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", debugfs_dir, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+static int read_leaks(struct leaks *l)
+{
+	char path[PATH_MAX + 32], line[128];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/leaks", debugfs_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += sscanf(line, "bos: %ld", &l->bos) +
+		     sscanf(line, "jobs: %ld", &l->jobs) +
+		     sscanf(line, "fences: %ld", &l->fences);
+	fclose(f);
+	return n == 3 ? 0 : -1;
+}
+
+static uint64_t now_ms(void)
+{
+	return deadline_ns(0) / 1000000u;
+}
+
+/*
+ * Inject @bits, run one job (which must not succeed unless @may_succeed),
+ * then one that must. Reports the first job's status and how long it took.
+ */
+static void fault_case(const char *name, const char *bits, uint32_t want,
+		       int may_succeed)
+{
+	char why[128] = "", why2[128] = "";
+	uint64_t seqno = 0, t0, t1;
+	uint32_t status = ~0u;
+	struct ctx c;
+	int ret, ok;
+
+	if (ctx_init(&c)) {
+		result(0, name, "no device");
+		return;
+	}
+	ret = debugfs_write("inject", bits);
+	t0 = now_ms();
+	if (!ret)
+		ret = copy_job(&c, 7, &seqno, &status, why, sizeof(why));
+	t1 = now_ms();
+	if (ret == 0 && may_succeed)
+		ok = status == DNPU_JOB_OK || status == want;
+	else
+		ok = ret == 0 && status == want;
+	/* the device must be usable again */
+	ok = ok && run_copy(&c, 8, why2, sizeof(why2)) == 0;
+	result(ok, name, "first job: %s status %d after %llu ms; next job: %s",
+	       ret ? why : "done,", (int)status,
+	       (unsigned long long)(t1 - t0), why2);
+	ctx_fini(&c);
+}
+
+static void fault_matrix(const struct leaks *before)
+{
+	struct leaks after = { 0 };
+	int i, ok = 0;
+
+	/* the engine reports the injected fault in the record */
+	fault_case("inject_dma_fault", "2", DNPU_FAULT_INJECTED, 0);
+	/* the completion is done, only its interrupt is lost: the driver's
+	 * timeout handler must notice the progress and complete it */
+	fault_case("inject_drop_irq", "8", DNPU_JOB_OK, 1);
+	/* no completion record at all: the fence ends with an error */
+	fault_case("inject_hang", "1", ~0u, 0);
+	fault_case("inject_fw_crash", "4", ~0u, 0);
+
+	/* fences of closed files are released asynchronously */
+	for (i = 0; i < 50 && !ok; i++) {
+		ok = read_leaks(&after) == 0 && after.bos == before->bos &&
+		     after.jobs == before->jobs &&
+		     after.fences == before->fences;
+		if (!ok)
+			usleep(100000);
+	}
+	result(ok, "no_leaks", "bos %ld->%ld jobs %ld->%ld fences %ld->%ld",
+	       before->bos, after.bos, before->jobs, after.jobs,
+	       before->fences, after.fences);
 }
 
 static int child(int jobs, int id)
@@ -300,7 +459,8 @@ int main(int argc, char **argv)
 	struct drm_dnpu_query q = { .type = DRM_DNPU_QUERY_DEVICE_INFO };
 	struct drm_dnpu_submit bad;
 	struct drm_dnpu_bo_wait bw;
-	int procs = 3, jobs = 4, i, ok, ret, st, bad_children = 0;
+	int procs = 3, jobs = 4, faults = 0, i, ok, ret, st, bad_children = 0;
+	struct leaks baseline = { 0 };
 	uint64_t seqno = 0;
 	char why[128] = "";
 	struct ctx c;
@@ -310,12 +470,19 @@ int main(int argc, char **argv)
 			procs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
 			jobs = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--faults") == 0)
+			faults = 1;
 		else {
-			fprintf(stderr, "usage: %s [--procs N] [--jobs M]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--procs N] [--jobs M] [--faults]\n",
+				argv[0]);
 			return 2;
 		}
 	}
-	printf("KTAP version 1\n1..7\n");
+	printf("KTAP version 1\n1..%d\n", faults ? 12 : 7);
+	if (faults && (find_debugfs() || read_leaks(&baseline))) {
+		printf("# no dnpu debugfs inject/leaks files\n");
+		return 1;
+	}
 
 	ret = ctx_init(&c);
 	result(ret == 0, "bo_create_mmap", ret ? strerror(-ret) : NULL);
@@ -380,5 +547,7 @@ int main(int argc, char **argv)
 	result(ok && bad_children == 0, "concurrent_clients",
 	       "%d processes x %d jobs, %d failed; invalid submits %s",
 	       procs, jobs, bad_children, ok ? "refused" : "ACCEPTED");
+	if (faults)
+		fault_matrix(&baseline);
 	return failures ? 1 : 0;
 }
