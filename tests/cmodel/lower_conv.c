@@ -25,13 +25,19 @@ void lower_act_range(int act, float out_scale, int32_t out_zp,
 {
 	int32_t lo = -128, hi = 127;
 	/* TFLite Quantize(): zero_point + (int32)round(f / scale), in float */
-	if (act == 1 || act == 3) {
+	if (act == 1 || act == 3) {		/* RELU, RELU6 */
 		int32_t q0 = out_zp + (int32_t)roundf(0.0f / out_scale);
 		lo = q0 > lo ? q0 : lo;
 	}
 	if (act == 3) {
 		int32_t q6 = out_zp + (int32_t)roundf(6.0f / out_scale);
 		hi = q6 < hi ? q6 : hi;
+	}
+	if (act == 2) {				/* RELU_N1_TO_1 */
+		int32_t qm = out_zp + (int32_t)roundf(-1.0f / out_scale);
+		int32_t qp = out_zp + (int32_t)roundf(1.0f / out_scale);
+		lo = qm > lo ? qm : lo;
+		hi = qp < hi ? qp : hi;
 	}
 	*act_min = lo;
 	*act_max = hi;

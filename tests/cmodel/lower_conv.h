@@ -43,7 +43,8 @@ void lower_quant_params(float in_scale, const float *filter_scale,
 			int n_filter_scales, float out_scale, int oc,
 			int32_t *mult, int32_t *shift);
 
-/* TFLite CalculateActivationRangeQuantized for NONE(0)/RELU(1)/RELU6(3). */
+/* TFLite CalculateActivationRangeQuantized: NONE 0, RELU 1, RELU_N1_TO_1 2,
+ * RELU6 3. */
 void lower_act_range(int act, float out_scale, int32_t out_zp,
 		     int32_t *act_min, int32_t *act_max);
 

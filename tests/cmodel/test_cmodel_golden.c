@@ -19,12 +19,11 @@
 
 #include <cmocka.h>
 
-#include "lower_conv.h"
-#include "tflite_mini.h"
+#include "lower_tflite.h"
 
-#define OP_AVERAGE_POOL_2D	1
-#define OP_CONV_2D		3
-#define OP_DEPTHWISE_CONV_2D	4
+#define OP_AVERAGE_POOL_2D	TFL_OP_AVERAGE_POOL_2D
+#define OP_CONV_2D		TFL_OP_CONV_2D
+#define OP_DEPTHWISE_CONV_2D	TFL_OP_DEPTHWISE_CONV_2D
 
 static const char *shared_dir;
 
@@ -67,89 +66,34 @@ static size_t elems(const struct tfl_tensor *t)
 	return n;
 }
 
-static struct tfl_tensor tin, tw, tb, tout;
+static struct tfl_tensor tin, tout;
 
 /* one conv / depthwise layer; returns output bytes compared */
 static size_t run_conv(struct env *e, const struct tfl_model *m,
 		       const struct tfl_op *op, const char *cs)
 {
-	bool dw = op->builtin == OP_DEPTHWISE_CONV_2D;
-	struct conv_layer l;
-	size_t wlen = 0, blen = 0;
+	struct tfl_layer t;
+	const char *why;
 
-	assert_int_equal(tfl_get_tensor(m, op->inputs[0], &tin), 0);
-	assert_int_equal(tfl_get_tensor(m, op->inputs[1], &tw), 0);
-	assert_int_equal(tfl_get_tensor(m, op->inputs[2], &tb), 0);
-	assert_int_equal(tfl_get_tensor(m, op->outputs[0], &tout), 0);
-	assert_int_equal(tin.rank, 4);
-	assert_int_equal(tout.rank, 4);
-	assert_int_equal(tin.dims[0], 1);
-
-	memset(&l, 0, sizeof(l));
-	l.depthwise = dw;
-	l.ih = tin.dims[1];
-	l.iw = tin.dims[2];
-	l.ic = tin.dims[3];
-	l.oh = tout.dims[1];
-	l.ow = tout.dims[2];
-	l.oc = tout.dims[3];
-	l.kh = tw.dims[1];
-	l.kw = tw.dims[2];
-	bool same = tfl_field_u8(m, op->options, 0, 0) == 0;
-	l.sw = tfl_field_i32(m, op->options, 1, 1);
-	l.sh = tfl_field_i32(m, op->options, 2, 1);
-	int act;
-	if (dw) {
-		l.dm = tfl_field_i32(m, op->options, 3, 1);
-		act = tfl_field_u8(m, op->options, 4, 0);
-		l.dw = tfl_field_i32(m, op->options, 5, 1);
-		l.dh = tfl_field_i32(m, op->options, 6, 1);
-		assert_int_equal(l.oc, l.ic * l.dm);
-	} else {
-		l.dm = 1;
-		act = tfl_field_u8(m, op->options, 3, 0);
-		l.dw = tfl_field_i32(m, op->options, 4, 1);
-		l.dh = tfl_field_i32(m, op->options, 5, 1);
-		assert_int_equal(tw.dims[3], l.ic);
-	}
-	l.pad_top = lower_pad_before(same, l.ih, l.kh, l.sh, l.dh, l.oh);
-	l.pad_left = lower_pad_before(same, l.iw, l.kw, l.sw, l.dw, l.ow);
-
-	l.weights = (const int8_t *)tfl_buffer(m, tw.buffer, &wlen);
-	const uint8_t *bias_raw = tfl_buffer(m, tb.buffer, &blen);
-	assert_non_null(l.weights);
-	assert_non_null(bias_raw);
-	assert_int_equal(wlen, elems(&tw));
-	assert_int_equal(blen, 4 * (size_t)l.oc);
-	int32_t *bias = malloc(blen), *mult = malloc(blen), *shift = malloc(blen);
-	memcpy(bias, bias_raw, blen);
-	l.bias = bias;
-	assert_true(tw.nq == 1 || tw.nq == l.oc);
-	lower_quant_params(tin.scale[0], tw.scale, tw.nq, tout.scale[0], l.oc,
-			   mult, shift);
-	l.mult = mult;
-	l.shift = shift;
-	l.in_zp = (int32_t)tin.zero_point[0];
-	l.out_zp = (int32_t)tout.zero_point[0];
-	lower_act_range(act, tout.scale[0], l.out_zp, &l.act_min, &l.act_max);
-
-	size_t in_bytes = elems(&tin), out_bytes = elems(&tout);
-	uint8_t *in = read_tensor(cs, op->inputs[0], in_bytes);
-	uint8_t *golden = read_tensor(cs, op->outputs[0], out_bytes);
-	assert_int_equal(lower_conv(e, &l, (const int8_t *)in), 0);
-	memset(env_at(e, 2, 0), 0x5c, out_bytes);
+	if (tfl_layer_get(m, op, &t, &why))
+		fail_msg("layer not lowerable: %s", why);
+	assert_int_equal(t.batch, 1);
+	const struct conv_layer *l = &t.l;
+	uint8_t *in = read_tensor(cs, op->inputs[0], t.in_bytes);
+	uint8_t *golden = read_tensor(cs, op->outputs[0], t.out_bytes);
+	assert_int_equal(lower_conv(e, l, (const int8_t *)in), 0);
+	memset(env_at(e, 2, 0), 0x5c, t.out_bytes);
 	struct dnpu_cmodel_result r;
 	assert_int_equal(env_run(e, &r), DNPU_JOB_OK);
-	assert_memory_equal(env_at(e, 2, 0), golden, out_bytes);
-	if (!dw)
-		assert_int_equal(r.stats.macs, (uint64_t)l.oh * l.ow * l.oc *
-				 l.kh * l.kw * l.ic);
+	assert_memory_equal(env_at(e, 2, 0), golden, t.out_bytes);
+	if (!l->depthwise)
+		assert_int_equal(r.stats.macs, (uint64_t)l->oh * l->ow * l->oc *
+				 l->kh * l->kw * l->ic);
+	size_t n = t.out_bytes;
 	free(in);
 	free(golden);
-	free(bias);
-	free(mult);
-	free(shift);
-	return out_bytes;
+	tfl_layer_free(&t);
+	return n;
 }
 
 static size_t run_avgpool(struct env *e, const struct tfl_model *m,
