@@ -462,11 +462,165 @@ static int gen_unary(struct gen *g, struct opgen_case *c, enum opgen_kind k)
 	return finish(g, c, 1, &it, ot, n);
 }
 
+static float *rand_f_int(struct gen *g, size_t n, int lo, int hi)
+{
+	float *p = own(g, n * 4);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (float)rnd(g, lo, hi);
+	return p;
+}
+
+static int ftensor(struct gen *g, int rank, const int32_t *d, const void *data)
+{
+	return tflw_tensor(g->w, TFLW_FLOAT32, rank, d, data,
+			   data ? elems(rank, d) * 4 : 0, NULL, false);
+}
+
+/* float32 ops; 4 reserved integer-valued so results are exact in float */
+static int gen_float(struct gen *g, struct opgen_case *c, enum opgen_kind k)
+{
+	int act = rnd_act(g);
+	c->out_is_float = 1;
+	if (k == GEN_F_CONV || k == GEN_F_DEPTHWISE) {
+		int dw = k == GEN_F_DEPTHWISE;
+		int n = 1, h = rnd(g, 1, 10), wd = rnd(g, 1, 10), cin = rnd(g, 1, 20);
+		int mult = dw ? rnd(g, 1, 2) : 1;
+		int cout = dw ? cin * mult : rnd(g, 1, 24);
+		int kh = rnd(g, 1, 3), kw = rnd(g, 1, 3), sh = rnd(g, 1, 2), sw = rnd(g, 1, 2);
+		int pad = rnd(g, 0, 1);
+		if (pad == 1 && (kh > h || kw > wd))
+			pad = 0;
+		int oh = pad == 0 ? (h + sh - 1) / sh : (h - kh + sh) / sh;
+		int ow = pad == 0 ? (wd + sw - 1) / sw : (wd - kw + sw) / sw;
+		int32_t id[4] = { n, h, wd, cin }, od[4] = { n, oh, ow, cout };
+		int32_t fd[4] = { cout, kh, kw, cin }, bd[1] = { cout };
+		if (dw) {
+			fd[0] = 1;
+			fd[3] = cout;
+		}
+		int it = ftensor(g, 4, id, NULL);
+		int ft = ftensor(g, 4, fd, rand_f_int(g, elems(4, fd), -4, 4));
+		int bt = ftensor(g, 1, bd, rand_f_int(g, (size_t)cout, -50, 50));
+		int ot = ftensor(g, 4, od, NULL);
+		int ins[3] = { it, ft, bt };
+		struct tflw_field f[7];
+		int nf = 0;
+		f[nf++] = (struct tflw_field){ .id = 0, .size = 1, .i = pad };
+		f[nf++] = (struct tflw_field){ .id = 1, .size = 4, .i = sw };
+		f[nf++] = (struct tflw_field){ .id = 2, .size = 4, .i = sh };
+		if (dw) {
+			f[nf++] = (struct tflw_field){ .id = 3, .size = 4, .i = mult };
+			f[nf++] = (struct tflw_field){ .id = 4, .size = 1, .i = act };
+		} else {
+			f[nf++] = (struct tflw_field){ .id = 3, .size = 1, .i = act };
+		}
+		tflw_op(g->w, dw ? B_DW : B_CONV, 1, 3, ins, 1, &ot,
+			dw ? TFLW_OPT_DEPTHWISE : TFLW_OPT_CONV2D, f, nf);
+		size_t nin = elems(4, id);
+		set_input(c, 0, rand_f_int(g, nin, -8, 8), nin * 4);
+		snprintf(c->desc, sizeof(c->desc), "F32 %s %dx%dx%d->%d k%dx%d s%d,%d %s %s",
+			 dw ? "DW" : "CONV", h, wd, cin, cout, kh, kw, sh, sw,
+			 pad ? "VALID" : "SAME", act_name(act));
+		return finish(g, c, 1, &it, ot, elems(4, od) * 4);
+	}
+	if (k == GEN_F_FC) {
+		int b = rnd(g, 1, 3), in = rnd(g, 1, 64), units = rnd(g, 1, 40);
+		int32_t id[2] = { b, in }, od[2] = { b, units }, fd[2] = { units, in }, bd[1] = { units };
+		int it = ftensor(g, 2, id, NULL);
+		int ft = ftensor(g, 2, fd, rand_f_int(g, elems(2, fd), -4, 4));
+		int bt = ftensor(g, 1, bd, rand_f_int(g, (size_t)units, -50, 50));
+		int ot = ftensor(g, 2, od, NULL);
+		int ins[3] = { it, ft, bt };
+		struct tflw_field f[1] = { { .id = 0, .size = 1, .i = act } };
+		tflw_op(g->w, B_FC, 1, 3, ins, 1, &ot, TFLW_OPT_FC, f, 1);
+		set_input(c, 0, rand_f_int(g, (size_t)b * in, -8, 8), (size_t)b * in * 4);
+		snprintf(c->desc, sizeof(c->desc), "F32 FC b%d in%d units%d %s", b, in, units, act_name(act));
+		return finish(g, c, 1, &it, ot, (size_t)b * units * 4);
+	}
+	if (k == GEN_F_ADD || k == GEN_F_MUL) {
+		int rank = rnd(g, 1, 4);
+		int32_t ad[4], bd[4], od[4];
+		for (int i = 0; i < rank; i++) {
+			ad[i] = bd[i] = od[i] = rnd(g, 1, 6);
+			if (rnd(g, 0, 3) == 0)
+				bd[i] = 1;
+		}
+		int at = ftensor(g, rank, ad, NULL), bt = ftensor(g, rank, bd, NULL);
+		int ot = ftensor(g, rank, od, NULL);
+		int ins[2] = { at, bt };
+		struct tflw_field f[1] = { { .id = 0, .size = 1, .i = act } };
+		tflw_op(g->w, k == GEN_F_ADD ? B_ADD : B_MUL, 1, 2, ins, 1, &ot,
+			k == GEN_F_ADD ? TFLW_OPT_ADD : TFLW_OPT_MUL, f, 1);
+		size_t na = elems(rank, ad), nb = elems(rank, bd);
+		set_input(c, 0, rand_f_int(g, na, -20, 20), na * 4);
+		set_input(c, 1, rand_f_int(g, nb, -20, 20), nb * 4);
+		snprintf(c->desc, sizeof(c->desc), "F32 %s rank%d %s",
+			 k == GEN_F_ADD ? "ADD" : "MUL", rank, act_name(act));
+		return finish(g, c, 2, ins, ot, elems(rank, od) * 4);
+	}
+	if (k == GEN_F_MAXPOOL) {
+		int h = rnd(g, 1, 10), wd = rnd(g, 1, 10), ch = rnd(g, 1, 20);
+		int fh = rnd(g, 1, 3), fw = rnd(g, 1, 3), sh = rnd(g, 1, 2), sw = rnd(g, 1, 2);
+		int pad = rnd(g, 0, 1);
+		if (pad == 1 && (fh > h || fw > wd))
+			pad = 0;
+		int oh = pad == 0 ? (h + sh - 1) / sh : (h - fh + sh) / sh;
+		int ow = pad == 0 ? (wd + sw - 1) / sw : (wd - fw + sw) / sw;
+		int32_t id[4] = { 1, h, wd, ch }, od[4] = { 1, oh, ow, ch };
+		int it = ftensor(g, 4, id, NULL), ot = ftensor(g, 4, od, NULL);
+		struct tflw_field f[6] = {
+			{ .id = 0, .size = 1, .i = pad }, { .id = 1, .size = 4, .i = sw },
+			{ .id = 2, .size = 4, .i = sh }, { .id = 3, .size = 4, .i = fw },
+			{ .id = 4, .size = 4, .i = fh }, { .id = 5, .size = 1, .i = act },
+		};
+		tflw_op(g->w, B_MAX, 1, 1, &it, 1, &ot, TFLW_OPT_POOL2D, f, 6);
+		size_t nin = elems(4, id);
+		set_input(c, 0, rand_f_int(g, nin, -10, 10), nin * 4);
+		snprintf(c->desc, sizeof(c->desc), "F32 MAXPOOL %dx%dx%d", h, wd, ch);
+		return finish(g, c, 1, &it, ot, elems(4, od) * 4);
+	}
+	/* PAD / RESHAPE */
+	int rank = rnd(g, 1, 4);
+	int32_t id[4], od[4];
+	for (int i = 0; i < rank; i++)
+		id[i] = rnd(g, 1, 6);
+	int it = ftensor(g, rank, id, NULL), ot;
+	size_t nin = elems(rank, id);
+	set_input(c, 0, rand_f_int(g, nin, -10, 10), nin * 4);
+	if (k == GEN_F_PAD) {
+		int32_t *p = own(g, 32);
+		for (int i = 0; i < rank; i++) {
+			p[2 * i] = rnd(g, 0, 2);
+			p[2 * i + 1] = rnd(g, 0, 2);
+			od[i] = id[i] + p[2 * i] + p[2 * i + 1];
+		}
+		int32_t pd[2] = { rank, 2 };
+		int pt = tflw_tensor(g->w, TFLW_INT32, 2, pd, p, 8 * (size_t)rank, NULL, false);
+		ot = ftensor(g, rank, od, NULL);
+		int ins[2] = { it, pt };
+		tflw_op(g->w, B_PAD, 1, 2, ins, 1, &ot, TFLW_OPT_PAD, NULL, 0);
+		snprintf(c->desc, sizeof(c->desc), "F32 PAD rank%d", rank);
+		return finish(g, c, 1, &it, ot, elems(rank, od) * 4);
+	}
+	od[0] = (int32_t)nin;
+	int32_t *shape = own(g, 4);
+	shape[0] = od[0];
+	int32_t sd[1] = { 1 };
+	int st = tflw_tensor(g->w, TFLW_INT32, 1, sd, shape, 4, NULL, false);
+	ot = ftensor(g, 1, od, NULL);
+	int ins[2] = { it, st };
+	struct tflw_field f[1] = { { .id = 0, .size = 0, .vec = shape, .vec_n = 1 } };
+	tflw_op(g->w, B_RESHAPE, 1, 2, ins, 1, &ot, TFLW_OPT_RESHAPE, f, 1);
+	snprintf(c->desc, sizeof(c->desc), "F32 RESHAPE rank%d", rank);
+	return finish(g, c, 1, &it, ot, nin * 4);
+}
+
 static const char *names[GEN_COUNT] = {
 	"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "SUB", "MUL",
 	"AVERAGE_POOL_2D", "MAX_POOL_2D", "PAD", "TRANSPOSE", "CONCATENATION",
 	"RESHAPE", "QUANTIZE", "DEQUANTIZE", "RELU", "RELU6", "SOFTMAX",
-	"LOGISTIC", "MEAN",
+	"LOGISTIC", "MEAN", "F32 CONV_2D", "F32 DEPTHWISE", "F32 FC",
+	"F32 ADD", "F32 MUL", "F32 MAX_POOL_2D", "F32 PAD", "F32 RESHAPE",
 };
 
 const char *opgen_name(enum opgen_kind k)
@@ -494,6 +648,10 @@ int opgen_make(enum opgen_kind kind, uint32_t seed, int big,
 	case GEN_MAXPOOL: rc = gen_pool(&g, c, 0, big); break;
 	case GEN_PAD: case GEN_TRANSPOSE: case GEN_CONCAT: case GEN_RESHAPE:
 		rc = gen_shape_op(&g, c, kind);
+		break;
+	case GEN_F_CONV: case GEN_F_DEPTHWISE: case GEN_F_FC: case GEN_F_ADD:
+	case GEN_F_MUL: case GEN_F_MAXPOOL: case GEN_F_PAD: case GEN_F_RESHAPE:
+		rc = gen_float(&g, c, kind);
 		break;
 	default: rc = gen_unary(&g, c, kind); break;
 	}
