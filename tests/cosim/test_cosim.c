@@ -27,6 +27,9 @@
 #include "cosim.h"
 #include "dnpu_hw.h"
 #include "standin_device.h"
+#ifdef DNPU_COSIM_HAVE_CMODEL
+#include "devices.h"
+#endif
 
 #define RAM_SIZE	(1u << 20)
 
@@ -107,10 +110,12 @@ static int64_t recv_msg(int sock, int *fd)
 	return (int64_t)le64toh(le);
 }
 
+/* *state on entry: the device backend (prestate), NULL = stand-in. */
 static int setup(void **state)
 {
 	struct cosim_options o = { .vectors = 1,
-				   .device = &cosim_device_standin };
+				   .device = *state ? *state :
+					     &cosim_device_standin };
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256] = "";
@@ -384,6 +389,115 @@ static void test_guest_disconnect(void **state)
 	assert_int_equal(f->c.srv.client_fd, -1);
 }
 
+#ifdef DNPU_COSIM_HAVE_CMODEL
+/*
+ * The real backend end to end without QEMU: the emulated firmware boots,
+ * takes a job from a ring in "guest RAM", runs LOAD/BARRIER/STORE/END with
+ * its DMA going through the daemon's bounds-checked bus, writes the
+ * completion record and interrupts.
+ */
+#define RT_TABLE	0x10000u
+#define RT_CMD		0x20000u
+#define RT_SRC		0x21000u
+#define RT_DST		0x22000u
+#define RT_RING		0x30000u
+#define RT_DONE		0x31000u
+
+static void put_job(struct fixture *f, unsigned int slot, uint32_t seqno,
+		    uint64_t completion)
+{
+	struct dnpu_job_desc *j =
+		(void *)(f->ram + RT_RING + slot * sizeof(*j));
+
+	memset(j, 0, sizeof(*j));
+	j->seqno = seqno;
+	j->region_table = RT_TABLE;
+	j->region_count = 3;
+	j->cmd_region = 0;
+	j->cmd_offset = 0;
+	j->cmd_count = 4;
+	j->completion = completion;
+}
+
+static void step_until_idle(struct fixture *f)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(cosim_step(&f->c, 0), COSIM_RUNNING);
+		if (!f->c.dev_busy)
+			return;
+	}
+	fail_msg("device still busy");
+}
+
+static void test_cmodel_ring_job(void **state)
+{
+	struct fixture *f = *state;
+	struct dnpu_region *rt = (void *)(f->ram + RT_TABLE);
+	struct dnpu_cmd_dma *ld = (void *)(f->ram + RT_CMD);
+	struct dnpu_cmd_dma *st = (void *)(f->ram + RT_CMD + 128);
+	struct dnpu_job_completion *done = (void *)(f->ram + RT_DONE);
+	unsigned int i;
+
+	assert_int_equal(rd(f, DNPU_REG_ID), DNPU_ID_MAGIC);
+	wr(f, DNPU_REG_IRQ_MASK, DNPU_IRQ_ALL);
+	wr(f, DNPU_REG_RING_BASE_LO, RT_RING);
+	wr(f, DNPU_REG_RING_BASE_HI, 0);
+	wr(f, DNPU_REG_RING_SIZE, 4);
+	wr(f, DNPU_REG_CONTROL, DNPU_CONTROL_CORE_RUN);
+	step_until_idle(f);
+	assert_true(rd(f, DNPU_REG_STATUS) & DNPU_STATUS_FW_READY);
+	assert_int_equal(take_irqs(f), 1);
+	wr(f, DNPU_REG_IRQ_STATUS, DNPU_IRQ_ALL);
+
+	rt[0] = (struct dnpu_region){ .addr = RT_CMD, .size = 4096,
+				      .flags = DNPU_REGION_VALID | DNPU_REGION_READ };
+	rt[1] = (struct dnpu_region){ .addr = RT_SRC, .size = 4096,
+				      .flags = DNPU_REGION_VALID | DNPU_REGION_READ };
+	rt[2] = (struct dnpu_region){ .addr = RT_DST, .size = 4096,
+				      .flags = DNPU_REGION_VALID | DNPU_REGION_WRITE };
+	memset(f->ram + RT_CMD, 0, 256);
+	ld->w0 = DNPU_CMD_W0(DNPU_OP_LOAD, 0, 0);
+	ld->region = DNPU_DMA_REGION(1, DNPU_SPAD_IN, 0);
+	ld->len0 = 256;
+	ld->count1 = 1;
+	ld->count2 = 1;
+	*(uint32_t *)(f->ram + RT_CMD + 64) = DNPU_CMD_W0(DNPU_OP_BARRIER, 0, 0);
+	st->w0 = DNPU_CMD_W0(DNPU_OP_STORE, 0, 0);
+	st->region = DNPU_DMA_REGION(2, DNPU_SPAD_IN, 0);
+	st->len0 = 256;
+	st->count1 = 1;
+	st->count2 = 1;
+	*(uint32_t *)(f->ram + RT_CMD + 192) = DNPU_CMD_W0(DNPU_OP_END, 0, 0);
+	for (i = 0; i < 256; i++)
+		f->ram[RT_SRC + i] = (uint8_t)(i ^ 0x5a);
+
+	put_job(f, 0, 1, RT_DONE);
+	wr(f, DNPU_REG_RING_TAIL, 1);
+	wr(f, DNPU_REG_DOORBELL, 1);
+	step_until_idle(f);
+	assert_int_equal(done->seqno, 1);
+	assert_int_equal(done->status, DNPU_JOB_OK);
+	assert_memory_equal(f->ram + RT_DST, f->ram + RT_SRC, 256);
+	assert_int_equal(rd(f, DNPU_REG_DONE_SEQNO), 1);
+	assert_int_equal(rd(f, DNPU_REG_RING_HEAD), 1);
+	assert_int_equal(rd(f, DNPU_REG_IRQ_STATUS), DNPU_IRQ_JOB_DONE);
+	assert_int_equal(take_irqs(f), 1);
+	wr(f, DNPU_REG_IRQ_STATUS, DNPU_IRQ_ALL);
+	assert_int_equal(f->c.stats.dma_errors, 0);
+
+	/* A completion record outside guest RAM: the bus refuses it, the
+	 * daemon survives and keeps answering. */
+	put_job(f, 1, 2, 0x7fff0000ull);
+	wr(f, DNPU_REG_RING_TAIL, 2);
+	wr(f, DNPU_REG_DOORBELL, 1);
+	step_until_idle(f);
+	assert_true(f->c.stats.dma_errors >= 1);
+	assert_int_equal(rd(f, DNPU_REG_ID), DNPU_ID_MAGIC);
+}
+#endif
+
 /* ---------------- server setup errors ---------------- */
 
 static void test_server_init_errors(void **state)
@@ -451,6 +565,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_guest_disconnect, setup,
 						teardown),
+#ifdef DNPU_COSIM_HAVE_CMODEL
+		cmocka_unit_test_prestate_setup_teardown(
+			test_cmodel_ring_job, setup, teardown,
+			(void *)&cosim_device_cmodel),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
