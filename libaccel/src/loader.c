@@ -43,6 +43,7 @@ struct buffer_ref {
 struct loader {
 	struct fb_buf fb;
 	struct accel_model *m;
+	unsigned flags;
 	int n_opcodes;
 	int *opcodes;           /* builtin code per operator_codes entry */
 	int *opversions;
@@ -479,7 +480,8 @@ static int load_operator(struct loader *l, int idx, const struct fb_table *ot,
 	op->opcode = l->opcodes[opc];
 	op->version = l->opversions[opc];
 	op->name = accel_builtin_name(op->opcode);
-	if (!op->name || !accel_cpu_op_supported(op->opcode)) {
+	if (!op->name || (!(l->flags & ACCEL_LOAD_ANY_OP) &&
+			  !accel_cpu_op_supported(op->opcode))) {
 		if (op->name)
 			fail(l, "operator %d: unsupported operator '%s' (op %d)",
 			     idx, op->name, op->opcode);
@@ -589,7 +591,13 @@ static int load(struct loader *l)
 int accel_model_load(const void *data, size_t size, struct accel_model **out,
 		     char *err, size_t errlen)
 {
-	struct loader l = { .err = err, .errlen = errlen };
+	return accel_model_load_flags(data, size, 0, out, err, errlen);
+}
+
+int accel_model_load_flags(const void *data, size_t size, unsigned flags,
+			   struct accel_model **out, char *err, size_t errlen)
+{
+	struct loader l = { .err = err, .errlen = errlen, .flags = flags };
 	*out = NULL;
 	if (!data || size == 0) {
 		fail(&l, "empty model");

@@ -25,6 +25,12 @@
 int accel_model_load(const void *data, size_t size, struct accel_model **out,
 		     char *err, size_t errlen);
 
+/* Same, with flags; ACCEL_LOAD_ANY_OP skips the operator support check
+ * (fuzzing and loader tests independent of the CPU op set). */
+#define ACCEL_LOAD_ANY_OP 1u
+int accel_model_load_flags(const void *data, size_t size, unsigned flags,
+			   struct accel_model **out, char *err, size_t errlen);
+
 void accel_model_free(struct accel_model *m);
 
 /* Zeroed allocation owned by @m, freed by accel_model_free(). */

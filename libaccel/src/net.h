@@ -32,7 +32,9 @@ struct accel_net_op {
 	uint64_t last_ns, total_ns, invokes;
 };
 
-/* Called after op @op_index (model order) ran; tests compare tensors. */
+/* Called after op @op_index (execution order) ran, and at the place of a
+ * removed op too (its output has data only if it is a view); tests use it
+ * to compare every intermediate tensor. */
 typedef void (*accel_observer_fn)(void *user, accel_network *net,
 				  int op_index);
 

@@ -13,6 +13,7 @@
 #include "planner.h"
 
 #define ACCEL_OP_PADV2 60
+#define ACCEL_OP_EXPAND_DIMS 70
 
 static int fail(char *err, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -33,6 +34,7 @@ void accel_plan_default_opts(struct accel_plan_opts *o)
 	bool on = !(e && *e && strcmp(e, "0") != 0);
 	o->fold_pad = on;
 	o->fuse_relu = on;
+	o->alias_reshape = on;
 }
 
 static bool is_graph_input(const struct accel_model *m, int t)
@@ -371,6 +373,43 @@ int accel_fuse_relu(struct accel_model *m)
 	return fused;
 }
 
+static bool is_reshape_like(int opcode)
+{
+	return opcode == ACCEL_OP_RESHAPE || opcode == ACCEL_OP_SQUEEZE ||
+	       opcode == ACCEL_OP_EXPAND_DIMS;
+}
+
+bool accel_op_is_alias(const struct accel_model *m, const struct accel_op *op)
+{
+	(void)m;
+	return op->removed && is_reshape_like(op->opcode);
+}
+
+/*
+ * A reshape only changes the shape: its output can share the input's
+ * storage when the input is an activation (not constant data, not state)
+ * of the same type and size. Tensors are only ever written by their single
+ * producer, so the shared buffer just has to live as long as both.
+ */
+int accel_alias_reshape(struct accel_model *m)
+{
+	int n = 0;
+	for (int i = 0; i < m->n_ops; i++) {
+		struct accel_op *op = &m->ops[i];
+		if (op->removed || !is_reshape_like(op->opcode) ||
+		    op->n_inputs < 1 || op->n_outputs != 1 || op->inputs[0] < 0)
+			continue;
+		const struct accel_tensor *in = &m->tensors[op->inputs[0]];
+		const struct accel_tensor *out = &m->tensors[op->outputs[0]];
+		if (in->is_const || in->is_variable || in->type != out->type ||
+		    in->bytes != out->bytes || op->inputs[0] == op->outputs[0])
+			continue;
+		op->removed = true;
+		n++;
+	}
+	return n;
+}
+
 struct buf {
 	int tensor;
 	size_t size, offset;
@@ -433,15 +472,60 @@ static bool in_arena(const struct accel_tensor *t)
 	return !t->is_const && !t->is_variable && t->first_use >= 0;
 }
 
+static int alias_root(const int *alias, int t)
+{
+	while (alias[t] >= 0)
+		t = alias[t];
+	return t;
+}
+
+/* Merge each reshape view's lifetime into its root tensor's. */
+static void merge_alias_lifetimes(struct accel_model *m, int *alias)
+{
+	for (int t = 0; t < m->n_tensors; t++)
+		alias[t] = -1;
+	for (int i = 0; i < m->n_ops; i++) {
+		const struct accel_op *op = &m->ops[i];
+		if (!accel_op_is_alias(m, op))
+			continue;
+		int root = alias_root(alias, op->inputs[0]);
+		int out = op->outputs[0];
+		if (root == out)
+			continue;
+		alias[out] = root;
+		struct accel_tensor *r = &m->tensors[root], *o = &m->tensors[out];
+		if (o->first_use >= 0 && (r->first_use < 0 || o->first_use < r->first_use))
+			r->first_use = o->first_use;
+		if (o->last_use > r->last_use)
+			r->last_use = o->last_use;
+		if (r->first_use < 0)
+			r->first_use = i;
+		if (r->last_use < i)
+			r->last_use = i;
+	}
+	/* views take the (final) lifetime of their root */
+	for (int t = 0; t < m->n_tensors; t++) {
+		if (alias[t] < 0)
+			continue;
+		const struct accel_tensor *r = &m->tensors[alias_root(alias, t)];
+		m->tensors[t].first_use = r->first_use;
+		m->tensors[t].last_use = r->last_use;
+	}
+}
+
 int accel_plan_memory(struct accel_model *m, char *err, size_t len)
 {
+	int *alias = calloc((size_t)m->n_tensors + 1, sizeof(int));
+	if (!alias)
+		return fail(err, len, "out of memory");
 	compute_lifetimes(m);
+	merge_alias_lifetimes(m, alias);
 	int n = 0;
 	size_t persistent = 0;
 	for (int t = 0; t < m->n_tensors; t++) {
 		struct accel_tensor *x = &m->tensors[t];
 		x->arena_offset = 0;
-		if (in_arena(x))
+		if (in_arena(x) && alias[t] < 0)
 			n++;
 		if (x->is_variable) {
 			x->arena_offset = persistent;
@@ -453,12 +537,13 @@ int accel_plan_memory(struct accel_model *m, char *err, size_t len)
 	if (!b || !placed) {
 		free(b);
 		free(placed);
+		free(alias);
 		return fail(err, len, "out of memory");
 	}
 	n = 0;
 	for (int t = 0; t < m->n_tensors; t++) {
 		const struct accel_tensor *x = &m->tensors[t];
-		if (in_arena(x))
+		if (in_arena(x) && alias[t] < 0)
 			b[n++] = (struct buf){ t, align_up(x->bytes), 0,
 					       x->first_use, x->last_use };
 	}
@@ -485,8 +570,13 @@ int accel_plan_memory(struct accel_model *m, char *err, size_t len)
 			total = off + b[i].size;
 		m->tensors[b[i].tensor].arena_offset = off;
 	}
+	for (int t = 0; t < m->n_tensors; t++)
+		if (alias[t] >= 0)
+			m->tensors[t].arena_offset =
+				m->tensors[alias_root(alias, t)].arena_offset;
 	free(b);
 	free(placed);
+	free(alias);
 	if (total > ACCEL_MAX_ARENA_BYTES || persistent > ACCEL_MAX_ARENA_BYTES)
 		return fail(err, len, "model needs %zu bytes of activations and %zu of state (limit %zu)",
 			    total, persistent, ACCEL_MAX_ARENA_BYTES);
@@ -509,6 +599,8 @@ int accel_plan(struct accel_model *m, const struct accel_plan_opts *o,
 		accel_fold_pad(m);
 	if (o->fuse_relu)
 		accel_fuse_relu(m);
+	if (o->alias_reshape)
+		accel_alias_reshape(m);
 	m->n_removed = 0;
 	for (int i = 0; i < m->n_ops; i++)
 		m->n_removed += m->ops[i].removed;

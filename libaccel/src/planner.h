@@ -17,6 +17,7 @@
 struct accel_plan_opts {
 	bool fold_pad;          /* PAD -> explicit padding of the next conv */
 	bool fuse_relu;         /* standalone RELU/RELU6 -> producer's act */
+	bool alias_reshape;     /* RESHAPE/SQUEEZE/EXPAND_DIMS become views */
 };
 
 /* Defaults: every pass on; ACCEL_NO_FOLD=1 in the environment turns the
@@ -38,6 +39,9 @@ int accel_plan(struct accel_model *m, const struct accel_plan_opts *o,
 int accel_plan_schedule(struct accel_model *m, char *err, size_t errlen);
 int accel_fold_pad(struct accel_model *m);    /* returns ops folded */
 int accel_fuse_relu(struct accel_model *m);   /* returns ops fused */
+int accel_alias_reshape(struct accel_model *m); /* returns ops aliased */
+/* True if removed op @op is a reshape view (output shares input storage). */
+bool accel_op_is_alias(const struct accel_model *m, const struct accel_op *op);
 int accel_plan_memory(struct accel_model *m, char *err, size_t errlen);
 
 #endif /* ACCEL_PLANNER_H */

@@ -191,6 +191,8 @@ static int place_ops(accel_network *net)
 		char why[128] = "";
 		if (op->removed) {
 			snprintf(no->reason, sizeof(no->reason), "%s",
+				 accel_op_is_alias(m, op) ?
+				 "view: output shares the input's memory" :
 				 op->opcode == ACCEL_OP_PAD || op->opcode == 60 ?
 				 "folded into the next conv as explicit padding" :
 				 "fused into the producer's activation");
@@ -534,8 +536,12 @@ int accel_invoke(accel_network *net)
 	for (int i = 0; i < m->n_ops; i++) {
 		struct accel_net_op *no = &net->ops[i];
 		char err[256] = "";
-		if (!no->be)
+		if (!no->be) {
+			/* folded/aliased op: nothing runs, a view is valid */
+			if (net->observer)
+				net->observer(net->observer_user, net, i);
 			continue;
+		}
 		uint64_t t0 = now_ns();
 		int rc = no->be->run(no->be_priv, m, &m->ops[i], err, sizeof(err));
 		uint64_t dt = now_ns() - t0;
