@@ -8,6 +8,7 @@
  * table and descriptor in driver-owned memory, tail + doorbell, completion
  * record and DONE_SEQNO.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +48,16 @@ struct sim_dev {
 	} win[N_WINDOWS];
 };
 
+#define SIM_OP_MAGIC		0x44504f53u /* tags our per-op state */
+
 struct sim_op {
+	uint32_t magic;
 	struct dnpu_program prog;
+	/* conv + the residual add after it in one job (when possible) */
+	struct dnpu_program fused;
+	const struct accel_op *fused_add;
+	bool done_by_producer;	/* add: the conv before already computed it */
+	bool ran_fused;		/* last run used the fused program / was fused */
 	struct dnpu_job_completion last;
 	struct dnpu_cmodel_stats stats;	/* detailed counters of the last run */
 };
@@ -215,6 +224,77 @@ static int64_t program_cost_ns(const struct sim_dev *d,
 	       SIM_JOB_OVERHEAD_NS;
 }
 
+/* Consumers of tensor @t among the ops, and whether it is a graph output. */
+static int consumers(const struct accel_model *m, int t)
+{
+	int n = 0;
+
+	for (int i = 0; i < m->n_outputs; i++)
+		n += m->outputs[i] == t;
+	for (int i = 0; i < m->n_ops; i++) {
+		const struct accel_op *op = &m->ops[i];
+
+		if (op->removed)
+			continue;
+		for (int k = 0; k < op->n_inputs; k++)
+			n += op->inputs[k] == t;
+	}
+	return n;
+}
+
+/* The next op that will run after @op, or NULL. */
+static const struct accel_op *next_op(const struct accel_model *m,
+				      const struct accel_op *op)
+{
+	for (const struct accel_op *o = op + 1; o < m->ops + m->n_ops; o++)
+		if (!o->removed)
+			return o;
+	return NULL;
+}
+
+static const struct accel_op *prev_op(const struct accel_model *m,
+				      const struct accel_op *op)
+{
+	for (const struct accel_op *o = op - 1; o >= m->ops; o--)
+		if (!o->removed)
+			return o;
+	return NULL;
+}
+
+/*
+ * A residual ADD that can be computed in @conv's epilogue: it runs right
+ * after the conv (nothing else may touch the add's output in between) and is
+ * the only reader of the conv's output. The compiler checks the rest.
+ */
+static const struct accel_op *fusable_add(const struct accel_model *m,
+					  const struct accel_op *conv)
+{
+	const struct accel_op *add = next_op(m, conv);
+
+	if (conv->opcode != ACCEL_OP_CONV_2D || !add ||
+	    add->opcode != ACCEL_OP_ADD || add->n_inputs != 2 ||
+	    conv->n_outputs != 1)
+		return NULL;
+	int t = conv->outputs[0];
+	if ((add->inputs[0] != t && add->inputs[1] != t) || consumers(m, t) != 1)
+		return NULL;
+	return add;
+}
+
+static bool add_fuses_into_prev(struct sim_dev *d, const struct accel_model *m,
+				const struct accel_op *add)
+{
+	const struct accel_op *conv = prev_op(m, add);
+	struct dnpu_program p;
+	char why[64];
+
+	if (!conv || fusable_add(m, conv) != add ||
+	    dnpu_compile_conv_add(&d->caps, m, conv, add, &p, why, sizeof(why)))
+		return false;
+	dnpu_program_free(&p);
+	return true;
+}
+
 static int64_t sim_op_cost(void *priv, const struct accel_model *m,
 			   const struct accel_op *op, char *why, size_t len)
 {
@@ -225,6 +305,9 @@ static int64_t sim_op_cost(void *priv, const struct accel_model *m,
 		return -1;
 	int64_t ns = program_cost_ns(d, &p);
 	dnpu_program_free(&p);
+	/* free when the conv before it takes it into its epilogue */
+	if (op->opcode == ACCEL_OP_ADD && add_fuses_into_prev(d, m, op))
+		return 0;
 	return ns;
 }
 
@@ -233,6 +316,8 @@ static int sim_prepare(void *priv, struct accel_model *m, struct accel_op *op,
 {
 	struct sim_dev *d = priv;
 	struct sim_op *so = calloc(1, sizeof(*so));
+	const struct accel_op *add;
+	char why[128];
 
 	if (!so) {
 		snprintf(err, len, "out of memory");
@@ -242,25 +327,31 @@ static int sim_prepare(void *priv, struct accel_model *m, struct accel_op *op,
 		free(so);
 		return -1;
 	}
+	add = fusable_add(m, op);
+	if (add && dnpu_compile_conv_add(&d->caps, m, op, add, &so->fused,
+					 why, sizeof(why)) == 0)
+		so->fused_add = add;
+	so->magic = SIM_OP_MAGIC;
 	op->user_data = so;
 	return 0;
+}
+
+/* The sim state of @op if this backend prepared it, else NULL. */
+static struct sim_op *sim_state(const struct accel_op *op)
+{
+	struct sim_op *so = op->user_data;
+
+	return so && so->magic == SIM_OP_MAGIC ? so : NULL;
 }
 
 /*
  * One job through the ring: region table and descriptor in driver memory,
  * tail + doorbell, let the device work, check the completion record.
  */
-static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
-		   char *err, size_t len)
+static int submit(struct sim_dev *d, const struct dnpu_program *p,
+		  struct accel_tensor *const t[DNPU_RGN_MAX],
+		  struct dnpu_job_completion *result, char *err, size_t len)
 {
-	struct sim_dev *d = priv;
-	struct sim_op *so = op->user_data;
-	struct dnpu_program *p = &so->prog;
-	struct accel_tensor *t[DNPU_RGN_MAX] = {
-		[DNPU_RGN_IN0] = op_in(m, op, 0),
-		[DNPU_RGN_OUT] = op_out(m, op, 0),
-		[DNPU_RGN_IN1] = p->n_regions > DNPU_RGN_IN1 ? op_in(m, op, 1) : NULL,
-	};
 	struct dnpu_job_desc *desc;
 	struct dnpu_job_completion *done = &d->sys->done;
 
@@ -315,19 +406,74 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 			 done->fault_region, done->fault_offset);
 		return -1;
 	}
-	so->last = *done;
+	*result = *done;
+	return 0;
+}
+
+static bool overlaps(const struct accel_tensor *a, const struct accel_tensor *b)
+{
+	const uint8_t *pa = a->data, *pb = b->data;
+
+	return pa < pb + b->bytes && pb < pa + a->bytes;
+}
+
+static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
+		   char *err, size_t len)
+{
+	struct sim_dev *d = priv;
+	struct sim_op *so = op->user_data, *add_so = NULL;
+	const struct dnpu_program *p = &so->prog;
+	struct accel_tensor *t[DNPU_RGN_MAX] = {
+		[DNPU_RGN_IN0] = op_in(m, op, 0),
+		[DNPU_RGN_OUT] = op_out(m, op, 0),
+		[DNPU_RGN_IN1] = p->n_regions > DNPU_RGN_IN1 ? op_in(m, op, 1) : NULL,
+	};
+
+	if (so->done_by_producer) {	/* computed in the conv's epilogue */
+		so->done_by_producer = false;
+		memset(&so->last, 0, sizeof(so->last));
+		memset(&so->stats, 0, sizeof(so->stats));
+		so->ran_fused = true;
+		return 0;
+	}
+	so->ran_fused = false;
+	/* fuse only when the add also runs here and its output is free */
+	if (so->fused_add)
+		add_so = sim_state(so->fused_add);
+	if (add_so) {
+		struct accel_tensor *a = op_in(m, so->fused_add, 0);
+		struct accel_tensor *out = op_out(m, so->fused_add, 0);
+		struct accel_tensor *res = a == t[DNPU_RGN_OUT] ?
+					   op_in(m, so->fused_add, 1) : a;
+
+		if (out && res && out->data && !overlaps(out, t[DNPU_RGN_IN0]) &&
+		    !overlaps(out, res)) {
+			t[DNPU_RGN_OUT] = out;
+			t[DNPU_RGN_IN1] = res;
+			p = &so->fused;
+			add_so->done_by_producer = true;
+			so->ran_fused = true;
+		}
+	}
+	if (submit(d, p, t, &so->last, err, len)) {
+		if (add_so)
+			add_so->done_by_producer = false;
+		return -1;
+	}
 	so->stats = dnpu_cdev_last_result(d->dev)->stats;
 	return 0;
 }
 
 static void sim_release(void *priv, struct accel_op *op)
 {
-	struct sim_op *so = op->user_data;
+	struct sim_op *so = sim_state(op);
 
 	(void)priv;
 	if (!so)
 		return;
 	dnpu_program_free(&so->prog);
+	dnpu_program_free(&so->fused);
+	so->magic = 0;
 	free(so);
 	op->user_data = NULL;
 }
@@ -339,8 +485,8 @@ static size_t sim_scratch_bytes(void *priv, const struct accel_model *m,
 
 	(void)priv;
 	(void)m;
-	return so ? so->prog.const_bytes +
-		    (size_t)so->prog.n_cmds * DNPU_CMD_BYTES : 0;
+	return so ? so->prog.const_bytes + so->fused.const_bytes +
+		    (size_t)(so->prog.n_cmds + so->fused.n_cmds) * DNPU_CMD_BYTES : 0;
 }
 
 static void sim_op_stats(void *priv, const struct accel_op *op,
@@ -348,15 +494,21 @@ static void sim_op_stats(void *priv, const struct accel_op *op,
 {
 	const struct sim_dev *d = priv;
 	const struct sim_op *so = op->user_data;
+	const struct dnpu_program *p = so->ran_fused && so->fused.cmds ?
+				       &so->fused : &so->prog;
 
-	st->cycles = so->last.cycles;
-	st->macs = so->prog.macs;
-	st->dram_read_bytes = so->last.dram_rd_bytes;
-	st->dram_write_bytes = so->last.dram_wr_bytes;
-	st->compulsory_bytes = so->prog.compulsory_bytes;
 	st->array_rows = d->caps.rows;
 	st->array_cols = d->caps.cols;
-	st->unit = so->prog.unit;
+	if (so->ran_fused && !so->fused.cmds) {
+		st->unit = "fused";	/* an add done by the conv before it */
+		return;
+	}
+	st->cycles = so->last.cycles;
+	st->macs = p->macs;
+	st->dram_read_bytes = so->last.dram_rd_bytes;
+	st->dram_write_bytes = so->last.dram_wr_bytes;
+	st->compulsory_bytes = p->compulsory_bytes;
+	st->unit = p->unit;
 }
 
 const struct accel_backend_ops accel_backend_sim = {

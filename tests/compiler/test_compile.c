@@ -43,11 +43,12 @@ struct tspec {
 
 struct fixture {
 	struct accel_model m;
-	struct accel_tensor t[4];
-	struct accel_op op;
+	struct accel_tensor t[6];
+	struct accel_op op, op2;
 	int inputs[3], outputs[1];
-	float scales[4][1024];
-	int64_t zps[4][1024];
+	int inputs2[2], outputs2[1];
+	float scales[6][1024];
+	int64_t zps[6][1024];
 };
 
 static void set_tensor(struct fixture *f, int i, enum accel_dtype type,
@@ -408,6 +409,125 @@ static void test_mean_random(void **state)
 	}
 }
 
+/* CONV_2D + residual ADD fused in the epilogue vs the two CPU ops. */
+static void test_conv_add_fused(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 80; iter++) {
+		static struct fixture f;
+		int ih = rint_(1, 16), iw = rint_(1, 16), c = rint_(1, 40);
+		int n = rint_(1, 70), k = rint_(0, 1) ? 1 : 3, swap = rint_(0, 1);
+		char err[256] = "", what[96];
+
+		init_fixture(&f, 3, 3);
+		int din[4] = { 1, ih, iw, c }, dfl[4] = { n, k, k, c };
+		int db[1] = { n }, dout[4] = { 1, ih, iw, n };
+		f.scales[0][0] = rfloat(0.005f, 0.05f);
+		f.zps[0][0] = rint_(-128, 127);
+		for (int j = 0; j < n; j++) {
+			f.scales[1][j] = rfloat(0.001f, 0.02f);
+			f.scales[2][j] = f.scales[0][0] * f.scales[1][j];
+		}
+		for (int i = 3; i < 6; i++) {
+			f.scales[i][0] = rfloat(0.02f, 0.3f);
+			f.zps[i][0] = rint_(-30, 30);
+		}
+		set_tensor(&f, 0, ACCEL_DT_INT8, 4, din, 1, 0, 0);
+		set_tensor(&f, 1, ACCEL_DT_INT8, 4, dfl, n, 0, 1);
+		set_tensor(&f, 2, ACCEL_DT_INT32, 1, db, n, 0, 1);
+		for (int j = 0; j < n; j++)
+			((int32_t *)f.t[2].data)[j] = rint_(-5000, 5000);
+		set_tensor(&f, 3, ACCEL_DT_INT8, 4, dout, 1, 0, 0); /* conv out */
+		set_tensor(&f, 4, ACCEL_DT_INT8, 4, dout, 1, 0, 0); /* residual */
+		set_tensor(&f, 5, ACCEL_DT_INT8, 4, dout, 1, 0, 0); /* add out */
+		f.m.n_tensors = 6;
+		f.inputs[0] = 0; f.inputs[1] = 1; f.inputs[2] = 2; f.outputs[0] = 3;
+		f.op.opt.conv = (struct accel_conv_opts){
+			.padding = ACCEL_PAD_SAME, .stride_w = 1, .stride_h = 1,
+			.dilation_w = 1, .dilation_h = 1,
+			.act = (enum accel_act)rint_(0, 1),
+		};
+		f.op2 = f.op;
+		f.op2.opcode = 0; /* ADD */
+		f.op2.inputs = f.inputs2;
+		f.op2.outputs = f.outputs2;
+		f.op2.n_inputs = 2;
+		f.inputs2[swap] = 3;
+		f.inputs2[!swap] = 4;
+		f.outputs2[0] = 5;
+		f.op2.opt.elem.act = (enum accel_act)rint_(0, 1);
+		f.m.n_ops = 2;
+		f.m.ops = &f.op; /* only used for opcode lookups */
+
+		/* CPU: conv then add */
+		assert_int_equal(accel_cpu_op_prepare(&f.m, &f.op, err, sizeof(err)), 0);
+		assert_int_equal(accel_cpu_op_eval(&f.m, &f.op, err, sizeof(err)), 0);
+		assert_int_equal(accel_cpu_op_prepare(&f.m, &f.op2, err, sizeof(err)), 0);
+		assert_int_equal(accel_cpu_op_eval(&f.m, &f.op2, err, sizeof(err)), 0);
+		accel_cpu_op_release(&f.op);
+		accel_cpu_op_release(&f.op2);
+		size_t nb = f.t[5].bytes;
+		uint8_t *ref = malloc(nb);
+		memcpy(ref, f.t[5].data, nb);
+		memset(f.t[5].data, 0x5a, nb);
+		memset(f.t[3].data, 0x77, nb);
+
+		struct dnpu_caps caps;
+		struct dnpu_program p;
+		struct dnpu_cmodel_config cfg;
+		struct dnpu_region rt[DNPU_RGN_MAX];
+		struct dnpu_cmodel_result res;
+
+		dnpu_caps_default(&caps);
+		dnpu_cmodel_config_default(&cfg);
+		snprintf(what, sizeof(what), "conv+add %dx%dx%d -> %d k%d", ih, iw, c, n, k);
+		if (dnpu_compile_conv_add(&caps, &f.m, &f.op, &f.op2, &p, err, sizeof(err))) {
+			print_error("%s: %s\n", what, err);
+			fail();
+		}
+		assert_int_equal(p.n_regions, DNPU_RGN_MAX);
+		memset(wins, 0, sizeof(wins));
+		memset(rt, 0, sizeof(rt));
+		wins[DNPU_RGN_CMD].p = (uint8_t *)p.cmds;
+		wins[DNPU_RGN_CMD].size = (uint64_t)p.n_cmds * DNPU_CMD_BYTES;
+		wins[DNPU_RGN_CONST].p = p.consts;
+		wins[DNPU_RGN_CONST].size = p.const_bytes;
+		wins[DNPU_RGN_IN0].p = f.t[0].data;
+		wins[DNPU_RGN_IN0].size = f.t[0].bytes;
+		wins[DNPU_RGN_OUT].p = f.t[5].data;
+		wins[DNPU_RGN_OUT].size = nb;
+		wins[DNPU_RGN_IN1].p = f.t[4].data;
+		wins[DNPU_RGN_IN1].size = f.t[4].bytes;
+		for (uint32_t r = 0; r < p.n_regions; r++) {
+			rt[r].addr = (uint64_t)(r + 1) << BUS_SHIFT;
+			rt[r].size = (uint32_t)wins[r].size;
+			rt[r].flags = DNPU_REGION_VALID |
+				      (r == DNPU_RGN_OUT ? DNPU_REGION_WRITE : DNPU_REGION_READ);
+		}
+		struct dnpu_cmodel *cm = dnpu_cmodel_create(&cfg);
+		dnpu_cmodel_set_host(cm, bread, bwrite, NULL);
+		assert_int_equal(dnpu_cmodel_load_regions(cm, rt, p.n_regions), 0);
+		uint32_t st = dnpu_cmodel_run(cm, DNPU_RGN_CMD, 0, p.n_cmds, &res);
+		if (st != DNPU_JOB_OK) {
+			print_error("%s: fault %s cmd %u\n", what, dnpu_fault_name(st), res.fault_cmd);
+			fail();
+		}
+		for (size_t i = 0; i < nb; i++) {
+			if (ref[i] != ((uint8_t *)f.t[5].data)[i]) {
+				print_error("%s: byte %zu: cpu %d device %d\n", what, i,
+					    (int8_t)ref[i], ((int8_t *)f.t[5].data)[i]);
+				fail();
+			}
+			/* the conv's own output is never written */
+			assert_int_equal(((uint8_t *)f.t[3].data)[i], 0x77);
+		}
+		dnpu_cmodel_destroy(cm);
+		dnpu_program_free(&p);
+		free(ref);
+		free_fixture(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_add_random),
 		cmocka_unit_test(test_pool_random),
 		cmocka_unit_test(test_mean_random),
+		cmocka_unit_test(test_conv_add_fused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,6 +210,39 @@ static void chan_params(struct dnpu_chan_param *cp, int n_ch,
 	}
 }
 
+/*
+ * TFLite's int8 ADD prepare: 20 bits of headroom and a common input scale
+ * of twice the larger one. @a and @b are the ADD's inputs in order.
+ */
+static int add_params(const struct accel_tensor *a, const struct accel_tensor *b,
+		      const struct accel_tensor *out, enum accel_act act,
+		      struct dnpu_add_param *ap)
+{
+	double s1 = a->q.scale[0], s2 = b->q.scale[0], so = out->q.scale[0];
+	double twice_max = 2.0 * (s1 > s2 ? s1 : s2);
+	int32_t lo, hi;
+	int sh;
+
+	if (accel_act_range_q(act, out->q.scale[0], (int32_t)out->q.zero_point[0],
+			      -128, 127, &lo, &hi))
+		return -1;
+	memset(ap, 0, sizeof(*ap));
+	ap->left_shift = 20;
+	ap->in1_offset = -(int32_t)a->q.zero_point[0];
+	ap->in2_offset = -(int32_t)b->q.zero_point[0];
+	ap->out_offset = (int32_t)out->q.zero_point[0];
+	accel_quantize_multiplier(s1 / twice_max, &ap->in1_mult, &sh);
+	ap->in1_shift = sh;
+	accel_quantize_multiplier(s2 / twice_max, &ap->in2_mult, &sh);
+	ap->in2_shift = sh;
+	accel_quantize_multiplier(twice_max / ((double)(1 << 20) * so),
+				  &ap->out_mult, &sh);
+	ap->out_shift = sh;
+	ap->act_min = lo;
+	ap->act_max = hi;
+	return 0;
+}
+
 /* ---- CONV_2D and FULLY_CONNECTED on the array ---------------------------- */
 
 struct conv_geom {
@@ -232,13 +265,18 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 			    struct dnpu_program *p, const struct conv_geom *g,
 			    const int8_t *wl, const struct dnpu_chan_param *cp,
 			    int8_t in_zp, int32_t out_zp, int32_t act_lo,
-			    int32_t act_hi, char *why, size_t len)
+			    int32_t act_hi, const struct dnpu_add_param *fuse,
+			    char *why, size_t len)
 {
 	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
 	uint32_t half_wgt = caps->spad[DNPU_SPAD_WGT] / 2;
 	uint32_t half_acc = caps->spad[DNPU_SPAD_ACC] / 4 / 2; /* words */
 	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
-	uint32_t half_par = caps->spad[DNPU_SPAD_PARAM] / 2;
+	/* with a fused add its parameters sit at the top of PARAM */
+	uint32_t add_par = (caps->spad[DNPU_SPAD_PARAM] - sizeof(*fuse)) & ~15u;
+	uint32_t half_par = (fuse ? add_par : caps->spad[DNPU_SPAD_PARAM]) / 2;
+	/* and the residual tile sits next to the output tile in OUT */
+	uint32_t out_tiles = fuse ? 2 : 1;
 	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
 	uint64_t row_bytes = (uint64_t)g->wp * g->c;
 	int nt, th;
@@ -257,7 +295,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 		th = g->oh;
 		while (th > 0 && ((uint64_t)tile_in_rows(g, th) * row_bytes > half_in ||
 				  (uint64_t)th * g->ow * nt > half_acc ||
-				  (uint64_t)th * g->ow * nt > half_out))
+				  (uint64_t)th * g->ow * nt * out_tiles > half_out))
 			th--;
 		if (th > 0)
 			break;
@@ -289,6 +327,14 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 		poff[j] = put_const(p, cp + n0, cnt * sizeof(*cp), 16);
 	}
 	free(tile);
+	uint32_t res_off = (uint32_t)th * (uint32_t)g->ow * (uint32_t)nt;
+	if (fuse) {
+		size_t aoff = put_const(p, fuse, sizeof(*fuse), 16);
+
+		emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST, DNPU_SPAD_PARAM,
+			  (uint32_t)aoff, add_par, sizeof(*fuse));
+		p->n_regions = DNPU_RGN_MAX;
+	}
 
 	int t = 0;
 	for (int j = 0; j < n_ntiles; j++) {
@@ -318,6 +364,23 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 					  DNPU_SPAD_PARAM, (uint32_t)poff[j],
 					  wb * half_par,
 					  (uint32_t)(cnt * sizeof(*cp)));
+				first_dep = 0;
+			}
+			uint32_t out_off = (uint32_t)((uint64_t)oy0 * g->ow * g->n + n0);
+			if (fuse) {
+				struct dma_shape rs = {
+					.len0 = (uint32_t)cnt,
+					.count1 = (uint32_t)(rows * g->ow),
+					.src_stride1 = (uint32_t)g->n,
+					.dst_stride1 = (uint32_t)cnt,
+				};
+				if (cnt == g->n) {
+					rs.len0 = (uint32_t)(rows * g->ow * cnt);
+					rs.count1 = 1;
+				}
+				emit_dma(p, DNPU_OP_LOAD, first_dep, DNPU_RGN_IN1,
+					 DNPU_SPAD_OUT, 0, out_off,
+					 b * half_out + res_off, &rs);
 				first_dep = 0;
 			}
 			struct dma_shape in = {
@@ -357,7 +420,8 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 			uint32_t ppu_dep = DNPU_CMD_PUSH_PREV | DNPU_CMD_PUSH_NEXT |
 					   (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
 			struct dnpu_cmd_ppu pp = {
-				.w0 = DNPU_CMD_W0(DNPU_OP_PPU, ppu_dep, 0),
+				.w0 = DNPU_CMD_W0(DNPU_OP_PPU, ppu_dep,
+						  fuse ? DNPU_PPU_F_FUSE_ADD : 0),
 				.mn = DNPU_PAIR(rows * g->ow, cnt),
 				.acc_base = b * half_acc,
 				.acc_pitch = (uint32_t)cnt,
@@ -366,11 +430,14 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 				.dst_base = b * half_out,
 				.dst_pitch = (uint32_t)cnt,
 				.quant = DNPU_PPU_QUANT(out_zp, act_lo, act_hi),
+				.res = fuse ? DNPU_SPAD_OUT : 0,
+				.res_base = fuse ? b * half_out + res_off : 0,
+				.res_pitch = fuse ? (uint32_t)cnt : 0,
+				.add_param = fuse ? add_par : 0,
 			};
 			track_deps(p, Q_COMPUTE, ppu_dep);
 			emit(p, &pp);
 
-			uint32_t out_off = (uint32_t)((uint64_t)oy0 * g->ow * g->n + n0);
 			uint32_t st_dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV;
 			if (cnt == g->n) {
 				emit_copy(p, DNPU_OP_STORE, st_dep, DNPU_RGN_OUT,
@@ -403,6 +470,7 @@ static int act_range(enum accel_act act, const struct accel_tensor *out,
 
 static int compile_conv(const struct dnpu_caps *caps,
 			const struct accel_model *m, const struct accel_op *op,
+			const struct dnpu_add_param *fuse,
 			struct dnpu_program *p, char *why, size_t len)
 {
 	struct accel_model *mm = (struct accel_model *)m;
@@ -465,7 +533,7 @@ static int compile_conv(const struct dnpu_caps *caps,
 		}
 	chan_params(cp, g.n, in, f, bias, out, wsum);
 	rc = lower_array_conv(caps, p, &g, wl, cp, (int8_t)in->q.zero_point[0],
-			      (int32_t)out->q.zero_point[0], lo, hi, why, len);
+			      (int32_t)out->q.zero_point[0], lo, hi, fuse, why, len);
 	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
 			      (bias ? bias->bytes : 0);
 out:
@@ -524,7 +592,7 @@ static int compile_fc(const struct dnpu_caps *caps,
 		}
 	chan_params(cp, n, in, f, bias, out, wsum);
 	rc = lower_array_conv(caps, p, &g, wl, cp, (int8_t)in->q.zero_point[0],
-			      (int32_t)out->q.zero_point[0], lo, hi, why, len);
+			      (int32_t)out->q.zero_point[0], lo, hi, NULL, why, len);
 	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
 			      (bias ? bias->bytes : 0);
 out:
@@ -693,7 +761,6 @@ static int compile_add(const struct dnpu_caps *caps,
 	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
 	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
 	struct dnpu_add_param ap;
-	int32_t lo, hi;
 
 	if (!(caps->features & DNPU_FEAT_NMC_ADD))
 		return fail(why, len, "device has no NMC add");
@@ -703,28 +770,8 @@ static int compile_add(const struct dnpu_caps *caps,
 	size_t n = accel_tensor_elems(out);
 	if (accel_tensor_elems(a) != n || accel_tensor_elems(bt) != n)
 		return fail(why, len, "broadcasting add runs on the CPU");
-	if (act_range(op->opt.elem.act, out, &lo, &hi))
+	if (add_params(a, bt, out, op->opt.elem.act, &ap))
 		return fail(why, len, "activation has no int8 form");
-
-	/* TFLite's int8 ADD prepare: 20 bits of headroom, common scale 2*max */
-	double s1 = a->q.scale[0], s2 = bt->q.scale[0], so = out->q.scale[0];
-	double twice_max = 2.0 * (s1 > s2 ? s1 : s2);
-	int sh;
-
-	memset(&ap, 0, sizeof(ap));
-	ap.left_shift = 20;
-	ap.in1_offset = -(int32_t)a->q.zero_point[0];
-	ap.in2_offset = -(int32_t)bt->q.zero_point[0];
-	ap.out_offset = (int32_t)out->q.zero_point[0];
-	accel_quantize_multiplier(s1 / twice_max, &ap.in1_mult, &sh);
-	ap.in1_shift = sh;
-	accel_quantize_multiplier(s2 / twice_max, &ap.in2_mult, &sh);
-	ap.in2_shift = sh;
-	accel_quantize_multiplier(twice_max / ((double)(1 << 20) * so),
-				  &ap.out_mult, &sh);
-	ap.out_shift = sh;
-	ap.act_min = lo;
-	ap.act_max = hi;
 	size_t poff = put_const(p, &ap, sizeof(ap), 16);
 
 	/* chunks: A and B side by side in one IN half, result in an OUT half */
@@ -946,7 +993,7 @@ int dnpu_compile_op(const struct dnpu_caps *caps, const struct accel_model *m,
 	prog->n_regions = DNPU_RGN_OUT + 1;
 	switch (op->opcode) {
 	case ACCEL_OP_CONV_2D:
-		rc = compile_conv(caps, m, op, prog, why, len);
+		rc = compile_conv(caps, m, op, NULL, prog, why, len);
 		break;
 	case ACCEL_OP_FULLY_CONNECTED:
 		rc = compile_fc(caps, m, op, prog, why, len);
@@ -969,6 +1016,47 @@ int dnpu_compile_op(const struct dnpu_caps *caps, const struct accel_model *m,
 		break;
 	}
 	if (rc == 0) {
+		emit_simple(prog, DNPU_OP_END);
+		if (prog->error)
+			rc = fail(why, len, "internal compiler error (token or memory)");
+	}
+	if (rc)
+		dnpu_program_free(prog);
+	return rc;
+}
+
+int dnpu_compile_conv_add(const struct dnpu_caps *caps,
+			  const struct accel_model *m,
+			  const struct accel_op *conv, const struct accel_op *add,
+			  struct dnpu_program *prog, char *why, size_t len)
+{
+	struct accel_model *mm = (struct accel_model *)m;
+	struct accel_tensor *conv_out = op_out(mm, conv, 0);
+	struct accel_tensor *a = op_in(mm, add, 0), *b = op_in(mm, add, 1);
+	struct accel_tensor *out = op_out(mm, add, 0);
+	struct accel_tensor *res = a == conv_out ? b : a;
+	struct dnpu_add_param ap;
+	int rc;
+
+	memset(prog, 0, sizeof(*prog));
+	if (!(caps->features & DNPU_FEAT_PPU_FUSE_ADD))
+		return fail(why, len, "device cannot fuse adds into the epilogue");
+	if (conv->opcode != ACCEL_OP_CONV_2D || add->opcode != ACCEL_OP_ADD ||
+	    !conv_out || (a != conv_out && b != conv_out) || a == b)
+		return fail(why, len, "not a conv feeding an add");
+	if (!int8_quantized(res) || !int8_quantized(out) ||
+	    !int8_quantized(conv_out) || res->q.count != 1 ||
+	    out->q.count != 1 || conv_out->q.count != 1 ||
+	    accel_tensor_elems(res) != accel_tensor_elems(conv_out) ||
+	    accel_tensor_elems(out) != accel_tensor_elems(conv_out))
+		return fail(why, len, "add is not a same-shape per-tensor int8 add");
+	/* ADD is symmetric: the conv result takes the first parameter set */
+	if (add_params(conv_out, res, out, add->opt.elem.act, &ap))
+		return fail(why, len, "activation has no int8 form");
+	prog->n_regions = DNPU_RGN_OUT + 1;
+	rc = compile_conv(caps, m, conv, &ap, prog, why, len);
+	if (rc == 0) {
+		prog->compulsory_bytes += res->bytes + out->bytes - conv_out->bytes;
 		emit_simple(prog, DNPU_OP_END);
 		if (prog->error)
 			rc = fail(why, len, "internal compiler error (token or memory)");

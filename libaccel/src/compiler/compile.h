@@ -62,6 +62,17 @@ int dnpu_compile_op(const struct dnpu_caps *caps, const struct accel_model *m,
 		    const struct accel_op *op, struct dnpu_program *prog,
 		    char *why, size_t len);
 
+/*
+ * Compile @conv with the residual @add that consumes its output fused into
+ * the PPU epilogue: one job reads the add's other input (region IN1) and
+ * writes the add's output (region OUT); the conv's own output tensor is
+ * never written. Returns 0, or -1 with the reason in @why.
+ */
+int dnpu_compile_conv_add(const struct dnpu_caps *caps,
+			  const struct accel_model *m,
+			  const struct accel_op *conv, const struct accel_op *add,
+			  struct dnpu_program *prog, char *why, size_t len);
+
 void dnpu_program_free(struct dnpu_program *prog);
 
 #endif /* ACCEL_COMPILE_H */
