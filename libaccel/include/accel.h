@@ -77,7 +77,8 @@ struct accel_tensor_info {
 };
 
 struct accel_op_profile {
-	int op_index;           /* operator index in the model file */
+	int op_index;           /* operator index in execution order (the
+				 * file's order unless that was invalid) */
 	const char *op_name;    /* "CONV_2D" */
 	const char *backend;    /* "cpu", "sim", "drm" */
 	const char *reason;     /* why this backend ran the op */
@@ -105,6 +106,8 @@ int accel_backend_parse(const char *name);
 int accel_open(accel_context **ctx, enum accel_backend backend);
 void accel_close(accel_context *ctx);
 enum accel_backend accel_context_backend(const accel_context *ctx);
+/* Why that backend was chosen ("auto; drm: ...; sim available"). */
+const char *accel_context_why(const accel_context *ctx);
 
 /* Message of the last failure in @ctx ("" if none); with ctx == NULL, that
  * of the last failure without a context in this thread. */

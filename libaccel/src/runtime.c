@@ -96,7 +96,8 @@ static int select_backend(accel_context *ctx, enum accel_backend kind,
 			return set_err(ctx, ACCEL_ERR_BACKEND,
 				       "backend not available: %s (%s)",
 				       accel_backend_str(kind), why);
-		snprintf(ctx->why, sizeof(ctx->why), "forced by %s", forced_by);
+		snprintf(ctx->why, sizeof(ctx->why), "%s forced by %s",
+			 accel_backend_str(kind), forced_by);
 		return ACCEL_OK;
 	}
 	/* automatic: the device, else the simulator, else the CPU */
@@ -107,8 +108,12 @@ static int select_backend(accel_context *ctx, enum accel_backend kind,
 	n += (size_t)snprintf(ctx->why, sizeof(ctx->why), "auto");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		ctx->be = usable(order[i], why, sizeof(why));
-		if (ctx->be)
+		if (ctx->be) {
+			if (n < sizeof(ctx->why))
+				snprintf(ctx->why + n, sizeof(ctx->why) - n,
+					 "; %s available", ctx->be->name);
 			return ACCEL_OK;
+		}
 		if (n < sizeof(ctx->why))
 			n += (size_t)snprintf(ctx->why + n, sizeof(ctx->why) - n,
 					      "; %s: %s",
@@ -174,6 +179,11 @@ enum accel_backend accel_context_backend(const accel_context *ctx)
 	return ctx && ctx->be ? ctx->be->kind : ACCEL_BACKEND_AUTO;
 }
 
+const char *accel_context_why(const accel_context *ctx)
+{
+	return ctx ? ctx->why : "";
+}
+
 const char *accel_last_error(const accel_context *ctx)
 {
 	return ctx ? ctx->err : orphan_err;
@@ -201,24 +211,32 @@ static int place_ops(accel_network *net)
 		int64_t cost = ctx->be->op_cost(ctx->be_priv, m, op, why,
 						sizeof(why));
 		if (cost >= 0 && ctx->be != &accel_backend_cpu) {
-			int64_t cpu = accel_backend_cpu.op_cost(NULL, m, op, why,
-								sizeof(why));
+			char cwhy[128] = "";
+			int64_t cpu = accel_backend_cpu.op_cost(NULL, m, op, cwhy,
+								sizeof(cwhy));
 			if (cpu < 0 || cost <= cpu) {
 				no->be = ctx->be;
 				no->be_priv = ctx->be_priv;
-				snprintf(no->reason, sizeof(no->reason),
-					 "%s (%s)", ctx->be->name, ctx->why);
+				if (cpu < 0)
+					snprintf(no->reason, sizeof(no->reason),
+						 "only %s can run it (cpu: %s)",
+						 ctx->be->name, cwhy);
+				else
+					snprintf(no->reason, sizeof(no->reason),
+						 "est. %.1f us on %s <= %.1f us on cpu",
+						 (double)cost / 1e3, ctx->be->name,
+						 (double)cpu / 1e3);
 				continue;
 			}
-			snprintf(why, sizeof(why), "%s is slower for it",
+			snprintf(no->reason, sizeof(no->reason),
+				 "fallback: est. %.1f us on cpu < %.1f us on %s",
+				 (double)cpu / 1e3, (double)cost / 1e3,
 				 ctx->be->name);
-		}
-		if (ctx->be == &accel_backend_cpu) {
-			snprintf(no->reason, sizeof(no->reason), "%s",
-				 ctx->why);
+		} else if (ctx->be == &accel_backend_cpu) {
+			snprintf(no->reason, sizeof(no->reason), "%s", ctx->why);
 		} else {
 			snprintf(no->reason, sizeof(no->reason),
-				 "fallback: %s", why);
+				 "fallback: %s cannot: %s", ctx->be->name, why);
 		}
 		no->be = &accel_backend_cpu;
 		no->be_priv = NULL;
