@@ -125,6 +125,25 @@ module dnpu_ctrl #(
         end
     endfunction
 
+    // The core reads only what the firmware needs (a smaller mux); other
+    // offsets read as 0.
+    function [31:0] core_reg_read(input [11:0] off);
+        begin
+            case (off)
+                12'h034: core_reg_read = status_val;
+                12'h03c: core_reg_read = heartbeat;
+                12'h050: core_reg_read = ring_base_lo;
+                12'h054: core_reg_read = ring_base_hi;
+                12'h058: core_reg_read = ring_size;
+                12'h05c: core_reg_read = ring_head;
+                12'h060: core_reg_read = ring_tail;
+                12'h064: core_reg_read = done_seqno;
+                12'h088: core_reg_read = debug_inject;
+                default: core_reg_read = 32'd0;
+            endcase
+        end
+    endfunction
+
     // ------------------------------------------------------------------
     // Core and its bus
     // ------------------------------------------------------------------
@@ -297,7 +316,7 @@ module dnpu_ctrl #(
                         c_sel   <= c_write ? 2'd0 : 2'd2;
                         c_ready <= 1'b1;
                     end else if (c_host) begin
-                        c_reg_rdata <= reg_read(c_addr[11:0]);
+                        c_reg_rdata <= core_reg_read(c_addr[11:0]);
                         c_ready     <= 1'b1;
                         if (c_write) begin
                             case (c_addr[11:0])
