@@ -102,6 +102,41 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 			}
 		}
 	}
+	/* VNNI: depth multiplier 1, whole 32-channel blocks, taps in quads */
+	d->c32 = g->depth_mult == 1 && taps <= 64 ? (oc & ~31) : 0;
+	if (d->c32) {
+		int quads = (taps + 3) / 4;
+		if (rq_alloc(&d->rq4, d->c32))
+			goto fail;
+		d->rq4.out_zp = out_zp;
+		d->rq4.act_min = act_min;
+		d->rq4.act_max = act_max;
+		d->wpack4 = aligned_alloc(32, (size_t)(d->c32 / 32) * quads * 128);
+		if (!d->wpack4)
+			goto fail;
+		for (int cb = 0; cb < d->c32; cb += 32) {
+			for (int j = 0; j < 4; j++)
+				for (int l = 0; l < 8; l++) {
+					/* unpack lane order, see depthwise_s8_vnni.c */
+					int c = cb + (l < 4 ? 4 * j + l : 16 + 4 * j + l - 4);
+					int pc = cb + j * 8 + l;
+					int32_t sum = 0;
+					for (int t = 0; t < taps; t++)
+						sum += w[(size_t)t * oc + c];
+					d->rq4.bias[pc] = d->rq.bias[c] - 128 * sum;
+					d->rq4.mult[pc] = d->rq.mult[c];
+					d->rq4.lshift[pc] = d->rq.lshift[c];
+					d->rq4.rshift[pc] = d->rq.rshift[c];
+					for (int q = 0; q < quads; q++)
+						for (int t = 0; t < 4; t++) {
+							int tap = 4 * q + t;
+							d->wpack4[((size_t)(cb / 32) * quads + q) * 128 +
+								  j * 32 + l * 4 + t] =
+								tap < taps ? w[(size_t)tap * oc + c] : 0;
+						}
+				}
+		}
+	}
 	return 0;
 fail:
 	accel_dw_s8_release(d);
@@ -112,6 +147,9 @@ void accel_dw_s8_release(struct accel_dw_s8 *d)
 {
 	rq_free(&d->rq);
 	rq_free(&d->rqp);
+	rq_free(&d->rq4);
+	free(d->wpack4);
+	d->wpack4 = NULL;
 	free(d->wpack);
 	free(d->zp_row);
 	d->wpack = NULL;
@@ -158,8 +196,14 @@ void accel_dw_s8_run(const struct accel_dw_s8 *d, const int8_t *in,
 		     int8_t *out)
 {
 #if defined(__x86_64__)
+	if (accel_kernels_isa() == ACCEL_ISA_AVX512VNNI && d->c32) {
+		int done = accel_dw_s8_run_vnni(d, in, out);
+		if (done < d->c16)
+			accel_dw_s8_run_avx2(d, in, out, done);
+		return;
+	}
 	if (accel_kernels_isa() >= ACCEL_ISA_AVX2 && d->c16) {
-		accel_dw_s8_run_avx2(d, in, out);
+		accel_dw_s8_run_avx2(d, in, out, 0);
 		return;
 	}
 #endif

@@ -17,7 +17,7 @@
 #define AVX2 __attribute__((target("avx2")))
 
 void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
-			       int8_t *out)
+			       int8_t *out, int cb_begin)
 {
 	const struct accel_dw_geom *g = &d->g;
 	const int C = g->in_c, taps = g->k_h * g->k_w, pairs = (taps + 1) / 2;
@@ -56,7 +56,7 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 				ptr[taps] = d->zp_row; /* weight 0 pads odd taps */
 				int8_t *o = out + (((size_t)b * g->out_h + oy) *
 						   g->out_w + ox) * OC;
-				for (int cb = 0; cb < d->c16; cb += 16) {
+				for (int cb = cb_begin; cb < d->c16; cb += 16) {
 					const int8_t *const *tp = ptr;
 					int off = cb;
 					int nc = OC - cb < 16 ? OC - cb : 16;

@@ -90,6 +90,9 @@ struct accel_dw_s8 {
 	struct accel_requant rq;/* natural channel order, out_c entries */
 	struct accel_requant rqp; /* permuted for the AVX2 lanes, c16 entries */
 	int8_t *zp_row;         /* in_c bytes of input zero point */
+	int c32;                /* channels in 32-blocks for VNNI (mult 1) */
+	int8_t *wpack4;         /* [c32/32][quads][4 vec][8 lanes][4 taps] */
+	struct accel_requant rq4; /* permuted for the VNNI lanes, bias - 128*sum */
 };
 
 int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
@@ -133,7 +136,9 @@ void accel_gemm_s8_run_vnni(const struct accel_gemm_s8 *g, int m,
 void accel_dw_s8_run_c(const struct accel_dw_s8 *d, const int8_t *in,
 		       int8_t *out, int c_begin);
 void accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
-			  int8_t *out);
+			  int8_t *out, int cb_begin);
+int accel_dw_s8_run_vnni(const struct accel_dw_s8 *d, const int8_t *in,
+			 int8_t *out);
 
 /* Scalar requantization of one accumulator for channel @c. */
 static inline int32_t accel_requant_one(const struct accel_requant *rq, int c,
