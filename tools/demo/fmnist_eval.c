@@ -19,6 +19,8 @@
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 #define CLASSES 10
 #define PIXELS (28 * 28)
+/* exit status when the requested libaccel backend is not available */
+#define EXIT_NO_BACKEND 3
 
 static void usage(FILE *f)
 {
@@ -33,7 +35,9 @@ static void usage(FILE *f)
 "  --label TEXT      name printed on the result line (default: model type)\n"
 "  --min-accuracy P  exit 1 when the accuracy is below P percent\n"
 "  --quiet           no progress\n"
-"  --help\n");
+"  --help\n"
+"Exit status: 0 ok, 1 failure or accuracy too low, 2 usage, 3 backend not\n"
+"available.\n");
 }
 
 static double now_s(void)
@@ -71,8 +75,12 @@ static int open_accel(struct engine *e, const char *path, const char *backend)
 		fprintf(stderr, "fmnist-eval: unknown backend '%s'\n", backend);
 		return -1;
 	}
-	if (accel_open(&e->ctx, (enum accel_backend)b) ||
-	    accel_load_file(e->ctx, path, &e->net)) {
+	int rc = accel_open(&e->ctx, (enum accel_backend)b);
+	if (rc == ACCEL_ERR_BACKEND) {
+		fprintf(stderr, "fmnist-eval: %s\n", accel_last_error(e->ctx));
+		return EXIT_NO_BACKEND;
+	}
+	if (rc || accel_load_file(e->ctx, path, &e->net)) {
 		fprintf(stderr, "fmnist-eval: %s: %s\n", path,
 			accel_last_error(e->ctx));
 		return -1;
@@ -233,7 +241,7 @@ int main(int argc, char **argv)
 		close_engine(&e);
 		idx_free_images(&im);
 		free(labels);
-		return 1;
+		return ret == EXIT_NO_BACKEND ? EXIT_NO_BACKEND : 1;
 	}
 	char what[64];
 	if (e.use_float)
