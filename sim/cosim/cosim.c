@@ -75,8 +75,10 @@ static int bus_read(void *ctx, uint64_t addr, void *dst, size_t len)
 {
 	struct cosim *c = ctx;
 
-	if (guest_mem_read(&c->mem, addr, dst, len) == 0)
+	if (guest_mem_read(&c->mem, addr, dst, len) == 0) {
+		logmsg(c, 3, "DMA rd 0x%" PRIx64 " + %zu", addr, len);
 		return 0;
+	}
 	c->stats.dma_errors++;
 	logmsg(c, 1, "DMA read refused: 0x%" PRIx64 " + %zu is not guest RAM",
 	       addr, len);
@@ -87,8 +89,10 @@ static int bus_write(void *ctx, uint64_t addr, const void *src, size_t len)
 {
 	struct cosim *c = ctx;
 
-	if (guest_mem_write(&c->mem, addr, src, len) == 0)
+	if (guest_mem_write(&c->mem, addr, src, len) == 0) {
+		logmsg(c, 3, "DMA wr 0x%" PRIx64 " + %zu", addr, len);
 		return 0;
+	}
 	c->stats.dma_errors++;
 	logmsg(c, 1, "DMA write refused: 0x%" PRIx64 " + %zu is not guest RAM",
 	       addr, len);
@@ -337,7 +341,8 @@ static void usage(FILE *f, const char *prog,
 "  -n, --vectors N        ivshmem vectors, must equal QEMU's (default 1)\n"
 "      --budget N         device work per slice (cycles or jobs; default:\n"
 "                         the device's own)\n"
-"  -v, --verbose          log events; twice: every register access\n"
+"  -v, --verbose          log events; -vv: every register access;\n"
+"                         -vvv: every DMA transfer too\n"
 "  -h, --help             this text\n"
 "Exit status: 0 after the guest disconnected or on SIGTERM/SIGINT,\n"
 "1 on errors, 2 on bad usage.\n");

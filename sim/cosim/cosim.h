@@ -23,7 +23,7 @@ struct cosim_options {
 	const struct cosim_device_ops *device;
 	const char *const *device_opts;	/* NULL-terminated, may be NULL */
 	uint64_t run_budget;		/* per device run() call, 0 = device default */
-	int verbose;			/* 0 quiet, 1 events, 2 every access */
+	int verbose;			/* 0 quiet, 1 events, 2 registers, 3 DMA */
 };
 
 struct cosim_stats {

@@ -199,7 +199,14 @@ qemu-system-x86_64 -accel tcg -machine q35,memory-backend=mem \
 qemu_pid=$!
 timed_out=0
 deadline=$(( $(date +%s) + timeout_s ))
+ram_unlinked=0
 while kill -0 "$qemu_pid" 2>/dev/null; do
+	# Both processes hold the RAM file mapped once QEMU is connected: drop
+	# the name so nothing is left in /dev/shm even if this script is killed.
+	if [ "$ram_unlinked" = 0 ] && grep -q 'guest connected' "$out/daemon.log"; then
+		rm -f "$ram"
+		ram_unlinked=1
+	fi
 	if [ "$(date +%s)" -ge "$deadline" ]; then
 		timed_out=1
 		kill -9 "$qemu_pid" 2>/dev/null
