@@ -237,7 +237,7 @@ int accel_eval_relu(struct accel_model *m, struct accel_op *op, char *err,
 	void *y = op_out(m, op, 0)->data;
 	for (size_t i = 0; i < st->n; i++) {
 		if (st->in_t == ACCEL_DT_FLOAT32) {
-			((float *)y)[i] = fmaxf(0.0f, ((const float *)x)[i]);
+			((float *)y)[i] = act_clamp_f(((const float *)x)[i], 0.0f, INFINITY);
 			continue;
 		}
 		int32_t v = st->out_zp + accel_mbqm(((const int8_t *)x)[i] - st->in_zp,
@@ -273,7 +273,7 @@ int accel_eval_relu6(struct accel_model *m, struct accel_op *op, char *err,
 	void *y = op_out(m, op, 0)->data;
 	for (size_t i = 0; i < st->n; i++) {
 		if (st->in_t == ACCEL_DT_FLOAT32) {
-			((float *)y)[i] = fminf(6.0f, fmaxf(0.0f, ((const float *)x)[i]));
+			((float *)y)[i] = act_clamp_f(((const float *)x)[i], 0.0f, 6.0f);
 			continue;
 		}
 		((int8_t *)y)[i] = (int8_t)clamp_i32(((const int8_t *)x)[i],

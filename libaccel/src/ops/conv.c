@@ -243,7 +243,7 @@ static void conv_float(const struct conv_state *st, const float *in,
 		}
 		if (bias)
 			acc += bias[oc];
-		acc = fmaxf(st->act_lo, fminf(st->act_hi, acc));
+		acc = act_clamp_f(acc, st->act_lo, st->act_hi);
 		out[(((size_t)b * st->oh + oy) * st->ow + ox) * st->oc + oc] = acc;
 	}
 }
@@ -372,7 +372,7 @@ static void dw_float(const struct conv_state *st, const float *in,
 		}
 		if (bias)
 			acc += bias[oc];
-		acc = fmaxf(st->act_lo, fminf(st->act_hi, acc));
+		acc = act_clamp_f(acc, st->act_lo, st->act_hi);
 		out[(((size_t)b * st->oh + oy) * st->ow + ox) * st->oc + oc] = acc;
 	}
 }

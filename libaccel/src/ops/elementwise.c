@@ -133,7 +133,7 @@ static inline float ew_f(const struct ew_state *st, int opc, float a, float b)
 {
 	float r = opc == ACCEL_OP_ADD ? a + b :
 		  (opc == ACCEL_OP_SUB ? a - b : a * b);
-	return fmaxf(st->flo, fminf(st->fhi, r));
+	return act_clamp_f(r, st->flo, st->fhi);
 }
 
 static int eval_ew(struct accel_model *m, struct accel_op *op)

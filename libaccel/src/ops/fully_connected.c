@@ -124,7 +124,7 @@ int accel_eval_fully_connected(struct accel_model *m, struct accel_op *op,
 				if (b)
 					acc += b[u];
 				y[(size_t)r * st->units + u] =
-					fmaxf(st->act_lo, fminf(st->act_hi, acc));
+					act_clamp_f(acc, st->act_lo, st->act_hi);
 			}
 		return 0;
 	}

@@ -78,6 +78,16 @@ static inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi)
 int accel_act_range_q(enum accel_act act, float scale, int32_t zp,
 		      int32_t qmin, int32_t qmax, int32_t *lo, int32_t *hi);
 
+/*
+ * TFLite ActivationFunctionWithMinMax: std::min(std::max(x, lo), hi), which
+ * keeps x (e.g. -0.0) unless it is strictly outside the range.
+ */
+static inline float act_clamp_f(float x, float lo, float hi)
+{
+	float v = x < lo ? lo : x;
+	return hi < v ? hi : v;
+}
+
 /* TFLite CalculateActivationRange for float outputs. */
 void accel_act_range_f(enum accel_act act, float *lo, float *hi);
 

@@ -96,7 +96,7 @@ static int eval_pool(struct accel_model *m, struct accel_op *op, bool avg,
 			if (st->is_float) {
 				const float *p = (const float *)x + off;
 				for (int c = 0; c < st->c; c++)
-					facc[c] = avg ? facc[c] + p[c] : fmaxf(facc[c], p[c]);
+					facc[c] = avg ? facc[c] + p[c] : (facc[c] < p[c] ? p[c] : facc[c]);
 			} else {
 				const int8_t *p = (const int8_t *)x + off;
 				for (int c = 0; c < st->c; c++)
@@ -114,7 +114,7 @@ static int eval_pool(struct accel_model *m, struct accel_op *op, bool avg,
 		for (int c = 0; c < st->c; c++) {
 			if (st->is_float) {
 				float v = avg ? facc[c] / (float)count : facc[c];
-				((float *)y)[ooff + c] = fmaxf(st->flo, fminf(st->fhi, v));
+				((float *)y)[ooff + c] = act_clamp_f(v, st->flo, st->fhi);
 			} else {
 				int32_t v = acc[c];
 				if (avg) /* round half away from zero */

@@ -116,7 +116,7 @@ static int eval_svdf_float(struct svdf_state *st, const float *x,
 			for (int r = 0; r < st->rank; r++)
 				acc += st->fscratch[(size_t)b * F + u * st->rank + r];
 			y[(size_t)b * st->units + u] =
-				fmaxf(st->flo, fminf(st->fhi, acc));
+				act_clamp_f(acc, st->flo, st->fhi);
 		}
 	return 0;
 }
