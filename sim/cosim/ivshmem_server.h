@@ -53,8 +53,8 @@ int64_t ivshmem_server_take_doorbells(struct ivshmem_server *s,
 				      unsigned int vector);
 /* Drop the client connection (keeps listening). */
 void ivshmem_server_drop_client(struct ivshmem_server *s);
-/* Close everything and remove the socket file. Safe on a zeroed struct
- * after a failed init. */
+/* Close everything and remove the socket file. Safe to call after
+ * ivshmem_server_init(), whether it succeeded or not, and twice. */
 void ivshmem_server_fini(struct ivshmem_server *s);
 
 #endif /* DNPU_COSIM_IVSHMEM_SERVER_H */
