@@ -76,18 +76,20 @@ uint64_t hal_time(void)
 
 uint32_t hal_wait_event(uint64_t wake_at)
 {
-	uint32_t pend;
+	uint32_t pend, en;
 
 	/* mstatus.MIE stays 0: WFI wakes on mip & mie without a trap */
 	*TIMER(DNPU_TIMER_MTIMECMP_HI) = 0xffffffffu;
 	*TIMER(DNPU_TIMER_MTIMECMP_LO) = (uint32_t)wake_at;
 	*TIMER(DNPU_TIMER_MTIMECMP_HI) = (uint32_t)(wake_at >> 32);
+	/* only enabled sources count: the engine also latches TIMER */
+	en = *ENGREG(DNPU_ENG_IRQ_ENABLE);
 	pend = *ENGREG(DNPU_ENG_IRQ_PENDING);
-	if (!pend && hal_time() < wake_at)
+	if (!(pend & en) && hal_time() < wake_at)
 		__asm__ volatile("wfi");
 	pend = *ENGREG(DNPU_ENG_IRQ_PENDING);
 	*ENGREG(DNPU_ENG_IRQ_PENDING) = pend;
-	return pend;
+	return pend & en;
 }
 
 void hal_crash(void)
