@@ -1,6 +1,9 @@
 // Testbench of dnpu_rv32 for the ISA tests: 64 KiB RAM at 0x80000000 with
 // pseudo-random wait states, a write-only UART byte port at 0x10000000, the
-// qemu virt test finisher at 0x00100000; anything else is an access fault.
+// qemu virt test finisher at 0x00100000, qemu virt's CLINT timer (mtimecmp
+// at 0x02004000, mtime at 0x0200bff8, counting cycles) driving irq_timer,
+// and a testbench-only register at 0x10000100 whose bit 0 drives
+// irq_external; anything else is an access fault.
 //   +hex=<file>   program image, one 32-bit word per line from 0x80000000
 //   +max=<n>      cycle limit (fails when reached)
 `default_nettype none
@@ -21,11 +24,14 @@ module tb_rv32;
         .clk(clk), .rst(rst),
         .mem_valid(mem_valid), .mem_addr(mem_addr), .mem_wdata(mem_wdata),
         .mem_wstrb(mem_wstrb), .mem_rdata(mem_rdata), .mem_ready(mem_ready),
-        .mem_err(mem_err), .irq_external(1'b0), .irq_timer(1'b0),
+        .mem_err(mem_err), .irq_external(ext_irq), .irq_timer(mtime >= mtimecmp),
         .halt_req(1'b0), .halted(halted), .pc_out(pc)
     );
 
     reg [31:0] ram [0:16383];
+    reg [63:0] mtime = 64'd0;
+    reg [63:0] mtimecmp = {64{1'b1}};
+    reg        ext_irq = 1'b0;
     reg [15:0] lfsr = 16'hace1;
     reg [1023:0] hexfile;
     integer max_cycles, cycles, i;
@@ -45,6 +51,7 @@ module tb_rv32;
     wire in_ram = mem_addr[31:16] == 16'h8000;
     always @(posedge clk) begin
         cycles <= cycles + 1;
+        mtime  <= mtime + 64'd1;
         if (cycles >= max_cycles) begin
             $display("tb_rv32: TIMEOUT after %0d cycles, pc=%08x", cycles, pc);
             $fatal(1);
@@ -70,6 +77,21 @@ module tb_rv32;
                 $display("tb_rv32: finished in %0d cycles, %0d instructions",
                          cycles, dut.minstret);
                 $finish;
+            end else if (mem_addr[31:16] == 16'h0200) begin
+                case (mem_addr[15:0])
+                    16'h4000: mem_rdata <= mtimecmp[31:0];
+                    16'h4004: mem_rdata <= mtimecmp[63:32];
+                    16'hbff8: mem_rdata <= mtime[31:0];
+                    16'hbffc: mem_rdata <= mtime[63:32];
+                    default:  mem_rdata <= 32'h0;
+                endcase
+                if (mem_wstrb != 4'd0) begin
+                    if (mem_addr[15:0] == 16'h4000) mtimecmp[31:0]  <= mem_wdata;
+                    if (mem_addr[15:0] == 16'h4004) mtimecmp[63:32] <= mem_wdata;
+                end
+            end else if (mem_addr == 32'h1000_0100) begin
+                mem_rdata <= {31'd0, ext_irq};
+                if (mem_wstrb != 4'd0) ext_irq <= mem_wdata[0];
             end else begin
                 mem_err   <= 1'b1;
                 mem_rdata <= 32'h0;
