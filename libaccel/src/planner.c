@@ -431,6 +431,35 @@ static size_t align_up(size_t v)
 	return (v + ACCEL_ARENA_ALIGN - 1) & ~(size_t)(ACCEL_ARENA_ALIGN - 1);
 }
 
+/*
+ * A device backend may compute a residual ADD in the epilogue of the conv
+ * that runs right before it: the add's output is then written while the
+ * conv still reads its inputs, so its life starts at the conv.
+ */
+static void reserve_fused_add_outputs(struct accel_model *m)
+{
+	int prev = -1;
+
+	for (int i = 0; i < m->n_ops; i++) {
+		const struct accel_op *op = &m->ops[i];
+
+		if (op->removed)
+			continue;
+		if (prev >= 0 && op->opcode == ACCEL_OP_ADD && op->n_inputs == 2 &&
+		    op->n_outputs == 1 && op->outputs[0] >= 0 &&
+		    m->ops[prev].opcode == ACCEL_OP_CONV_2D &&
+		    m->ops[prev].n_outputs == 1) {
+			int co = m->ops[prev].outputs[0];
+			struct accel_tensor *t = &m->tensors[op->outputs[0]];
+
+			if ((op->inputs[0] == co || op->inputs[1] == co) &&
+			    t->first_use > prev)
+				t->first_use = prev;
+		}
+		prev = i;
+	}
+}
+
 static void compute_lifetimes(struct accel_model *m)
 {
 	int end = m->n_ops > 0 ? m->n_ops - 1 : 0;
@@ -465,6 +494,7 @@ static void compute_lifetimes(struct accel_model *m)
 			t->first_use = 0;
 		t->last_use = end;
 	}
+	reserve_fused_add_outputs(m);
 }
 
 static bool in_arena(const struct accel_tensor *t)
