@@ -56,12 +56,18 @@ FLOAT=$OUT/fmnist_float.tflite
 INT8=$OUT/fmnist_int8.tflite
 t_start=$(date +%s.%N)
 
+# The cached model is reused only if it was trained with the same settings.
+STAMP=$OUT/fmnist_float.settings
+SETTINGS="epochs=$EPOCHS train=$TRAIN"
 echo "== 1. train (float32) =="
-if [ "$RETRAIN" = 0 ] && [ -s "$FLOAT" ]; then
-	echo "using cached $FLOAT (--retrain to train again)"
+if [ "$RETRAIN" = 0 ] && [ -s "$FLOAT" ] && [ -f "$STAMP" ] &&
+   [ "$(cat "$STAMP")" = "$SETTINGS" ]; then
+	echo "using cached $FLOAT ($SETTINGS; --retrain to train again)"
 else
-	"$TRAIN_BIN" --epochs "$EPOCHS" --train "$TRAIN" --out "$FLOAT.tmp"
+	"$TRAIN_BIN" --epochs "$EPOCHS" --train "$TRAIN" --test "$COUNT" \
+		--out "$FLOAT.tmp"
 	mv "$FLOAT.tmp" "$FLOAT"
+	echo "$SETTINGS" > "$STAMP"
 fi
 
 echo "== 2. quantize (int8) =="

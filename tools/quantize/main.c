@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accel_sqnr.h"
 #include "idx.h"
 #include "quantize.h"
 #include "tflite_read.h"
@@ -18,8 +19,9 @@ static void usage(FILE *f)
 "usage: quantize MODEL.tflite --calib DATA --out MODEL_int8.tflite [options]\n"
 "Post-training quantization of a float32 TFLite model to int8: per-channel\n"
 "symmetric int8 conv/depthwise weights, per-tensor FC weights, int32 bias,\n"
-"asymmetric int8 activations calibrated on DATA. Prints per-layer SQNR of\n"
-"the int8 model (fake-quantized float simulation) against the float model.\n"
+"asymmetric int8 activations calibrated on DATA. Prints per-layer SQNR\n"
+"against the float model, of the int8 model simulated in float\n"
+"(fake-quantized) and as libaccel's CPU backend runs it.\n"
 "  --calib DATA       IDX ubyte images (.gz or raw; pixels scaled to [0,1])\n"
 "                     or raw float32 inputs (*.f32)\n"
 "  --calib-count N    calibration inputs to use (default 500)\n"
@@ -169,19 +171,35 @@ int main(int argc, char **argv)
 			printf("quantize: %d calibration inputs, percentile %g, %s I/O\n",
 			       n_calib, qo.percentile,
 			       qo.float_io ? "float32" : "int8");
+			int ns = qo.report_samples < n_calib ?
+				 qo.report_samples : n_calib;
+			double *acc_db = rep.n_layers ?
+				calloc((size_t)rep.n_layers, sizeof(double)) : NULL;
+			bool have_acc = acc_db &&
+				!accel_layer_sqnr(&fm, &qm, calib, ns, acc_db,
+						  err, sizeof(err));
+			if (acc_db && !have_acc)
+				fprintf(stderr, "quantize: libaccel SQNR not measured: %s\n",
+					err);
 			if (rep.n_layers)
-				printf("  op  %-18s %-22s %12s %5s %9s\n", "operator",
-				       "output", "scale", "zp", "SQNR dB");
+				printf("  op  %-18s %-16s %11s %5s %10s %10s\n",
+				       "operator", "output", "scale", "zp",
+				       "SQNR sim", "libaccel");
 			for (int i = 0; i < rep.n_layers; i++) {
 				struct quant_layer_report *l = &rep.layers[i];
-				printf("  %2d  %-18s %-22s %12.6g %5d %9.2f\n",
+				printf("  %2d  %-18s %-16s %11.6g %5d %7.2f dB",
 				       l->op_index, op_name(l->opcode), l->tensor,
 				       l->scale, l->zero_point, l->sqnr_db);
+				if (have_acc)
+					printf(" %7.2f dB", acc_db[i]);
+				printf("\n");
 			}
 			if (rep.n_layers)
-				printf("  (SQNR over %d inputs: float model vs. its int8 quantization simulated in float)\n",
-				       qo.report_samples < n_calib ?
-				       qo.report_samples : n_calib);
+				printf("  (SQNR vs. the float model over %d calibration inputs: 'sim' = int8\n"
+				       "   quantization simulated in float, 'libaccel' = the int8 model on\n"
+				       "   libaccel's CPU backend, cut after each op)\n",
+				       ns);
+			free(acc_db);
 			if (!ret)
 				printf("quantize: wrote %s (%d ops)\n", out, qm.n_ops);
 		}
