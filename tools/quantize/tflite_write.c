@@ -328,16 +328,32 @@ static int opcode_index(struct opcode_set *s, const struct tfl_op *op)
 	return s->n++;
 }
 
+/* Operators whose options (if any) this writer knows how to emit. */
+static bool opcode_known(int opcode)
+{
+	switch (opcode) {
+	case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_CONV_2D:
+	case TFL_OP_DEPTHWISE_CONV_2D: case TFL_OP_DEQUANTIZE:
+	case TFL_OP_FULLY_CONNECTED: case TFL_OP_MAX_POOL_2D:
+	case TFL_OP_RESHAPE: case TFL_OP_SOFTMAX: case TFL_OP_QUANTIZE:
+		return true;
+	}
+	return false;
+}
+
 static bool model_valid(const struct tfl_model *m)
 {
 	for (int i = 0; i < m->n_tensors; i++) {
 		const struct tfl_tensor *t = &m->tensors[i];
-		if (t->buffer < 0 || t->buffer >= m->n_buffers)
-			return false;
-		if (t->q.count && t->q.axis >= t->rank && t->rank)
+		/* quantized_dimension is written as given: converter output
+		 * has e.g. axis 3 on rank-1 depthwise biases */
+		if (t->buffer < 0 || t->buffer >= m->n_buffers ||
+		    t->q.axis < 0)
 			return false;
 	}
-	for (int i = 0; i < m->n_ops; i++)
+	for (int i = 0; i < m->n_ops; i++) {
+		if (!opcode_known(m->ops[i].opcode))
+			return false;
 		for (int j = 0; j < m->ops[i].n_inputs + m->ops[i].n_outputs;
 		     j++) {
 			int k = j < m->ops[i].n_inputs ? m->ops[i].inputs[j] :
@@ -345,6 +361,7 @@ static bool model_valid(const struct tfl_model *m)
 			if (k < -1 || k >= m->n_tensors)
 				return false;
 		}
+	}
 	return true;
 }
 

@@ -16,7 +16,8 @@
 
 #include "tflite_model.h"
 
-/* Serialize @m; *out is malloc'ed. Returns 0, or -1 (bad model / ENOMEM). */
+/* Serialize @m; *out is malloc'ed. Returns 0, or -1 (bad model, an
+ * operator outside the subset above, or ENOMEM). */
 int tfl_write(const struct tfl_model *m, uint8_t **out, size_t *size);
 
 /* Serialize @m to @path. Returns 0 or -1 (errno set on I/O errors). */
