@@ -13,6 +13,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
 #include <linux/highmem.h>
+#include <linux/interrupt.h>
 #include <linux/kref.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -692,6 +693,8 @@ static void dnpu_recover(struct dnpu_device *ndev, struct dnpu_job *bad)
 {
 	int ret;
 
+	/* No completion may race with taking the ring apart. */
+	disable_irq(ndev->irq);
 	/* Jobs the device finished before the hang must not run twice. */
 	dnpu_job_complete(ndev);
 	drm_sched_stop(&ndev->sched, bad ? &bad->base : NULL);
@@ -709,6 +712,7 @@ static void dnpu_recover(struct dnpu_device *ndev, struct dnpu_job *bad)
 	ndev->timeout_extensions = 0;
 	memset(&ndev->last_progress, 0, sizeof(ndev->last_progress));
 	mutex_unlock(&ndev->hw_lock);
+	enable_irq(ndev->irq);
 	atomic64_inc(&ndev->counters.resets);
 	if (ret)
 		drm_err(&ndev->ddev, "reset failed (%d): failing all jobs\n", ret);
@@ -723,11 +727,15 @@ static enum drm_gpu_sched_stat dnpu_job_timedout(struct drm_sched_job *sched_job
 	struct dnpu_job *job = to_dnpu_job(sched_job);
 	struct dnpu_device *ndev = job->ndev;
 	enum dnpu_timeout_verdict verdict = DNPU_TIMEOUT_HANG;
+	enum drm_gpu_sched_stat status;
 	struct dnpu_progress now;
 	int idx;
 
-	if (!drm_dev_enter(&ndev->ddev, &idx))
+	if (!drm_dev_enter(&ndev->ddev, &idx)) {
+		/* unplugged: its fence was cancelled, let cleanup free it */
+		dnpu_sched_timeout_no_hang(sched_job);
 		return DRM_GPU_SCHED_STAT_ENODEV;
+	}
 
 	if (ndev->fw_running && !READ_ONCE(ndev->force_reset)) {
 		mutex_lock(&ndev->hw_lock);
@@ -748,10 +756,16 @@ static enum drm_gpu_sched_stat dnpu_job_timedout(struct drm_sched_job *sched_job
 
 	switch (verdict) {
 	case DNPU_TIMEOUT_COMPLETED:
-		/* e.g. DNPU_INJECT_DROP_IRQ: the interrupt never came */
+		/*
+		 * e.g. DNPU_INJECT_DROP_IRQ: the interrupt never came. Give
+		 * the job back to the scheduler before signalling it so its
+		 * cleanup sees it.
+		 */
 		atomic64_inc(&ndev->counters.lost_irqs);
+		status = dnpu_sched_timeout_no_hang(sched_job);
 		dnpu_job_complete(ndev);
-		fallthrough;
+		drm_dev_exit(idx);
+		return status;
 	case DNPU_TIMEOUT_EXTEND:
 		drm_dev_exit(idx);
 		return dnpu_sched_timeout_no_hang(sched_job);

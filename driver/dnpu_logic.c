@@ -69,10 +69,6 @@ int dnpu_check_bo_create(const struct drm_dnpu_bo_create *args, const char **why
 		*why = "pad is not zero";
 		return -EINVAL;
 	}
-	if (args->handle) {
-		*why = "handle (output) is not zero";
-		return -EINVAL;
-	}
 	if (!args->size) {
 		*why = "size is zero";
 		return -EINVAL;
@@ -142,10 +138,6 @@ int dnpu_check_submit(const struct drm_dnpu_submit *args, u32 max_regions,
 		}
 	} else if (args->result_offset) {
 		*why = "result_offset set without result_bo";
-		return -EINVAL;
-	}
-	if (args->seqno) {
-		*why = "seqno (output) is not zero";
 		return -EINVAL;
 	}
 	return 0;

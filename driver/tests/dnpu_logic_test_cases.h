@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/* Submit argument mutations and the error each must produce. */
+DNPU_CASE(flags, s->flags = 1, -EINVAL)
+DNPU_CASE(pad, s->pad = 1, -EINVAL)
+DNPU_CASE(priority, s->priority = DRM_DNPU_PRIO_HIGH + 1, -EINVAL)
+DNPU_CASE(no_bos, s->bo_count = 0, -EINVAL)
+DNPU_CASE(too_many_bos, s->bo_count = DNPU_MAX_REGIONS + 1, -E2BIG)
+DNPU_CASE(null_bos, s->bos = 0, -EINVAL)
+DNPU_CASE(too_many_syncobjs, s->in_syncobj_count = DNPU_MAX_IN_SYNCOBJS + 1; s->in_syncobjs = 8, -E2BIG)
+DNPU_CASE(null_syncobjs, s->in_syncobj_count = 1, -EINVAL)
+DNPU_CASE(max_syncobjs, s->in_syncobj_count = DNPU_MAX_IN_SYNCOBJS; s->in_syncobjs = 8, 0)
+DNPU_CASE(cmd_bo_range, s->cmd_bo = 3, -EINVAL)
+DNPU_CASE(cmd_offset_align, s->cmd_offset = 32, -EINVAL)
+DNPU_CASE(cmd_count_zero, s->cmd_count = 0, -EINVAL)
+DNPU_CASE(result_bo_range, s->result_bo = 3, -EINVAL)
+DNPU_CASE(result_offset_align, s->result_offset = 4, -EINVAL)
+DNPU_CASE(no_result, s->result_bo = ~0u; s->result_offset = 0, 0)
+DNPU_CASE(offset_without_result, s->result_bo = ~0u, -EINVAL)
+DNPU_CASE(seqno_ignored, s->seqno = 1, 0)	/* output only */
+DNPU_CASE(low_prio, s->priority = DRM_DNPU_PRIO_LOW, 0)
+DNPU_CASE(max_bos, s->bo_count = DNPU_MAX_REGIONS, 0)
