@@ -14,8 +14,8 @@
  *	accel_network_free(net);
  *	accel_close(ctx);
  *
- * Every function returning int returns ACCEL_OK (0) or a negative
- * enum accel_status; the reason is then in accel_last_error(ctx), where ctx
+ * Functions returning int (other than the counts and accel_backend_parse)
+ * return ACCEL_OK (0) or a negative enum accel_status; the reason is then in accel_last_error(ctx), where ctx
  * is the context the failing call (or its network) belongs to. A context
  * and its networks must be used from one thread at a time.
  */
