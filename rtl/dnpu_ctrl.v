@@ -306,7 +306,12 @@ module dnpu_ctrl #(
                           ((c_hw && c_addr[11:0] == DNPU_REG_IRQ_RAISE[11:0]) ? c_wdata : 32'd0);
 
             // ---------------- core side ----------------
-            case (c_state)
+            // a core held in reset abandons its access (the engine has
+            // taken a request in the cycle it saw it; its ack is ignored)
+            if (!core_run) begin
+                c_state <= C_IDLE;
+                eng_req <= 1'b0;
+            end else case (c_state)
                 C_IDLE: if (c_issue) begin
                     c_sel <= 2'd0;
                     if (c_imem && !c_write) begin
