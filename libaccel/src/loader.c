@@ -47,6 +47,7 @@ struct loader {
 	int n_opcodes;
 	int *opcodes;           /* builtin code per operator_codes entry */
 	int *opversions;
+	const char **opcustom;  /* custom_code of CUSTOM entries, or NULL */
 	uint32_t n_buffers;
 	struct buffer_ref *buffers;
 	char *err;
@@ -96,7 +97,8 @@ static int load_opcodes(struct loader *l, const struct fb_table *model)
 	l->n_opcodes = (int)v.len;
 	l->opcodes = alloc(l, v.len + 1, sizeof(int));
 	l->opversions = alloc(l, v.len + 1, sizeof(int));
-	if (!l->opcodes || !l->opversions)
+	l->opcustom = alloc(l, v.len + 1, sizeof(char *));
+	if (!l->opcodes || !l->opversions || !l->opcustom)
 		return fail(l, "out of memory");
 	for (uint32_t i = 0; i < v.len; i++) {
 		struct fb_table oc;
@@ -114,6 +116,11 @@ static int load_opcodes(struct loader *l, const struct fb_table *model)
 		if (l->opcodes[i] < 0)
 			return fail(l, "operator_codes[%u]: negative builtin code %d",
 				    i, l->opcodes[i]);
+		const char *custom;
+		uint32_t clen;
+		if (fb_str_field(&oc, OPC_CUSTOM, &custom, &clen) < 0)
+			return fail(l, "operator_codes[%u]: custom_code malformed", i);
+		l->opcustom[i] = clen ? custom : NULL;
 	}
 	return 0;
 }
@@ -482,7 +489,10 @@ static int load_operator(struct loader *l, int idx, const struct fb_table *ot,
 	op->name = accel_builtin_name(op->opcode);
 	if (!op->name || (!(l->flags & ACCEL_LOAD_ANY_OP) &&
 			  !accel_cpu_op_supported(op->opcode))) {
-		if (op->name)
+		if (op->opcode == 32 && l->opcustom[opc])
+			fail(l, "operator %d: unsupported custom operator '%.64s'",
+			     idx, l->opcustom[opc]);
+		else if (op->name)
 			fail(l, "operator %d: unsupported operator '%s' (op %d)",
 			     idx, op->name, op->opcode);
 		else
