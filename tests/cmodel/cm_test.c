@@ -3,7 +3,8 @@
 
 #include <stdlib.h>
 
-struct env *env_new(int small)
+struct env *env_new_sized(int small, uint32_t cmd_bytes, uint32_t a_bytes,
+			  uint32_t b_bytes)
 {
 	struct dnpu_cmodel_config cfg;
 	struct env *e = calloc(1, sizeof(*e));
@@ -13,18 +14,39 @@ struct env *env_new(int small)
 		dnpu_cmodel_config_small(&cfg);
 	else
 		dnpu_cmodel_config_default(&cfg);
+	/* layout: commands, A, B, then 0x40000 spare bytes for tests */
+	uint64_t a_off = cmd_bytes, b_off = a_off + a_bytes;
+	e->mem_size = (size_t)b_off + b_bytes + 0x40000 + 0x10000;
 	e->m = dnpu_cmodel_create(&cfg);
-	e->mem = calloc(1, ENV_MEM);
-	if (!e->m || !e->mem)
+	e->mem = calloc(1, e->mem_size);
+	e->max_cmds = cmd_bytes / DNPU_CMD_BYTES;
+	e->cmd = calloc(e->max_cmds, DNPU_CMD_BYTES);
+	if (!e->m || !e->mem || !e->cmd)
 		abort();
-	dnpu_cmodel_set_host_flat(e->m, ENV_BASE, e->mem, ENV_MEM);
-	e->reg[0] = (struct dnpu_region){ ENV_BASE + ENV_CMD_OFF, ENV_CMD_SIZE,
+	dnpu_cmodel_set_host_flat(e->m, ENV_BASE, e->mem, e->mem_size);
+	e->reg[0] = (struct dnpu_region){ ENV_BASE, cmd_bytes,
 		DNPU_REGION_VALID | DNPU_REGION_READ, { 0, 0 } };
-	e->reg[1] = (struct dnpu_region){ ENV_BASE + ENV_A_OFF, ENV_A_SIZE,
+	e->reg[1] = (struct dnpu_region){ ENV_BASE + a_off, a_bytes,
 		DNPU_REGION_VALID | DNPU_REGION_READ | DNPU_REGION_WRITE, { 0, 0 } };
-	e->reg[2] = (struct dnpu_region){ ENV_BASE + ENV_B_OFF, ENV_B_SIZE,
+	e->reg[2] = (struct dnpu_region){ ENV_BASE + b_off, b_bytes,
 		DNPU_REGION_VALID | DNPU_REGION_READ | DNPU_REGION_WRITE, { 0, 0 } };
 	e->nreg = 3;
+	return e;
+}
+
+struct env *env_new(int small)
+{
+	struct env *e = env_new_sized(small, ENV_CMD_SIZE, ENV_A_SIZE, ENV_B_SIZE);
+	if (e->mem_size < ENV_MEM) {
+		/* the fixed tests use offsets up to ENV_MEM */
+		uint8_t *m = realloc(e->mem, ENV_MEM);
+		if (!m)
+			abort();
+		memset(m + e->mem_size, 0, ENV_MEM - e->mem_size);
+		e->mem = m;
+		e->mem_size = ENV_MEM;
+		dnpu_cmodel_set_host_flat(e->m, ENV_BASE, e->mem, e->mem_size);
+	}
 	return e;
 }
 
@@ -32,6 +54,7 @@ void env_free(struct env *e)
 {
 	dnpu_cmodel_destroy(e->m);
 	free(e->mem);
+	free(e->cmd);
 	free(e);
 }
 
@@ -47,7 +70,7 @@ uint8_t *env_spad(struct env *e, unsigned sp)
 
 uint32_t env_emit(struct env *e, const uint32_t *w)
 {
-	if (e->ncmd >= ENV_MAX_CMDS)
+	if (e->ncmd >= e->max_cmds)
 		abort();
 	memcpy(e->cmd[e->ncmd], w, DNPU_CMD_BYTES);
 	return e->ncmd++;
@@ -55,7 +78,8 @@ uint32_t env_emit(struct env *e, const uint32_t *w)
 
 uint32_t env_run(struct env *e, struct dnpu_cmodel_result *res)
 {
-	memcpy(e->mem + ENV_CMD_OFF, e->cmd, (size_t)e->ncmd * DNPU_CMD_BYTES);
+	memcpy(e->mem + (e->reg[0].addr - ENV_BASE), e->cmd,
+	       (size_t)e->ncmd * DNPU_CMD_BYTES);
 	uint32_t f = dnpu_cmodel_load_regions(e->m, e->reg, e->nreg);
 	if (f) {
 		memset(res, 0, sizeof(*res));

@@ -26,15 +26,19 @@
 
 struct env {
 	struct dnpu_cmodel *m;
-	uint8_t *mem;			/* ENV_MEM bytes at ENV_BASE */
+	uint8_t *mem;			/* mem_size bytes at ENV_BASE */
+	size_t mem_size;
 	struct dnpu_region reg[DNPU_MAX_REGIONS];
 	uint32_t nreg;
-	uint32_t cmd[ENV_MAX_CMDS][DNPU_CMD_WORDS];
-	uint32_t ncmd;
+	uint32_t (*cmd)[DNPU_CMD_WORDS];
+	uint32_t ncmd, max_cmds;
 };
 
 /* small = 4x4 configuration, else the default 16x16 one */
 struct env *env_new(int small);
+/* same with larger memory: region sizes for commands, A and B */
+struct env *env_new_sized(int small, uint32_t cmd_bytes, uint32_t a_bytes,
+			  uint32_t b_bytes);
 void env_free(struct env *e);
 /* bytes of host memory at region @r offset @off (CONTIG regions only) */
 uint8_t *env_at(struct env *e, unsigned r, uint32_t off);

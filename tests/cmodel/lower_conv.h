@@ -31,8 +31,14 @@ struct conv_layer {
 	const int32_t *bias;		/* oc entries or NULL */
 	int32_t in_zp, out_zp, act_min, act_max;
 	const int32_t *mult, *shift;	/* per output channel */
-	/* tiling limits to exercise tiling in tests, 0 = scratchpads only */
+	/* tiling limits to exercise tiling in tests, 0 = scratchpads only;
+	 * depthwise: channel slices (needs no top/bottom padding) */
 	int max_tile_rows, max_chunk_channels;
+	/* optional fused residual ADD (PPU FUSE_ADD, CONV_2D only): output =
+	 * ADD(conv output, residual) with @add, residual shaped like the
+	 * output; the conv output is the ADD's first input */
+	const int8_t *residual;
+	const struct dnpu_add_param *add;
 };
 
 /*
@@ -58,6 +64,25 @@ int lower_pad_before(bool same, int in, int k, int stride, int dil, int out);
  * configuration's scratchpads.
  */
 int lower_conv(struct env *e, const struct conv_layer *l, const int8_t *input);
+
+/* TFLM PrepareAdd (int8): left_shift 20, multipliers from the scales. */
+void lower_add_params(float s1, int32_t zp1, float s2, int32_t zp2, float so,
+		      int32_t zpo, int act, struct dnpu_add_param *p);
+
+/*
+ * Other layers, same conventions (input in region 1, output in region 2):
+ * PAD of an HxWxC tensor with @padv (LOAD padding insertion + STORE);
+ * elementwise ADD of two tensors of @n bytes viewed as rows of @cols;
+ * MEAN over H and W; NCHW -> NHWC TRANSPOSE (strided LOAD).
+ */
+int lower_pad(struct env *e, int h, int w, int c, int pt, int pb, int pl,
+	      int pr, int8_t padv, const int8_t *in);
+int lower_add(struct env *e, size_t n, int cols, const int8_t *a,
+	      const int8_t *b, const struct dnpu_add_param *p);
+int lower_mean(struct env *e, int h, int w, int c, const int8_t *in,
+	       int32_t in_zp, int32_t out_zp, int32_t mult, int32_t shift,
+	       uint32_t count);
+int lower_nchw_to_nhwc(struct env *e, int c, int h, int w, const int8_t *in);
 
 /* Straight TFLite reference kernels (per-channel int8), for comparison. */
 void ref_conv(const struct conv_layer *l, const int8_t *in, int8_t *out);

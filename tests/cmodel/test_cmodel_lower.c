@@ -17,6 +17,7 @@
 #include "lower_conv.h"
 
 static uint64_t rs;
+static unsigned sliced;
 
 static uint32_t rnd(void)
 {
@@ -88,7 +89,7 @@ static void one_layer(struct env *e, unsigned seed, bool depthwise,
 	lower_act_range(acts[rnd() % 3], out_scale, l.out_zp, &l.act_min, &l.act_max);
 	if (rnd() & 1)
 		l.max_tile_rows = rnd_in(1, 3);
-	if (rnd() & 1)
+	if ((rnd() & 1) && (!depthwise || !same))
 		l.max_chunk_channels = rnd_in(1, 20);
 	l.weights = wts;
 	l.bias = (rnd() % 8) ? bias : NULL;
@@ -115,6 +116,8 @@ static void one_layer(struct env *e, unsigned seed, bool depthwise,
 		assert_int_equal(r.stats.macs, (uint64_t)l.oh * l.ow * l.oc * k);
 	if (r.stats.cmds[DNPU_OP_STORE] > 1)
 		(*tiled)++;
+	if (depthwise && l.max_chunk_channels && l.max_chunk_channels < l.ic)
+		sliced++;
 	free(wts); free(bias); free(mult); free(shift); free(fs);
 	free(in); free(out); free(ref);
 }
@@ -126,8 +129,12 @@ static void run_many(bool small, bool depthwise)
 	for (unsigned s = 0; s < n; s++)
 		one_layer(e, s + (depthwise ? 100000 : 0) + (small ? 5000 : 0),
 			  depthwise, &tiled);
-	printf("%s %s: %u layers, %u tiled\n", small ? "4x4" : "16x16",
-	       depthwise ? "depthwise" : "conv", n, tiled);
+	printf("%s %s: %u layers, %u tiled, %u in channel slices\n",
+	       small ? "4x4" : "16x16", depthwise ? "depthwise" : "conv", n,
+	       tiled, sliced);
+	if (depthwise)
+		assert_true(sliced > n / 20);
+	sliced = 0;
 	assert_true(tiled > n / 4);
 	env_free(e);
 }

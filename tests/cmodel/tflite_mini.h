@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TFL_MAX_SCALES 1024
+#define TFL_MAX_SCALES 4096
 
 struct tfl_model {
 	const uint8_t *buf;
