@@ -76,14 +76,15 @@ int accel_backend_parse(const char *name)
 	return -1;
 }
 
-/* Get and probe a backend; NULL with the reason in @why if unusable. */
-static const struct accel_backend_ops *usable(enum accel_backend kind,
-					      char *why, size_t len)
+/* Get, probe and open a backend for @ctx; -1 with the reason in @why. */
+static int try_backend(accel_context *ctx, enum accel_backend kind, char *why,
+		       size_t len)
 {
 	const struct accel_backend_ops *be = accel_backend_get(kind, why, len);
-	if (be && be->probe(why, len))
-		return NULL;
-	return be;
+	if (!be || be->probe(why, len) || be->open(&ctx->be_priv, why, len))
+		return -1;
+	ctx->be = be;
+	return 0;
 }
 
 static int select_backend(accel_context *ctx, enum accel_backend kind,
@@ -91,8 +92,7 @@ static int select_backend(accel_context *ctx, enum accel_backend kind,
 {
 	char why[160] = "";
 	if (kind != ACCEL_BACKEND_AUTO) {
-		ctx->be = usable(kind, why, sizeof(why));
-		if (!ctx->be)
+		if (try_backend(ctx, kind, why, sizeof(why)))
 			return set_err(ctx, ACCEL_ERR_BACKEND,
 				       "backend not available: %s (%s)",
 				       accel_backend_str(kind), why);
@@ -100,15 +100,15 @@ static int select_backend(accel_context *ctx, enum accel_backend kind,
 			 accel_backend_str(kind), forced_by);
 		return ACCEL_OK;
 	}
-	/* automatic: the device, else the simulator, else the CPU */
+	/* automatic: the device, else the simulator, else the CPU; a backend
+	 * that probes fine but fails to open is skipped too */
 	static const enum accel_backend order[] = {
 		ACCEL_BACKEND_DRM, ACCEL_BACKEND_SIM, ACCEL_BACKEND_CPU,
 	};
 	size_t n = 0;
 	n += (size_t)snprintf(ctx->why, sizeof(ctx->why), "auto");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		ctx->be = usable(order[i], why, sizeof(why));
-		if (ctx->be) {
+		if (try_backend(ctx, order[i], why, sizeof(why)) == 0) {
 			if (n < sizeof(ctx->why))
 				snprintf(ctx->why + n, sizeof(ctx->why) - n,
 					 "; %s available", ctx->be->name);
@@ -155,13 +155,6 @@ int accel_open(accel_context **out, enum accel_backend kind)
 	if (rc)
 		return rc;
 	ctx->kind = ctx->be->kind;
-	char err[256] = "";
-	if (ctx->be->open(&ctx->be_priv, err, sizeof(err))) {
-		const struct accel_backend_ops *be = ctx->be;
-		ctx->be = NULL;
-		return set_err(ctx, ACCEL_ERR_BACKEND,
-			       "backend not available: %s (%s)", be->name, err);
-	}
 	return ACCEL_OK;
 }
 
