@@ -65,9 +65,10 @@ static uint32_t take_inject(uint32_t bits)
 	return v;
 }
 
-static void clear_engine_regions(uint32_t from)
+/* Invalidate engine regions [from, to): without VALID an entry is unusable. */
+static void clear_engine_regions(uint32_t from, uint32_t to)
 {
-	for (uint32_t i = from; i < DNPU_MAX_REGIONS; i++) {
+	for (uint32_t i = from; i < to; i++) {
 		hal_eng_write(DNPU_ENG_REGION_ADDR_LO(i), 0);
 		hal_eng_write(DNPU_ENG_REGION_ADDR_HI(i), 0);
 		hal_eng_write(DNPU_ENG_REGION_SIZE(i), 0);
@@ -92,7 +93,8 @@ void fw_boot(struct fw *fw)
 	hal_eng_write(DNPU_ENG_IRQ_ENABLE, ENG_IRQS);
 	hal_eng_write(DNPU_ENG_IRQ_PENDING, ~0u);
 	hal_eng_write(DNPU_ENG_REGION_COUNT, 0);
-	clear_engine_regions(0);
+	clear_engine_regions(0, DNPU_MAX_REGIONS);
+	fw->regions_loaded = 0;
 	hal_eng_write(DNPU_ENG_CLOCK_GATE, 1);
 
 	fw->next_heartbeat = hal_time();
@@ -178,14 +180,19 @@ static bool region_ok(const struct dnpu_region *r)
 	return true;
 }
 
-/* Read, check and load the region table. Returns a DNPU_FAULT_* cause. */
-static uint32_t load_regions(const struct dnpu_job_desc *d)
+/*
+ * Read, check and load the region table; entries a previous job left beyond
+ * this one's count are cleared. Returns a DNPU_FAULT_* cause.
+ */
+static uint32_t load_regions(struct fw *fw, const struct dnpu_job_desc *d)
 {
 	struct dnpu_region tab[2];	/* one 64 B mailbox transfer */
 
 	for (uint32_t i = 0; i < d->region_count; i += 2) {
 		uint32_t n = d->region_count - i < 2 ? d->region_count - i : 2;
 
+		if (i + n > fw->regions_loaded)
+			fw->regions_loaded = i + n;
 		if (hal_mbox_read(d->region_table + i * sizeof(tab[0]), tab,
 				  n * sizeof(tab[0])))
 			return DNPU_FAULT_BUS_ERROR;
@@ -199,7 +206,8 @@ static uint32_t load_regions(const struct dnpu_job_desc *d)
 			hal_eng_write(DNPU_ENG_REGION_FLAGS(i + k), tab[k].flags);
 		}
 	}
-	clear_engine_regions(d->region_count);
+	clear_engine_regions(d->region_count, fw->regions_loaded);
+	fw->regions_loaded = d->region_count;
 	hal_eng_write(DNPU_ENG_REGION_COUNT, d->region_count);
 	return DNPU_FAULT_NONE;
 }
@@ -344,7 +352,7 @@ static void process_job(struct fw *fw, uint64_t desc_addr)
 		finish_job(fw, seqno, d.completion, &res);
 		return;
 	}
-	res.status = load_regions(&d);
+	res.status = load_regions(fw, &d);
 	if (res.status == DNPU_FAULT_NONE)
 		run_engine(fw, &d, &res);
 	finish_job(fw, seqno, d.completion, &res);

@@ -29,6 +29,7 @@ struct fw {
 	uint32_t last_seqno;	/* seqno of the last finished job, 0 = none */
 	uint32_t ring_error;	/* DNPU_FW_ERR_* reported for the ring */
 	uint32_t status;	/* last value written to STATUS */
+	uint32_t regions_loaded;	/* engine entries that may be non-zero */
 	uint32_t heartbeat;
 	uint64_t next_heartbeat;
 	bool hung;		/* DNPU_INJECT_HANG: do nothing any more */

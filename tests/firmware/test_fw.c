@@ -171,6 +171,23 @@ static void test_one_job(void **state)
 			 DNPU_FW_STATE_IDLE);
 }
 
+static void test_stale_regions_cleared(void **state)
+{
+	(void)state;
+	prepare(1, 5);
+	submit();
+	run_fw();
+	assert_int_equal(mock.last_job.region[4][3] & DNPU_REGION_VALID, DNPU_REGION_VALID);
+	prepare(2, 2);
+	submit();
+	run_fw();
+	assert_int_equal(mock.last_job.region_count, 2);
+	assert_int_equal(mock.last_job.region[1][3] & DNPU_REGION_VALID, DNPU_REGION_VALID);
+	for (int i = 2; i < 5; i++)
+		for (int k = 0; k < 4; k++)
+			assert_int_equal(mock.last_job.region[i][k], 0);
+}
+
 static void test_no_perf_and_timeout_field(void **state)
 {
 	struct dnpu_job_desc *d;
@@ -679,6 +696,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_boot, setup),
 		cmocka_unit_test_setup(test_one_job, setup),
+		cmocka_unit_test_setup(test_stale_regions_cleared, setup),
 		cmocka_unit_test_setup(test_no_perf_and_timeout_field, setup),
 		cmocka_unit_test_setup(test_engine_fault_then_ok, setup),
 		cmocka_unit_test_setup(test_fault_without_cause, setup),

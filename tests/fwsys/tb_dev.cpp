@@ -301,6 +301,8 @@ int main(int argc, char **argv)
 	CHECK_EQ(rd(DNPU_REG_FW_ERROR), DNPU_FW_ERR_NONE);
 	CHECK_EQ(DNPU_FW_VERSION_ABI(rd(DNPU_REG_FW_VERSION)), DNPU_FW_ABI_VERSION);
 	CHECK_EQ(DNPU_CAPS_ARRAY_ROWS(rd(DNPU_REG_CAPS)), 4);
+	CHECK(wait_for(DNPU_REG_IRQ_STATUS, [](uint32_t v) { return v & DNPU_IRQ_FW_READY; },
+		       1000));
 	CHECK(top->host_irq);
 	wr(DNPU_REG_IRQ_STATUS, DNPU_IRQ_ALL);
 
@@ -324,6 +326,20 @@ int main(int argc, char **argv)
 		CHECK(copied(256 * s, DST + 256 * s));
 	}
 	CHECK(rd(DNPU_REG_IRQ_STATUS) & DNPU_IRQ_JOB_DONE);
+	wr(DNPU_REG_IRQ_STATUS, DNPU_IRQ_ALL);
+
+	// latency of one job: doorbell to interrupt, against the engine's time
+	for (int i = 0; i < 2000; i++)
+		tick();	// the firmware is asleep
+	t0 = cycles;
+	submit(++seq, 0x800, 2, 0x800);
+	while (!top->host_irq && cycles - t0 < 200000)
+		tick();
+	uint64_t lat = cycles - t0;
+	wait_done(seq);
+	CHECK(copied(0x800, DST + 0x800));
+	printf("latency: %llu cycles doorbell to interrupt, engine %llu cycles\n",
+	       (unsigned long long)lat, (unsigned long long)completion(seq)->cycles);
 	wr(DNPU_REG_IRQ_STATUS, DNPU_IRQ_ALL);
 	CHECK_EQ(rd(DNPU_REG_PERF_LO(DNPU_PERF_JOBS)), seq);
 
