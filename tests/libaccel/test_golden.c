@@ -394,11 +394,11 @@ static void test_arena_vs_tflm(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_prestate(test_model, (void *)models[0]),
-		cmocka_unit_test_prestate(test_model, (void *)models[1]),
-		cmocka_unit_test_prestate(test_model, (void *)models[2]),
-		cmocka_unit_test_prestate(test_model, (void *)models[3]),
-		cmocka_unit_test_prestate(test_model, (void *)models[4]),
+		{ "hello_world_int8", test_model, NULL, NULL, (void *)models[0] },
+		{ "keyword_scrambled_8bit", test_model, NULL, NULL, (void *)models[1] },
+		{ "micro_speech_quantized", test_model, NULL, NULL, (void *)models[2] },
+		{ "person_detect", test_model, NULL, NULL, (void *)models[3] },
+		{ "mobilenet_v2", test_model, NULL, NULL, (void *)models[4] },
 		cmocka_unit_test(test_hello_sweep),
 		cmocka_unit_test(test_arena_vs_tflm),
 	};
