@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Per tensor: far above what the toolchain's models need (64 MiB). */
+#define FEXEC_MAX_ELEMS ((size_t)1 << 24)
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -41,6 +44,37 @@ static bool op_supported(int opcode)
 
 static void nhwc(const struct tfl_tensor *t, int d[4]);
 
+/*
+ * Output extent TFLite computes for @in with kernel @k, stride @s and
+ * dilation @d under @padding; -1 for parameters out of range. Bounding
+ * them here keeps every index computation of the loops below in int.
+ */
+static int64_t out_extent(int64_t in, int64_t k, int64_t s, int64_t d,
+			  int padding)
+{
+	if (in < 1 || k < 1 || s < 1 || d < 1 || s > 1 << 16 || d > 1 << 16 ||
+	    k > 1 << 16)
+		return -1;
+	int64_t eff = (k - 1) * d + 1;
+	if (eff > (int64_t)1 << 24)
+		return -1;
+	if (padding == TFL_PAD_SAME)
+		return (in + s - 1) / s;
+	if (padding == TFL_PAD_VALID)
+		return in >= eff ? (in - eff) / s + 1 : -1;
+	return -1;
+}
+
+static bool window_ok(const int id[4], const int od[4], int kh, int kw,
+		      const struct tfl_opts *o, bool dilated)
+{
+	/* 0 = unset, as in tfl_opts built in memory; the writer emits 1 */
+	int dh = dilated && o->dilation_h ? o->dilation_h : 1;
+	int dw = dilated && o->dilation_w ? o->dilation_w : 1;
+	return out_extent(id[1], kh, o->stride_h, dh, o->padding) == od[1] &&
+	       out_extent(id[2], kw, o->stride_w, dw, o->padding) == od[2];
+}
+
 /* Shapes must agree, or the loops below would index out of bounds. */
 static bool shapes_ok(const struct tfl_model *m, const struct tfl_op *op)
 {
@@ -60,6 +94,8 @@ static bool shapes_ok(const struct tfl_model *m, const struct tfl_op *op)
 		if (in->rank != 4 || out->rank != 4 || w->rank != 4 ||
 		    id[0] != od[0] || (has_bias && bias != (size_t)od[3]))
 			return false;
+		if (!window_ok(id, od, fd[1], fd[2], &op->opts, true))
+			return false;
 		if (op->opcode == TFL_OP_CONV_2D)
 			return fd[0] == od[3] && fd[3] == id[3];
 		return fd[0] == 1 && fd[3] == od[3] && id[3] > 0 &&
@@ -77,7 +113,9 @@ static bool shapes_ok(const struct tfl_model *m, const struct tfl_op *op)
 	case TFL_OP_MAX_POOL_2D:
 	case TFL_OP_AVERAGE_POOL_2D:
 		return in->rank == 4 && out->rank == 4 && id[0] == od[0] &&
-		       id[3] == od[3];
+		       id[3] == od[3] &&
+		       window_ok(id, od, op->opts.filter_h, op->opts.filter_w,
+				 &op->opts, false);
 	default:
 		return tfl_tensor_elems(in) == tfl_tensor_elems(out);
 	}
@@ -97,7 +135,8 @@ int fexec_init(struct fexec *e, const struct tfl_model *m, char *err,
 		if (!op_supported(op->opcode))
 			return fail(err, errlen, "op %d: builtin %d not supported by the float executor",
 				    i, op->opcode);
-		if (op->n_inputs < 1 || op->n_outputs != 1 || op->inputs[0] < 0)
+		if (op->n_inputs < 1 || op->n_outputs != 1 ||
+		    op->inputs[0] < 0 || op->outputs[0] < 0)
 			return fail(err, errlen, "op %d: bad operands", i);
 		int need = op->opcode == TFL_OP_CONV_2D ||
 			   op->opcode == TFL_OP_DEPTHWISE_CONV_2D ||
@@ -120,6 +159,9 @@ int fexec_init(struct fexec *e, const struct tfl_model *m, char *err,
 	for (int i = 0; i < m->n_tensors; i++) {
 		const struct tfl_tensor *t = &m->tensors[i];
 		const void *d = tfl_tensor_data(m, i);
+		if (tfl_tensor_elems(t) > FEXEC_MAX_ELEMS)
+			return fail(err, errlen, "tensor %d ('%s') too large for the float executor",
+				    i, t->name);
 		if (d) {
 			if (t->type == TFL_FLOAT32)
 				e->cval[i] = d;

@@ -45,8 +45,12 @@ size_t tfl_type_size(enum tfl_type type)
 size_t tfl_tensor_elems(const struct tfl_tensor *t)
 {
 	size_t n = 1;
-	for (int i = 0; i < t->rank; i++)
-		n *= t->dims[i] > 0 ? (size_t)t->dims[i] : 0;
+	for (int i = 0; i < t->rank; i++) {
+		size_t d = t->dims[i] > 0 ? (size_t)t->dims[i] : 0;
+		if (d && n > TFL_MAX_ELEMS / d)
+			return TFL_MAX_ELEMS + 1;
+		n *= d;
+	}
 	return n;
 }
 

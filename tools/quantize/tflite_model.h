@@ -109,6 +109,9 @@ void tfl_model_free(struct tfl_model *m);
 
 /* Bytes of one element of @type (0 if unknown). */
 size_t tfl_type_size(enum tfl_type type);
+/* Element count; negative dims count as 0, and anything above
+ * TFL_MAX_ELEMS (corrupt shapes) as TFL_MAX_ELEMS + 1. */
+#define TFL_MAX_ELEMS ((size_t)1 << 32)
 size_t tfl_tensor_elems(const struct tfl_tensor *t);
 
 /*
