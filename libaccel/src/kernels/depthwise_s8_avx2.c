@@ -60,7 +60,18 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 					const int8_t *const *tp = ptr;
 					int off = cb;
 					int nc = OC - cb < 16 ? OC - cb : 16;
-					if (M != 1 || nc < 16) {
+					/* 0: 16 bytes, 1: 8 bytes (8-channel tail),
+					 * 2: one input channel broadcast, 3: gathered */
+					int mode = 0;
+					if (M == 1 && nc == 8)
+						mode = 1;
+					else if (C == 1)
+						mode = 2;
+					else if (M != 1 || nc < 16)
+						mode = 3;
+					if (mode == 2) {
+						off = 0;
+					} else if (mode == 3) {
 						/* gather input channel (cb+l)/M per lane */
 						for (int t = 0; t <= taps; t++) {
 							if (M == 1) {
@@ -78,10 +89,21 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 					__m256i ah = al;
 					const int16_t *w = d->wpack + (size_t)(cb / 16) * pairs * 32;
 					for (int p = 0; p < pairs; p++, w += 32) {
-						__m256i x0 = _mm256_cvtepi8_epi16(
-							_mm_loadu_si128((const __m128i *)(tp[2 * p] + off)));
-						__m256i x1 = _mm256_cvtepi8_epi16(
-							_mm_loadu_si128((const __m128i *)(tp[2 * p + 1] + off)));
+						__m128i b0, b1;
+						const int8_t *s0 = tp[2 * p] + off;
+						const int8_t *s1 = tp[2 * p + 1] + off;
+						if (mode == 1) {
+							b0 = _mm_loadl_epi64((const __m128i *)s0);
+							b1 = _mm_loadl_epi64((const __m128i *)s1);
+						} else if (mode == 2) {
+							b0 = _mm_set1_epi8(*s0);
+							b1 = _mm_set1_epi8(*s1);
+						} else {
+							b0 = _mm_loadu_si128((const __m128i *)s0);
+							b1 = _mm_loadu_si128((const __m128i *)s1);
+						}
+						__m256i x0 = _mm256_cvtepi8_epi16(b0);
+						__m256i x1 = _mm256_cvtepi8_epi16(b1);
 						al = _mm256_add_epi32(al, _mm256_madd_epi16(
 							_mm256_unpacklo_epi16(x0, x1),
 							_mm256_load_si256((const __m256i *)w)));

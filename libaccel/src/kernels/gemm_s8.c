@@ -202,7 +202,7 @@ void accel_gemm_s8_run(const struct accel_gemm_s8 *g, int m, const int8_t *a,
 		return;
 #if defined(__x86_64__)
 	enum accel_isa isa = accel_kernels_isa();
-	if (isa == ACCEL_ISA_AVX512VNNI && m >= 4 && scratch &&
+	if (isa == ACCEL_ISA_AVX512VNNI && scratch &&
 	    !accel_kernels_ruy_rounding) {
 		accel_gemm_s8_run_vnni(g, m, a, lda, out, ldo, scratch);
 		return;

@@ -62,6 +62,64 @@ VNNI static void tile_8x16(int k4q, const uint8_t *const *ap,
 	acc[4] = c4; acc[5] = c5; acc[6] = c6; acc[7] = c7;
 }
 
+/* requantize 16 accumulators (channels c0..) and store @nc of them */
+VNNI static inline void store16(const struct accel_gemm_s8 *g, __m512i acc,
+				int c0, int nc, int8_t *o)
+{
+	const struct accel_requant *rq = &g->rq;
+	const __m256i zp = _mm256_set1_epi32(rq->out_zp);
+	const __m256i lo = _mm256_set1_epi32(rq->act_min);
+	const __m256i hi = _mm256_set1_epi32(rq->act_max);
+	__m256i v0 = avx2_requant8(_mm512_castsi512_si256(acc), g->bias_u8 + c0,
+				   rq->mult + c0, rq->lshift + c0,
+				   rq->rshift + c0, zp, lo, hi);
+	__m256i v1 = avx2_requant8(_mm512_extracti64x4_epi64(acc, 1),
+				   g->bias_u8 + c0 + 8, rq->mult + c0 + 8,
+				   rq->lshift + c0 + 8, rq->rshift + c0 + 8, zp,
+				   lo, hi);
+	__m128i p = avx2_pack16(v0, v1, 1);
+	if (nc == 16) {
+		_mm_storeu_si128((__m128i *)o, p);
+	} else {
+		int8_t tmp[16];
+		_mm_storeu_si128((__m128i *)tmp, p);
+		memcpy(o, tmp, (size_t)nc);
+	}
+}
+
+/*
+ * One activation row (FULLY_CONNECTED, batch 1): stream the packed weights
+ * once, four independent accumulator chains to hide vpdpbusd latency.
+ */
+VNNI static void gemv_row(const struct accel_gemm_s8 *g, const uint8_t *au,
+			  int8_t *o)
+{
+	const int k4q = g->k4 / 4;
+	for (int nb = 0; nb < g->n16 / 16; nb++) {
+		const int8_t *b = g->wpack4 + (size_t)nb * k4q * 64;
+		__m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0;
+		int q = 0;
+		for (; q + 4 <= k4q; q += 4) {
+			const int8_t *bq = b + (size_t)q * 64;
+			c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(load_quad(au + 4 * q)),
+						 _mm512_load_si512(bq));
+			c1 = _mm512_dpbusd_epi32(c1, _mm512_set1_epi32(load_quad(au + 4 * q + 4)),
+						 _mm512_load_si512(bq + 64));
+			c2 = _mm512_dpbusd_epi32(c2, _mm512_set1_epi32(load_quad(au + 4 * q + 8)),
+						 _mm512_load_si512(bq + 128));
+			c3 = _mm512_dpbusd_epi32(c3, _mm512_set1_epi32(load_quad(au + 4 * q + 12)),
+						 _mm512_load_si512(bq + 192));
+		}
+		for (; q < k4q; q++)
+			c0 = _mm512_dpbusd_epi32(c0, _mm512_set1_epi32(load_quad(au + 4 * q)),
+						 _mm512_load_si512(b + (size_t)q * 64));
+		__m512i acc = _mm512_add_epi32(_mm512_add_epi32(c0, c1),
+					       _mm512_add_epi32(c2, c3));
+		int c = nb * 16, nc = g->n - c < 16 ? g->n - c : 16;
+		store16(g, acc, c, nc, o + c);
+	}
+}
+
 void VNNI accel_gemm_s8_run_vnni(const struct accel_gemm_s8 *g, int m,
 				 const int8_t *a, size_t lda, int8_t *out,
 				 size_t ldo, void *scratch)
@@ -74,6 +132,13 @@ void VNNI accel_gemm_s8_run_vnni(const struct accel_gemm_s8 *g, int m,
 	const __m256i lo = _mm256_set1_epi32(rq->act_min);
 	const __m256i hi = _mm256_set1_epi32(rq->act_max);
 
+	if (m < 4) {
+		for (int r = 0; r < m; r++) {
+			rows_to_u8(a + (size_t)r * lda, lda, 1, g->k, k4, au);
+			gemv_row(g, au, out + (size_t)r * ldo);
+		}
+		return;
+	}
 	for (int m0 = 0; m0 < m; m0 += mc) {
 		int rows = m - m0 < mc ? m - m0 : mc;
 		rows_to_u8(a + (size_t)m0 * lda, lda, rows, g->k, k4, au);
