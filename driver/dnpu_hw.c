@@ -127,10 +127,10 @@ static int dnpu_hw_load_fw(struct dnpu_device *ndev)
 		drm_err(&ndev->ddev, "cannot load %s: %d\n", DNPU_FW_NAME, ret);
 		return ret;
 	}
-	/* One flat image: IMEM, then DMEM (the window continues there). */
-	if (!fw->size || fw->size > DNPU_CORE_IMEM_SIZE + DNPU_CORE_DMEM_SIZE) {
+	/* A flat IMEM image; the firmware copies its .data to DMEM itself. */
+	if (!fw->size || fw->size > DNPU_CORE_IMEM_SIZE) {
 		drm_err(&ndev->ddev, "%s: size %zu not in 1..%u\n", DNPU_FW_NAME,
-			fw->size, DNPU_CORE_IMEM_SIZE + DNPU_CORE_DMEM_SIZE);
+			fw->size, DNPU_CORE_IMEM_SIZE);
 		release_firmware(fw);
 		return -EINVAL;
 	}
@@ -192,7 +192,7 @@ int dnpu_hw_boot(struct dnpu_device *ndev)
 		return ret ?: -EIO;
 	}
 	ndev->info.fw_version = dnpu_read(ndev, DNPU_REG_FW_VERSION);
-	abi = ndev->info.fw_version >> 16;	/* major = ring ABI */
+	abi = DNPU_FW_VERSION_ABI(ndev->info.fw_version);
 	if (abi != DNPU_FW_ABI_VERSION) {
 		drm_err(&ndev->ddev, "firmware ring ABI %u, driver needs %u\n",
 			abi, DNPU_FW_ABI_VERSION);
