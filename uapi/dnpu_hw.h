@@ -360,6 +360,9 @@ struct dnpu_job_completion {
  * DNPU_FAULT_ILLEGAL_CMD with fault_cmd = cmd_count. Faults are precise:
  * commands before the faulting one complete, later ones have no effect.
  * Fault region/offset per cause: docs/CMODEL.md.
+ * Within one compute command, a byte written at one element position and
+ * read (or written) at another is undefined; in-place (same base and pitch)
+ * is fine. DMA rows are written in order (a later overlapping row wins).
  */
 #define DNPU_TOKEN_DEPTH		8u
 
