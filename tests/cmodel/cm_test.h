@@ -13,6 +13,10 @@
 
 #include "dnpu_cmodel.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ENV_BASE	0x80000000ull
 #define ENV_MEM		(1u << 20)
 /* default regions: 0 = commands (R), 1 = data A (RW), 2 = data B (RW) */
@@ -60,5 +64,9 @@ void cmd_load1(uint32_t *w, uint32_t dep, uint32_t region, uint32_t spad,
 void cmd_store1(uint32_t *w, uint32_t dep, uint32_t region, uint32_t spad,
 		uint32_t offset, uint32_t spad_addr, uint32_t len);
 void cmd_simple(uint32_t *w, uint32_t op, uint32_t dep);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* CM_TEST_H */
