@@ -67,6 +67,7 @@ static size_t elems(const struct tfl_tensor *t)
 }
 
 static struct tfl_tensor tin, tout;
+static uint64_t sum_cycles, sum_macs, sum_dram;
 
 /* one conv / depthwise layer; returns output bytes compared */
 static size_t run_conv(struct env *e, const struct tfl_model *m,
@@ -86,6 +87,9 @@ static size_t run_conv(struct env *e, const struct tfl_model *m,
 	struct dnpu_cmodel_result r;
 	assert_int_equal(env_run(e, &r), DNPU_JOB_OK);
 	assert_memory_equal(env_at(e, 2, 0), golden, t.out_bytes);
+	sum_cycles += r.stats.cycles;
+	sum_macs += r.stats.macs;
+	sum_dram += r.stats.dram_rd_bytes + r.stats.dram_wr_bytes;
 	if (!l->depthwise)
 		assert_int_equal(r.stats.macs, (uint64_t)l->oh * l->ow * l->oc *
 				 l->kh * l->kw * l->ic);
@@ -161,6 +165,7 @@ static void run_case(const char *cs, bool small)
 	assert_non_null(buf);
 	assert_int_equal(tfl_open(&m, buf, size), 0);
 	struct env *e = env_new(small);
+	sum_cycles = sum_macs = sum_dram = 0;
 	for (int i = 0; i < tfl_op_count(&m); i++) {
 		struct tfl_op op;
 		assert_int_equal(tfl_get_op(&m, i, &op), 0);
@@ -178,6 +183,12 @@ static void run_case(const char *cs, bool small)
 	printf("person_detect/%s (%s): %u CONV_2D, %u DEPTHWISE_CONV_2D, "
 	       "%u AVERAGE_POOL_2D layers, %zu output bytes identical\n",
 	       cs, small ? "4x4" : "16x16", convs, dws, pools, bytes);
+	const struct dnpu_cmodel_config *cfg = dnpu_cmodel_config(e->m);
+	printf("  cycle model, CONV+DW layers: %llu cycles, %llu array MACs (%.1f%% of "
+	       "%ux%u peak), %llu DRAM bytes\n", (unsigned long long)sum_cycles,
+	       (unsigned long long)sum_macs,
+	       100.0 * (double)sum_macs / ((double)sum_cycles * cfg->rows * cfg->cols),
+	       cfg->rows, cfg->cols, (unsigned long long)sum_dram);
 	assert_int_equal(convs, 14);
 	assert_int_equal(dws, 14);
 	assert_int_equal(pools, 1);
