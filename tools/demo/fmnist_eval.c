@@ -192,6 +192,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* keep progress (stderr) and results (stdout) in order when piped */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *engine = "accel", *backend = "cpu", *data = DEFAULT_DATA;
 	const char *label = NULL;
 	int count = 0, quiet = 0, c;

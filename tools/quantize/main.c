@@ -112,6 +112,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* keep progress (stderr) and results (stdout) in order when piped */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *calib_path = NULL, *out = NULL;
 	int n_calib = 500, quiet = 0, c;
 	struct quant_options qo = { .percentile = 100.0, .report_samples = 100 };

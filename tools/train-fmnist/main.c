@@ -96,6 +96,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* keep progress (stderr) and results (stdout) in order when piped */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *data = DEFAULT_DATA, *out = NULL;
 	int epochs = 3, n_train = 0, n_test = 0, quiet = 0, c;
 	struct cnn_config cfg;
