@@ -4,7 +4,8 @@
 // Memory port: the core raises mem_valid with a byte address; the slave
 // answers with mem_ready (optionally mem_err for an access fault) in some
 // later cycle. mem_wstrb == 0 is a read. The request stays stable until
-// mem_ready.
+// mem_ready; mem_valid may stay high in the ready cycle to present the next
+// request (the slave starts it in the following cycle).
 //
 // Traps: illegal instruction (2, mtval = instruction), misaligned fetch
 // target (0, mtval = target), misaligned load/store (4/6, mtval = address),
@@ -348,6 +349,8 @@ module dnpu_rv32 #(
     wire [31:0] irq_pend  = mip_val & mie_val;
     wire        irq_take  = mstatus_mie && irq_pend != 32'd0;
     wire [4:0]  irq_cause = irq_pend[11] ? 5'd11 : irq_pend[3] ? 5'd3 : 5'd7;
+    // nothing for FETCH to do before the next instruction
+    wire        fast_fetch = !halt_req && !irq_take;
 
     reg        trap;
     reg        trap_irq;
@@ -457,6 +460,15 @@ module dnpu_rv32 #(
                 S_EXEC: begin
                     state <= S_FETCH;
                     pc    <= jumps ? jump_tgt : pc_plus4;
+                    // fetch the next instruction right away unless FETCH
+                    // has to look at interrupts / halt first (SYSTEM
+                    // instructions may change mstatus / mie)
+                    if (fast_fetch && !op_system && !is_muldiv && !op_load && !op_store) begin
+                        mem_valid <= 1'b1;
+                        mem_addr  <= jumps ? jump_tgt : pc_plus4;
+                        mem_wstrb <= 4'd0;
+                        state     <= S_IWAIT;
+                    end
                     if (op_load || op_store) begin
                         pc        <= pc;
                         mem_valid <= 1'b1;
@@ -511,15 +523,19 @@ module dnpu_rv32 #(
                     end
                 end
                 S_MWAIT: if (mem_ready) begin
-                    mem_valid <= 1'b0;
+                    mem_valid <= fast_fetch;
+                    mem_addr  <= pc_plus4;
                     mem_wstrb <= 4'd0;
                     pc        <= pc_plus4;
-                    state     <= S_FETCH;
+                    state     <= fast_fetch ? S_IWAIT : S_FETCH;
                 end
                 S_MULDIV: begin
                     if (md_cnt == 6'd32) begin
-                        pc    <= pc_plus4;
-                        state <= S_FETCH;
+                        pc        <= pc_plus4;
+                        mem_valid <= fast_fetch;
+                        mem_addr  <= pc_plus4;
+                        mem_wstrb <= 4'd0;
+                        state     <= fast_fetch ? S_IWAIT : S_FETCH;
                     end else begin
                         md_cnt <= md_cnt + 6'd1;
                         if (md_div) begin
