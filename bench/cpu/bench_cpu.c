@@ -152,6 +152,8 @@ struct model_result {
 	const char *name;
 	double accel_ms, tfl_ms, xnn_ms;       /* min over iterations */
 	double accel_med, tfl_med, xnn_med;    /* median */
+	double accel_lsum, xnn_lsum;           /* sum of per-layer minima */
+	double accel_isa_ms[3];                /* portable, avx2, vnni (min) */
 	int accel_exact, tfl_exact, xnn_agree_top1, tfl_patched;
 	int n_layers;
 	struct layer {
@@ -233,6 +235,34 @@ static int bench_model(const char *shared, const char *model, const char *cas,
 	free(lmin);
 	accel_network_free(net);
 	accel_close(ctx);
+
+	/* libaccel again with each lower kernel ISA (whole model only) */
+	enum accel_isa best = accel_kernels_isa();
+	for (int isa = 0; isa < 3; isa++) {
+		r->accel_isa_ms[isa] = -1;
+		if (isa > (int)best)
+			continue;
+		if (isa == (int)best) {
+			r->accel_isa_ms[isa] = r->accel_ms;
+			continue;
+		}
+		accel_kernels_set_isa((enum accel_isa)isa);
+		if (!accel_open(&ctx, ACCEL_BACKEND_CPU) &&
+		    !accel_load_memory(ctx, mb, msz, &net)) {
+			accel_set_input(net, 0, in, isz);
+			accel_invoke(net);
+			int n = iters < 10 ? iters : 10;
+			for (int i = 0; i < n; i++) {
+				uint64_t t0 = now_ns();
+				accel_invoke(net);
+				t[i] = now_ns() - t0;
+			}
+			r->accel_isa_ms[isa] = min_ms(t, n);
+			accel_network_free(net);
+		}
+		accel_close(ctx);
+		accel_kernels_set_isa(best);
+	}
 
 	/* TFLite 2.9 */
 	r->tfl_ms = -1;
@@ -357,25 +387,42 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-cpu: cannot write to %s\n", outdir);
 		return 1;
 	}
-	const char *isa = accel_kernels_isa() == ACCEL_ISA_AVX2 ? "avx2" : "portable";
-	fprintf(j, "{\n  \"threads\": 1,\n  \"iterations\": %d,\n  \"libaccel_isa\": \"%s\",\n"
-		   "  \"statistic\": \"min wall time per invoke over the iterations (median also given); per layer: min\",\n  \"models\": [\n", iters, isa);
-	fprintf(md, "# CPU inference, single thread (min of %d invokes, median in parentheses; libaccel kernels: %s)\n\n", iters, isa);
-	fprintf(md, "| model | libaccel ms | TFLite 2.9 ms | XNNPACK ms | TFLite/libaccel | libaccel/XNNPACK | libaccel output = golden |\n");
-	fprintf(md, "|---|---:|---:|---:|---:|---:|---|\n");
+	const char *isa = accel_kernels_isa() == ACCEL_ISA_AVX512VNNI ? "avx512-vnni" :
+			  accel_kernels_isa() == ACCEL_ISA_AVX2 ? "avx2" : "portable";
+	double load[3] = { 0, 0, 0 };
+	if (getloadavg(load, 3) < 0)
+		load[0] = -1;
+	for (int i = 0; i < 2; i++) {
+		res[i].accel_lsum = res[i].xnn_lsum = 0;
+		for (int k = 0; k < res[i].n_layers; k++) {
+			res[i].accel_lsum += res[i].layers[k].accel_ms;
+			if (res[i].layers[k].xnn_ms > 0)
+				res[i].xnn_lsum += res[i].layers[k].xnn_ms;
+		}
+	}
+	fprintf(j, "{\n  \"threads\": 1,\n  \"iterations\": %d,\n  \"libaccel_isa\": \"%s\",\n  \"load_average_1min\": %.2f,\n"
+		   "  \"statistic\": \"min wall time per invoke over the iterations (median also given); per layer: min; layer_sum = sum of per-layer minima (robust on a loaded machine)\",\n  \"models\": [\n", iters, isa, load[0]);
+	fprintf(md, "# CPU inference, single thread\n\nMin of %d invokes (median in parentheses); libaccel kernels: %s; "
+		    "1-min load average during the run: %.1f on 2 cores (shared machine, hence min and per-layer sums). "
+		    "TFLite 2.9 = libtensorflowlite_c.so from tfjs-tflite-node 0.0.2, 1 thread, default op resolver; "
+		    "XNNPACK = Debian libxnnpack 2022-02 QC8/QS8 operators, op by op (TRANSPOSE/RESHAPE/SOFTMAX via libaccel).\n\n", iters, isa, load[0]);
+	fprintf(md, "| model | libaccel ms | TFLite 2.9 ms | XNNPACK ms | TFLite/libaccel | libaccel/XNNPACK | per-layer sums libaccel / XNNPACK ms | libaccel output = golden |\n");
+	fprintf(md, "|---|---:|---:|---:|---:|---:|---:|---|\n");
 	for (int i = 0; i < 2; i++) {
 		struct model_result *r = &res[i];
 		double tr = r->tfl_ms > 0 ? r->tfl_ms / r->accel_ms : 0;
 		double xr = r->xnn_ms > 0 ? r->accel_ms / r->xnn_ms : 0;
-		fprintf(md, "| %s | %.3f (%.3f) | %.3f (%.3f) | %.3f (%.3f) | %.2fx | %.2fx | %s |\n", r->name,
+		fprintf(md, "| %s | %.3f (%.3f) | %.3f (%.3f) | %.3f (%.3f) | %.2fx | %.2fx | %.3f / %.3f = %.2fx | %s |\n", r->name,
 			r->accel_ms, r->accel_med, r->tfl_ms, r->tfl_med, r->xnn_ms, r->xnn_med, tr, xr,
+			r->accel_lsum, r->xnn_lsum, r->xnn_lsum > 0 ? r->accel_lsum / r->xnn_lsum : 0,
 			r->accel_exact ? "yes (bit-exact)" : "NO");
 		fprintf(j, "    {\"model\": \"%s\", \"libaccel_ms\": %.4f, \"tflite_ms\": %.4f, "
 			   "\"xnnpack_ms\": %.4f, \"libaccel_median_ms\": %.4f, \"tflite_median_ms\": %.4f, \"xnnpack_median_ms\": %.4f, \"tflite_over_libaccel\": %.3f, "
-			   "\"libaccel_over_xnnpack\": %.3f, \"libaccel_bit_exact\": %s, "
+			   "\"libaccel_over_xnnpack\": %.3f, \"libaccel_portable_ms\": %.4f, \"libaccel_avx2_ms\": %.4f, \"libaccel_layer_sum_ms\": %.4f, \"xnnpack_layer_sum_ms\": %.4f, \"libaccel_bit_exact\": %s, "
 			   "\"tflite_equals_golden\": %s, \"xnnpack_top1_agrees\": %s, \"tflite_model_patched_tensors\": %d,\n     \"layers\": [\n",
 			r->name, r->accel_ms, r->tfl_ms, r->xnn_ms, r->accel_med, r->tfl_med, r->xnn_med, tr, xr,
-			r->accel_exact ? "true" : "false", r->tfl_exact ? "true" : "false",
+			r->accel_isa_ms[0], r->accel_isa_ms[1],
+			r->accel_lsum, r->xnn_lsum, r->accel_exact ? "true" : "false", r->tfl_exact ? "true" : "false",
 			r->xnn_agree_top1 ? "true" : "false", r->tfl_patched);
 		for (int k = 0; k < r->n_layers; k++) {
 			struct layer *L = &r->layers[k];
@@ -404,6 +451,10 @@ int main(int argc, char **argv)
 			fprintf(md, "| %d | %s | %.3f | %s |\n", L->op_index, L->name, L->accel_ms, xs);
 		}
 	}
+	fprintf(md, "\n## libaccel by kernel ISA (whole model, min ms)\n\n| model | portable C | AVX2 | AVX-512 VNNI |\n|---|---:|---:|---:|\n");
+	for (int i = 0; i < 2; i++)
+		fprintf(md, "| %s | %.3f | %.3f | %.3f |\n", res[i].name, res[i].accel_isa_ms[0],
+			res[i].accel_isa_ms[1], res[i].accel_isa_ms[2]);
 	fclose(j);
 	fclose(md);
 	for (int i = 0; i < 2; i++)

@@ -156,11 +156,15 @@ void accel_dw_s8_release(struct accel_dw_s8 *d)
 	d->zp_row = NULL;
 }
 
+__attribute__((optimize("O3")))
 void accel_dw_s8_run_c(const struct accel_dw_s8 *d, const int8_t *in,
 		       int8_t *out, int c_begin)
 {
 	const struct accel_dw_geom *g = &d->g;
-	const int oc = g->in_c * g->depth_mult;
+	const int oc = g->in_c * g->depth_mult, M = g->depth_mult;
+	int32_t *acc = malloc(sizeof(int32_t) * (size_t)oc);
+	if (!acc)
+		return;
 	for (int b = 0; b < g->batches; b++) {
 		const int8_t *inb = in + (size_t)b * g->in_h * g->in_w * g->in_c;
 		for (int oy = 0; oy < g->out_h; oy++) {
@@ -169,27 +173,35 @@ void accel_dw_s8_run_c(const struct accel_dw_s8 *d, const int8_t *in,
 						   g->out_w + ox) * oc;
 				int iy0 = oy * g->stride_h - g->pad_top;
 				int ix0 = ox * g->stride_w - g->pad_left;
-				for (int c = c_begin; c < oc; c++) {
-					int ic = c / g->depth_mult;
-					/* taps outside the image read the zero
-					 * point, cancelled by the folded bias */
-					int32_t acc = d->rq.bias[c];
-					for (int ky = 0; ky < g->k_h; ky++) {
-						int iy = iy0 + ky * g->dil_h;
-						bool yin = iy >= 0 && iy < g->in_h;
-						for (int kx = 0; kx < g->k_w; kx++) {
-							int ix = ix0 + kx * g->dil_w;
-							int32_t x = g->in_zp;
-							if (yin && ix >= 0 && ix < g->in_w)
-								x = inb[((size_t)iy * g->in_w + ix) * g->in_c + ic];
-							acc += x * d->w[(size_t)(ky * g->k_w + kx) * oc + c];
+				for (int c = c_begin; c < oc; c++)
+					acc[c] = d->rq.bias[c];
+				/* tap by tap, channels innermost (vectorizable);
+				 * taps outside the image read the zero point,
+				 * cancelled by the folded bias */
+				for (int ky = 0; ky < g->k_h; ky++) {
+					int iy = iy0 + ky * g->dil_h;
+					for (int kx = 0; kx < g->k_w; kx++) {
+						int ix = ix0 + kx * g->dil_w;
+						const int8_t *wt = d->w + (size_t)(ky * g->k_w + kx) * oc;
+						const int8_t *px = (iy >= 0 && iy < g->in_h &&
+								    ix >= 0 && ix < g->in_w) ?
+							inb + ((size_t)iy * g->in_w + ix) * g->in_c :
+							d->zp_row;
+						if (M == 1) {
+							for (int c = c_begin; c < oc; c++)
+								acc[c] += (int16_t)px[c] * (int16_t)wt[c];
+						} else {
+							for (int c = c_begin; c < oc; c++)
+								acc[c] += (int32_t)px[c / M] * wt[c];
 						}
 					}
-					o[c] = (int8_t)accel_requant_one(&d->rq, c, acc);
 				}
+				for (int c = c_begin; c < oc; c++)
+					o[c] = (int8_t)accel_requant_one(&d->rq, c, acc[c]);
 			}
 		}
 	}
+	free(acc);
 }
 
 void accel_dw_s8_run(const struct accel_dw_s8 *d, const int8_t *in,

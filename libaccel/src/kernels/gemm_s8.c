@@ -118,6 +118,13 @@ int accel_gemm_s8_prepare(struct accel_gemm_s8 *g, const int8_t *w, int n,
 			}
 		}
 	}
+	/* transposed copy [k][n] for the portable kernel */
+	g->wt = malloc((size_t)n * k + 1);
+	if (!g->wt)
+		goto fail;
+	for (int c = 0; c < n; c++)
+		for (int i = 0; i < k; i++)
+			g->wt[(size_t)i * n + c] = w[(size_t)c * k + i];
 	/* VNNI layout: quads of k per channel, activations biased to u8 */
 	g->k4 = (k + 3) & ~3;
 	size_t n4 = (size_t)g->n16 * g->k4;
@@ -154,6 +161,8 @@ void accel_gemm_s8_release(struct accel_gemm_s8 *g)
 	free(g->wpack);
 	free(g->wpack4);
 	free(g->bias_u8);
+	free(g->wt);
+	g->wt = NULL;
 	g->wpack = NULL;
 	g->wpack4 = NULL;
 	g->bias_u8 = NULL;
@@ -177,22 +186,59 @@ size_t accel_gemm_s8_scratch(const struct accel_gemm_s8 *g, int m)
 	return (size_t)accel_gemm_s8_block_rows(g, m) * g->kp * 2 + 64;
 }
 
+/*
+ * Portable GEMM: one activation row at a time, outer-product order over the
+ * transposed weights so the innermost loop runs over contiguous output
+ * channels (vectorizes without horizontal reductions on any target).
+ */
+__attribute__((optimize("O3")))
 void accel_gemm_s8_run_c(const struct accel_gemm_s8 *g, int m,
 			 const int8_t *a, size_t lda, int8_t *out, size_t ldo)
 {
 	const int n = g->n, k = g->k;
-	for (int r = 0; r < m; r++) {
-		const int8_t *ar = a + (size_t)r * lda;
-		int8_t *o = out + (size_t)r * ldo;
-		for (int c = 0; c < n; c++) {
-			const int8_t *wr = g->w + (size_t)c * k;
-			int32_t acc = 0;
-			for (int i = 0; i < k; i++)
-				acc += (int32_t)ar[i] * wr[i];
-			o[c] = (int8_t)accel_requant_one(&g->rq, c,
-							  acc + g->rq.bias[c]);
+	int32_t *acc = malloc(sizeof(int32_t) * (size_t)n * 4);
+	if (!acc)
+		return;
+	int32_t *acc0 = acc, *acc1 = acc + n, *acc2 = acc + 2 * n, *acc3 = acc + 3 * n;
+	int r = 0;
+	/* four rows share each weight row load */
+	for (; r + 4 <= m; r += 4) {
+		const int8_t *a0 = a + (size_t)r * lda, *a1 = a0 + lda;
+		const int8_t *a2 = a1 + lda, *a3 = a2 + lda;
+		for (int j = 0; j < 4; j++)
+			memcpy(acc + (size_t)j * n, g->rq.bias, sizeof(int32_t) * (size_t)n);
+		for (int i = 0; i < k; i++) {
+			const int16_t x0 = a0[i], x1 = a1[i], x2 = a2[i], x3 = a3[i];
+			const int8_t *wt = g->wt + (size_t)i * n;
+			for (int c = 0; c < n; c++) {
+				const int16_t wv = wt[c];
+				acc0[c] += x0 * wv;
+				acc1[c] += x1 * wv;
+				acc2[c] += x2 * wv;
+				acc3[c] += x3 * wv;
+			}
+		}
+		for (int j = 0; j < 4; j++) {
+			int8_t *o = out + (size_t)(r + j) * ldo;
+			for (int c = 0; c < n; c++)
+				o[c] = (int8_t)accel_requant_one(&g->rq, c,
+								  acc[(size_t)j * n + c]);
 		}
 	}
+	for (; r < m; r++) {
+		const int8_t *ar = a + (size_t)r * lda;
+		int8_t *o = out + (size_t)r * ldo;
+		memcpy(acc0, g->rq.bias, sizeof(int32_t) * (size_t)n);
+		for (int i = 0; i < k; i++) {
+			const int16_t x = ar[i];
+			const int8_t *wt = g->wt + (size_t)i * n;
+			for (int c = 0; c < n; c++)
+				acc0[c] += x * (int16_t)wt[c];
+		}
+		for (int c = 0; c < n; c++)
+			o[c] = (int8_t)accel_requant_one(&g->rq, c, acc0[c]);
+	}
+	free(acc);
 }
 
 void accel_gemm_s8_run(const struct accel_gemm_s8 *g, int m, const int8_t *a,
