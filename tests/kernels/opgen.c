@@ -143,6 +143,11 @@ static int gen_conv(struct gen *g, struct opgen_case *c, int big, int dw)
 	int mult = dw ? (rnd(g, 0, 3) ? 1 : rnd(g, 2, 3)) : 1;
 	if (dw && rnd(g, 0, 2) == 0)
 		cin = 16 * rnd(g, 1, big ? 16 : 4); /* SIMD-friendly */
+	if (dw && rnd(g, 0, 7) == 0) { /* 8 output channels: paired pixels */
+		int one = rnd(g, 0, 1);
+		cin = one ? 1 : 8;
+		mult = one ? 8 : 1;
+	}
 	int cout = dw ? cin * mult :
 		   (rnd(g, 0, 3) ? rnd(g, 1, 40) : rnd(g, 1, big ? 256 : 96));
 	int kh = rnd(g, 1, 5), kw = rnd(g, 0, 2) ? kh : rnd(g, 1, 5);

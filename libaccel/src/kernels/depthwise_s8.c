@@ -102,6 +102,34 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 			}
 		}
 	}
+	/* 8 output channels from 8x1 or 1x8 (first layers of small nets): two
+	 * output pixels share one 16-lane block */
+	if (oc == 8 && taps <= 64 &&
+	    ((g->in_c == 8 && g->depth_mult == 1) ||
+	     (g->in_c == 1 && g->depth_mult == 8))) {
+		int pairs = (taps + 1) / 2;
+		if (rq_alloc(&d->rqdup, 16))
+			goto fail;
+		d->rqdup.out_zp = out_zp;
+		d->rqdup.act_min = act_min;
+		d->rqdup.act_max = act_max;
+		d->wdup = aligned_alloc(32, (size_t)pairs * 64);
+		if (!d->wdup)
+			goto fail;
+		for (int lane = 0; lane < 16; lane++) {
+			int c = lane_channel(lane) % 8;
+			d->rqdup.bias[lane] = d->rq.bias[c];
+			d->rqdup.mult[lane] = d->rq.mult[c];
+			d->rqdup.lshift[lane] = d->rq.lshift[c];
+			d->rqdup.rshift[lane] = d->rq.rshift[c];
+			for (int p = 0; p < pairs; p++)
+				for (int t = 0; t < 2; t++) {
+					int tap = 2 * p + t;
+					d->wdup[p * 32 + lane * 2 + t] =
+						tap < taps ? w[(size_t)tap * oc + c] : 0;
+				}
+		}
+	}
 	/* VNNI: depth multiplier 1, whole 32-channel blocks, taps in quads */
 	d->c32 = g->depth_mult == 1 && taps <= 64 ? (oc & ~31) : 0;
 	if (d->c32) {
@@ -148,6 +176,9 @@ void accel_dw_s8_release(struct accel_dw_s8 *d)
 	rq_free(&d->rq);
 	rq_free(&d->rqp);
 	rq_free(&d->rq4);
+	rq_free(&d->rqdup);
+	free(d->wdup);
+	d->wdup = NULL;
 	free(d->wpack4);
 	d->wpack4 = NULL;
 	free(d->wpack);
@@ -208,6 +239,10 @@ void accel_dw_s8_run(const struct accel_dw_s8 *d, const int8_t *in,
 		     int8_t *out)
 {
 #if defined(__x86_64__)
+	if (accel_kernels_isa() >= ACCEL_ISA_AVX2 && d->wdup) {
+		accel_dw_s8_run_pairs8_avx2(d, in, out);
+		return;
+	}
 	if (accel_kernels_isa() == ACCEL_ISA_AVX512VNNI && d->c32) {
 		int done = accel_dw_s8_run_vnni(d, in, out);
 		if (done < d->c16)

@@ -91,6 +91,8 @@ struct accel_dw_s8 {
 	struct accel_requant rq;/* natural channel order, out_c entries */
 	struct accel_requant rqp; /* permuted for the AVX2 lanes, c16 entries */
 	int8_t *zp_row;         /* in_c bytes of input zero point */
+	int16_t *wdup;          /* 8 output channels: weights for 2 pixels */
+	struct accel_requant rqdup; /* lanes 8-15 repeat channels 0-7 */
 	int c32;                /* channels in 32-blocks for VNNI (mult 1) */
 	int8_t *wpack4;         /* [c32/32][quads][4 vec][8 lanes][4 taps] */
 	struct accel_requant rq4; /* permuted for the VNNI lanes, bias - 128*sum */
@@ -140,6 +142,8 @@ void accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 			  int8_t *out, int cb_begin);
 int accel_dw_s8_run_vnni(const struct accel_dw_s8 *d, const int8_t *in,
 			 int8_t *out);
+void accel_dw_s8_run_pairs8_avx2(const struct accel_dw_s8 *d, const int8_t *in,
+				 int8_t *out);
 
 /* Scalar requantization of one accumulator for channel @c. */
 static inline int32_t accel_requant_one(const struct accel_requant *rq, int c,
