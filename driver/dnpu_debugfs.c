@@ -48,6 +48,7 @@ static int dnpu_status_show(struct seq_file *m, void *unused)
 		   DNPU_CAPS_NMC_LANES(info->caps), info->max_regions);
 	seq_printf(m, "features: 0x%08x\n", info->features);
 	seq_printf(m, "fw_running: %d\n", ndev->fw_running);
+	seq_printf(m, "fw_failed: %d\n", ndev->fw_failed);
 	seq_printf(m, "fw_version: 0x%08x\n", info->fw_version);
 	if (!dnpu_debugfs_enter(ndev, &idx))
 		return 0;

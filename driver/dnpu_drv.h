@@ -104,7 +104,10 @@ struct dnpu_device {
 	int irq;
 
 	struct dnpu_hw_info info;
-	bool fw_running;
+	bool fw_running;		/* booted, not crashed, not rebooting */
+	bool fw_failed;			/* the last boot failed: SUBMIT -ENODEV */
+	u32 crash_seq;			/* FW_ERROR interrupts seen */
+	u32 recovered_seq;		/* crash_seq the last good boot covers */
 	struct mutex hw_lock;		/* boot/reset vs. debugfs pokes */
 
 	struct dnpu_ring ring;

@@ -153,14 +153,14 @@ static bool dnpu_hw_boot_done(struct dnpu_device *ndev, u32 *status)
 }
 
 /* Reset the device and boot the firmware with an empty ring. */
-int dnpu_hw_boot(struct dnpu_device *ndev)
+static int dnpu_hw_boot_once(struct dnpu_device *ndev)
 {
 	struct dnpu_ring *ring = &ndev->ring;
 	u32 status, err, abi;
 	bool done;
 	int ret;
 
-	ndev->fw_running = false;
+	WRITE_ONCE(ndev->fw_running, false);
 	ret = dnpu_hw_reset(ndev);
 	if (ret)
 		return ret;
@@ -198,16 +198,27 @@ int dnpu_hw_boot(struct dnpu_device *ndev)
 			abi, DNPU_FW_ABI_VERSION);
 		return -EPROTO;
 	}
-	ndev->fw_running = true;
+	WRITE_ONCE(ndev->fw_running, true);
 	drm_info(&ndev->ddev, "firmware 0x%08x running (%s transport)\n",
 		 ndev->info.fw_version, ndev->ops->name);
 	return 0;
 }
 
+int dnpu_hw_boot(struct dnpu_device *ndev)
+{
+	u32 crash_seq = READ_ONCE(ndev->crash_seq);
+	int ret = dnpu_hw_boot_once(ndev);
+
+	WRITE_ONCE(ndev->fw_failed, ret != 0);
+	if (!ret)	/* a crash during the boot keeps the outage open */
+		WRITE_ONCE(ndev->recovered_seq, crash_seq);
+	return ret;
+}
+
 /* Quiesce the device: no more interrupts or DMA. */
 void dnpu_hw_stop(struct dnpu_device *ndev)
 {
-	ndev->fw_running = false;
+	WRITE_ONCE(ndev->fw_running, false);
 	dnpu_hw_reset(ndev);
 }
 
@@ -224,6 +235,9 @@ static irqreturn_t dnpu_irq_thread(int irq, void *arg)
 	if (status & (DNPU_IRQ_JOB_DONE | DNPU_IRQ_JOB_FAULT))
 		dnpu_job_complete(ndev);
 	if (status & DNPU_IRQ_FW_ERROR) {
+		/* jobs submitted from now until the reboot fail */
+		WRITE_ONCE(ndev->fw_running, false);
+		WRITE_ONCE(ndev->crash_seq, ndev->crash_seq + 1);
 		drm_err(&ndev->ddev, "firmware error %u\n",
 			dnpu_read(ndev, DNPU_REG_FW_ERROR));
 		dnpu_job_trigger_recovery(ndev);

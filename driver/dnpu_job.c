@@ -44,6 +44,7 @@ struct dnpu_job {
 	struct dnpu_device *ndev;
 	bool sched_inited;
 	bool guilty;
+	bool in_outage;			/* submitted between crash and reboot */
 	enum dnpu_job_state state;
 
 	u64 seqno;			/* uapi seqno */
@@ -315,7 +316,7 @@ int dnpu_ioctl_submit(struct drm_device *ddev, void *data,
 
 	if (!drm_dev_enter(ddev, &idx))
 		return -ENODEV;
-	if (!ndev->fw_running) {
+	if (READ_ONCE(ndev->fw_failed)) {
 		why = "firmware not running";
 		ret = -ENODEV;
 		goto out_exit;
@@ -330,6 +331,7 @@ int dnpu_ioctl_submit(struct drm_device *ddev, void *data,
 	atomic_inc(&ndev->counters.live_jobs);
 	job->ndev = ndev;
 	job->state = DNPU_JOB_QUEUED;
+	job->in_outage = READ_ONCE(ndev->crash_seq) != READ_ONCE(ndev->recovered_seq);
 	INIT_LIST_HEAD(&job->node);
 	job->cmd_bo = args->cmd_bo;
 	job->cmd_offset = args->cmd_offset;
@@ -536,7 +538,16 @@ static struct dma_fence *dnpu_job_run(struct drm_sched_job *sched_job)
 	if (!ndev->fw_running) {
 		mutex_unlock(&ndev->hw_lock);
 		drm_dev_exit(idx);
-		return dnpu_job_fail(job, -ENODEV);
+		return dnpu_job_fail(job, ndev->fw_failed ? -ENODEV : -EIO);
+	}
+	/*
+	 * Submitted while the firmware was down after a crash: report the
+	 * lost work (-EIO) once it is back; later submissions run normally.
+	 */
+	if (job->in_outage) {
+		mutex_unlock(&ndev->hw_lock);
+		drm_dev_exit(idx);
+		return dnpu_job_fail(job, -EIO);
 	}
 	if (job->state == DNPU_JOB_RUNNING)	/* resubmitted after a reset */
 		dnpu_job_transition(&job->state, DNPU_JOB_QUEUED);
@@ -737,7 +748,7 @@ static enum drm_gpu_sched_stat dnpu_job_timedout(struct drm_sched_job *sched_job
 		return DRM_GPU_SCHED_STAT_ENODEV;
 	}
 
-	if (ndev->fw_running && !READ_ONCE(ndev->force_reset)) {
+	if (READ_ONCE(ndev->fw_running) && !READ_ONCE(ndev->force_reset)) {
 		mutex_lock(&ndev->hw_lock);
 		dnpu_hw_progress(ndev, &now);
 		if (ndev->timeout_seqno != job->hw_seqno) {
