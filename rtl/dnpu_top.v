@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+// dnpu device top: the RV32 control complex (core, IMEM/DMEM, timer, host
+// register block) and the tensor engine (command processor, DMA, array,
+// PPU, NMC, scratchpads). Host side: a 32-bit MMIO slave, one interrupt and
+// a 128-bit bus master for DMA. Parameters select the default (16x16) or the
+// small (4x4) configuration; software reads them back from DNPU_REG_CAPS and
+// the scratchpad size registers.
+`default_nettype none
+
+module dnpu_top #(
+    parameter integer ROWS     = 16,
+    parameter integer COLS     = 16,
+    parameter [31:0]  SZ_IN    = 32'd131072,
+    parameter [31:0]  SZ_WGT   = 32'd131072,
+    parameter [31:0]  SZ_ACC   = 32'd65536,
+    parameter [31:0]  SZ_OUT   = 32'd65536,
+    parameter [31:0]  SZ_PARAM = 32'd16384
+) (
+    input  wire          clk,
+    input  wire          rst,
+
+    // host MMIO slave: hold req until ack
+    input  wire          host_req,
+    input  wire          host_we,
+    input  wire [11:0]   host_addr,
+    input  wire [31:0]   host_wdata,
+    output wire [31:0]   host_rdata,
+    output wire          host_ack,
+    output wire          host_irq,
+
+    // host bus master (DMA)
+    output wire          m_req_valid,
+    input  wire          m_req_ready,
+    output wire          m_req_write,
+    output wire [63:0]   m_req_addr,
+    output wire [3:0]    m_req_len,
+    output wire          m_wvalid,
+    input  wire          m_wready,
+    output wire [127:0]  m_wdata,
+    output wire [15:0]   m_wstrb,
+    output wire          m_wlast,
+    input  wire          m_rvalid,
+    output wire          m_rready,
+    input  wire [127:0]  m_rdata,
+    input  wire          m_rlast,
+    input  wire          m_rerr,
+    input  wire          m_bvalid,
+    output wire          m_bready,
+    input  wire          m_berr
+);
+    `include "dnpu_hw_params.vh"
+
+    // CAPS: rows, cols, NMC lanes (one per array column), max regions
+    localparam [31:0] CAPS = (ROWS & 32'hff) | ((COLS & 32'hff) << 8) |
+                             ((COLS & 32'hff) << 16) |
+                             ((DNPU_MAX_REGIONS & 32'hff) << 24);
+    localparam [31:0] DMA_INFO = (DNPU_DMA_BUS_BYTES & 32'hff) |
+                                 ((DNPU_DMA_MAX_BURST & 32'hff) << 8);
+
+    wire         eng_req, eng_we, eng_ack, eng_irq, eng_clock_gated;
+    wire         eng_reset, doorbell, timer_irq;
+    wire [11:0]  eng_addr;
+    wire [31:0]  eng_wdata, eng_rdata;
+    wire [3:0]   eng_wstrb;
+    wire [639:0] eng_perf;
+    wire         irq_done_unused, irq_fault_unused;
+
+    dnpu_ctrl #(
+        .CAPS(CAPS),
+        .FEATURES(DNPU_FEAT_NMC_ADD | DNPU_FEAT_NMC_POOL | DNPU_FEAT_NMC_MEAN |
+                  DNPU_FEAT_NMC_DWCONV | DNPU_FEAT_PPU_FUSE_ADD |
+                  DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING),
+        .SPAD_IN(SZ_IN), .SPAD_WGT(SZ_WGT), .SPAD_ACC(SZ_ACC),
+        .SPAD_OUT(SZ_OUT), .SPAD_PARAM(SZ_PARAM),
+        .DMA_INFO(DMA_INFO)
+    ) u_ctrl (
+        .clk(clk), .rst(rst),
+        .host_req(host_req), .host_we(host_we), .host_addr(host_addr),
+        .host_wdata(host_wdata), .host_rdata(host_rdata), .host_ack(host_ack),
+        .host_irq(host_irq),
+        .eng_req(eng_req), .eng_we(eng_we), .eng_addr(eng_addr),
+        .eng_wdata(eng_wdata), .eng_wstrb(eng_wstrb), .eng_rdata(eng_rdata),
+        .eng_ack(eng_ack), .eng_irq(eng_irq),
+        .eng_clock_gated(eng_clock_gated), .eng_perf(eng_perf),
+        .eng_reset(eng_reset), .doorbell(doorbell), .timer_irq(timer_irq)
+    );
+
+    dnpu_engine #(
+        .ROWS(ROWS), .COLS(COLS),
+        .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
+        .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)
+    ) u_engine (
+        .clk(clk), .rst(rst | eng_reset),
+        .reg_req(eng_req), .reg_we(eng_we), .reg_addr(eng_addr),
+        .reg_wdata(eng_wdata), .reg_wstrb(eng_wstrb), .reg_rdata(eng_rdata),
+        .reg_ack(eng_ack),
+        .doorbell(doorbell), .timer_irq(timer_irq), .irq(eng_irq),
+        .irq_done(irq_done_unused), .irq_fault(irq_fault_unused),
+        .clock_gated(eng_clock_gated), .perf(eng_perf),
+        .m_req_valid(m_req_valid), .m_req_ready(m_req_ready),
+        .m_req_write(m_req_write), .m_req_addr(m_req_addr),
+        .m_req_len(m_req_len),
+        .m_wvalid(m_wvalid), .m_wready(m_wready), .m_wdata(m_wdata),
+        .m_wstrb(m_wstrb), .m_wlast(m_wlast),
+        .m_rvalid(m_rvalid), .m_rready(m_rready), .m_rdata(m_rdata),
+        .m_rlast(m_rlast), .m_rerr(m_rerr),
+        .m_bvalid(m_bvalid), .m_bready(m_bready), .m_berr(m_berr)
+    );
+endmodule
+
+`default_nettype wire
