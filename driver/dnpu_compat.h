@@ -22,6 +22,25 @@
 #define DNPU_DEFINE_FOPS(name)		DEFINE_DRM_GEM_FOPS(name)
 #endif
 
+/*
+ * debugfs: drm_driver.debugfs_init runs for primary/render minors only;
+ * accel devices add their files to the device's directory themselves once
+ * registered.
+ */
+#ifdef DNPU_HAVE_DRM_ACCEL
+#define DNPU_DRIVER_DEBUGFS_INIT(fn)
+static inline struct dentry *dnpu_accel_debugfs_root(struct drm_device *ddev)
+{
+	return ddev->debugfs_root;
+}
+#else
+#define DNPU_DRIVER_DEBUGFS_INIT(fn)	.debugfs_init = (fn),
+static inline struct dentry *dnpu_accel_debugfs_root(struct drm_device *ddev)
+{
+	return NULL;
+}
+#endif
+
 #ifdef DNPU_HAVE_DRM_DRIVER_DATE
 #define DNPU_DRIVER_DATE(d)		.date = (d),
 #else

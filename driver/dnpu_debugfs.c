@@ -208,9 +208,11 @@ static const struct file_operations dnpu_reset_fops = {
 
 void dnpu_debugfs_init(struct drm_minor *minor)
 {
-	struct dnpu_device *ndev = to_dnpu(minor->dev);
-	struct dentry *root = minor->debugfs_root;
+	dnpu_debugfs_create(to_dnpu(minor->dev), minor->debugfs_root);
+}
 
+void dnpu_debugfs_create(struct dnpu_device *ndev, struct dentry *root)
+{
 	debugfs_create_file("status", 0444, root, ndev, &dnpu_status_fops);
 	debugfs_create_file("ring", 0444, root, ndev, &dnpu_ring_fops);
 	debugfs_create_file("jobs", 0444, root, ndev, &dnpu_jobs_fops);

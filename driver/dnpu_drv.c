@@ -145,9 +145,7 @@ const struct drm_driver dnpu_drm_driver = {
 	.ioctls = dnpu_ioctls,
 	.num_ioctls = ARRAY_SIZE(dnpu_ioctls),
 	.fops = &dnpu_fops,
-#ifdef CONFIG_DEBUG_FS
-	.debugfs_init = dnpu_debugfs_init,
-#endif
+	DNPU_DRIVER_DEBUGFS_INIT(dnpu_debugfs_init)
 	.name = DNPU_DRIVER_NAME,
 	.desc = "dnpu int8 neural network accelerator",
 	DNPU_DRIVER_DATE("20261122")
@@ -198,6 +196,8 @@ int dnpu_device_init(struct dnpu_device *ndev)
 		dnpu_hw_stop(ndev);
 		return ret;
 	}
+	if (dnpu_accel_debugfs_root(&ndev->ddev))
+		dnpu_debugfs_create(ndev, dnpu_accel_debugfs_root(&ndev->ddev));
 	return 0;
 }
 

@@ -195,5 +195,6 @@ extern struct platform_driver dnpu_platform_driver;
 
 /* dnpu_debugfs.c */
 void dnpu_debugfs_init(struct drm_minor *minor);
+void dnpu_debugfs_create(struct dnpu_device *ndev, struct dentry *root);
 
 #endif /* DNPU_DRV_H */
