@@ -16,13 +16,11 @@
 
 #include "backend.h"
 #include "compiler/compile.h"
-#include "dnpu_cdev.h"
+#include "devjob.h"
+#include "dnpu_cmodel.h"
+#include "simdev.h"
 #include "ops/ops_internal.h"
 
-/* Clock assumed when turning simulated cycles into time for placement. */
-#define SIM_CLOCK_HZ		500000000ull
-/* Fixed cost of a job (ring, doorbell, interrupt) in ns. */
-#define SIM_JOB_OVERHEAD_NS	5000
 #define SIM_RING_ENTRIES	16u
 /* Bus map: window i at (i + 1) << 36; window 0 is the driver's memory. */
 #define BUS_WINDOW_SHIFT	36
@@ -38,7 +36,7 @@ struct sim_sysmem {
 };
 
 struct sim_dev {
-	struct dnpu_cdev *dev;
+	struct simdev *dev;
 	struct dnpu_caps caps;
 	struct sim_sysmem *sys;
 	uint32_t tail, seqno;
@@ -59,7 +57,6 @@ struct sim_op {
 	bool done_by_producer;	/* add: the conv before already computed it */
 	bool ran_fused;		/* last run used the fused program / was fused */
 	struct dnpu_job_completion last;
-	struct dnpu_cmodel_stats stats;	/* detailed counters of the last run */
 };
 
 static uint64_t bus_addr(unsigned window, uint64_t off)
@@ -80,11 +77,24 @@ static uint8_t *bus_ptr(struct sim_dev *d, uint64_t addr, uint64_t len)
 
 static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
+	struct sim_dev *d = ctx;
+	uint64_t w = (addr >> BUS_WINDOW_SHIFT) - 1;
+	uint64_t off = addr & ((1ull << BUS_WINDOW_SHIFT) - 1);
 	uint8_t *p = bus_ptr(ctx, addr, len);
 
-	if (!p)
+	if (p) {
+		memcpy(buf, p, len);
+		return 0;
+	}
+	/*
+	 * The bus reads whole 16-byte beats; memory behind a buffer's last
+	 * partial beat exists on real hardware (pages), so read it as zeros.
+	 */
+	if (w >= N_WINDOWS || !d->win[w].ptr || off >= d->win[w].size ||
+	    off + len > ((d->win[w].size + 15) & ~15ull))
 		return -1;
-	memcpy(buf, p, len);
+	memset(buf, 0, len);
+	memcpy(buf, d->win[w].ptr + off, d->win[w].size - off);
 	return 0;
 }
 
@@ -100,15 +110,12 @@ static int bus_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 
 static uint32_t reg_read(struct sim_dev *d, uint32_t off)
 {
-	uint32_t v = 0;
-
-	dnpu_cdev_mmio_read(d->dev, off, &v);
-	return v;
+	return simdev_read(d->dev, off);
 }
 
 static void reg_write(struct sim_dev *d, uint32_t off, uint32_t v)
 {
-	dnpu_cdev_mmio_write(d->dev, off, v);
+	simdev_write(d->dev, off, v);
 }
 
 static int sim_probe(char *why, size_t len)
@@ -150,15 +157,17 @@ static int boot(struct sim_dev *d, char *err, size_t len)
 	uint64_t ring = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, ring));
 
 	reg_write(d, DNPU_REG_CONTROL, DNPU_CONTROL_RESET);
+	if (simdev_load_firmware(d->dev, err, len))
+		return -1;
 	reg_write(d, DNPU_REG_RING_BASE_LO, (uint32_t)ring);
 	reg_write(d, DNPU_REG_RING_BASE_HI, (uint32_t)(ring >> 32));
 	reg_write(d, DNPU_REG_RING_SIZE, SIM_RING_ENTRIES);
 	reg_write(d, DNPU_REG_IRQ_MASK, DNPU_IRQ_ALL);
 	reg_write(d, DNPU_REG_CONTROL, DNPU_CONTROL_CORE_RUN);
-	dnpu_cdev_run(d->dev, 0);
+	simdev_wait_irq(d->dev);
 	if (!(reg_read(d, DNPU_REG_STATUS) & DNPU_STATUS_FW_READY)) {
-		snprintf(err, len, "simulated device firmware did not boot (error %u)",
-			 reg_read(d, DNPU_REG_FW_ERROR));
+		snprintf(err, len, "simulated %s device: firmware did not boot (error %u)",
+			 simdev_name(d->dev), reg_read(d, DNPU_REG_FW_ERROR));
 		return -1;
 	}
 	reg_write(d, DNPU_REG_IRQ_STATUS, DNPU_IRQ_FW_READY);
@@ -177,11 +186,9 @@ static int sim_open(void **priv, char *err, size_t len)
 	memset(d->sys, 0, sizeof(*d->sys));
 	d->win[SYS_WINDOW].ptr = (uint8_t *)d->sys;
 	d->win[SYS_WINDOW].size = sizeof(*d->sys);
-	d->dev = dnpu_cdev_create(NULL, bus_read, bus_write, d);
-	if (!d->dev) {
-		snprintf(err, len, "cannot create the simulated device");
+	d->dev = simdev_create(bus_read, bus_write, d, err, len);
+	if (!d->dev)
 		goto fail;
-	}
 	if (read_caps(d, err, len) || boot(d, err, len))
 		goto fail;
 	*priv = d;
@@ -191,7 +198,7 @@ nomem:
 fail:
 	if (d) {
 		if (d->dev)
-			dnpu_cdev_destroy(d->dev);
+			simdev_destroy(d->dev);
 		free(d->sys);
 		free(d);
 	}
@@ -204,95 +211,9 @@ static void sim_close(void *priv)
 
 	if (!d)
 		return;
-	dnpu_cdev_destroy(d->dev);
+	simdev_destroy(d->dev);
 	free(d->sys);
 	free(d);
-}
-
-/* Device time: the array or the DMA, whichever bounds the job. */
-static int64_t program_cost_ns(const struct sim_dev *d,
-			       const struct dnpu_program *p)
-{
-	uint64_t pe = (uint64_t)d->caps.rows * d->caps.cols;
-	uint64_t lanes = d->caps.lanes ? d->caps.lanes : 1;
-	uint64_t compute = strcmp(p->unit, "array") ? p->macs / lanes
-						    : p->macs / pe;
-	uint64_t dma = p->dram_bytes / DNPU_DMA_BUS_BYTES;
-	uint64_t cycles = compute > dma ? compute : dma;
-
-	return (int64_t)(cycles * 1000000000ull / SIM_CLOCK_HZ) +
-	       SIM_JOB_OVERHEAD_NS;
-}
-
-/* Consumers of tensor @t among the ops, and whether it is a graph output. */
-static int consumers(const struct accel_model *m, int t)
-{
-	int n = 0;
-
-	for (int i = 0; i < m->n_outputs; i++)
-		n += m->outputs[i] == t;
-	for (int i = 0; i < m->n_ops; i++) {
-		const struct accel_op *op = &m->ops[i];
-
-		if (op->removed)
-			continue;
-		for (int k = 0; k < op->n_inputs; k++)
-			n += op->inputs[k] == t;
-	}
-	return n;
-}
-
-/* The next op that will run after @op, or NULL. */
-static const struct accel_op *next_op(const struct accel_model *m,
-				      const struct accel_op *op)
-{
-	for (const struct accel_op *o = op + 1; o < m->ops + m->n_ops; o++)
-		if (!o->removed)
-			return o;
-	return NULL;
-}
-
-static const struct accel_op *prev_op(const struct accel_model *m,
-				      const struct accel_op *op)
-{
-	for (const struct accel_op *o = op - 1; o >= m->ops; o--)
-		if (!o->removed)
-			return o;
-	return NULL;
-}
-
-/*
- * A residual ADD that can be computed in @conv's epilogue: it runs right
- * after the conv (nothing else may touch the add's output in between) and is
- * the only reader of the conv's output. The compiler checks the rest.
- */
-static const struct accel_op *fusable_add(const struct accel_model *m,
-					  const struct accel_op *conv)
-{
-	const struct accel_op *add = next_op(m, conv);
-
-	if (conv->opcode != ACCEL_OP_CONV_2D || !add ||
-	    add->opcode != ACCEL_OP_ADD || add->n_inputs != 2 ||
-	    conv->n_outputs != 1)
-		return NULL;
-	int t = conv->outputs[0];
-	if ((add->inputs[0] != t && add->inputs[1] != t) || consumers(m, t) != 1)
-		return NULL;
-	return add;
-}
-
-static bool add_fuses_into_prev(struct sim_dev *d, const struct accel_model *m,
-				const struct accel_op *add)
-{
-	const struct accel_op *conv = prev_op(m, add);
-	struct dnpu_program p;
-	char why[64];
-
-	if (!conv || fusable_add(m, conv) != add ||
-	    dnpu_compile_conv_add(&d->caps, m, conv, add, &p, why, sizeof(why)))
-		return false;
-	dnpu_program_free(&p);
-	return true;
 }
 
 static int64_t sim_op_cost(void *priv, const struct accel_model *m,
@@ -303,10 +224,10 @@ static int64_t sim_op_cost(void *priv, const struct accel_model *m,
 
 	if (dnpu_compile_op(&d->caps, m, op, &p, why, len))
 		return -1;
-	int64_t ns = program_cost_ns(d, &p);
+	int64_t ns = devjob_cost_ns(&d->caps, &p);
 	dnpu_program_free(&p);
 	/* free when the conv before it takes it into its epilogue */
-	if (op->opcode == ACCEL_OP_ADD && add_fuses_into_prev(d, m, op))
+	if (op->opcode == ACCEL_OP_ADD && devjob_add_fuses_into_prev(&d->caps, m, op))
 		return 0;
 	return ns;
 }
@@ -327,7 +248,7 @@ static int sim_prepare(void *priv, struct accel_model *m, struct accel_op *op,
 		free(so);
 		return -1;
 	}
-	add = fusable_add(m, op);
+	add = devjob_fusable_add(m, op);
 	if (add && dnpu_compile_conv_add(&d->caps, m, op, add, &so->fused,
 					 why, sizeof(why)) == 0)
 		so->fused_add = add;
@@ -391,7 +312,11 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 	desc->completion = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, done));
 	reg_write(d, DNPU_REG_RING_TAIL, ++d->tail);
 	reg_write(d, DNPU_REG_DOORBELL, 1);
-	dnpu_cdev_run(d->dev, 1);
+	if (simdev_wait_irq(d->dev)) {
+		snprintf(err, len, "simulated %s device: job %u never completed",
+			 simdev_name(d->dev), d->seqno);
+		return -1;
+	}
 
 	uint32_t irq = reg_read(d, DNPU_REG_IRQ_STATUS);
 	reg_write(d, DNPU_REG_IRQ_STATUS, irq);
@@ -400,21 +325,11 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 		return -1;
 	}
 	if (done->status != DNPU_JOB_OK) {
-		snprintf(err, len,
-			 "device fault %s at command %u (region %u offset %u)",
-			 dnpu_fault_name(done->status), done->fault_cmd,
-			 done->fault_region, done->fault_offset);
+		devjob_fault_str(done, err, len);
 		return -1;
 	}
 	*result = *done;
 	return 0;
-}
-
-static bool overlaps(const struct accel_tensor *a, const struct accel_tensor *b)
-{
-	const uint8_t *pa = a->data, *pb = b->data;
-
-	return pa < pb + b->bytes && pb < pa + a->bytes;
 }
 
 static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
@@ -432,7 +347,6 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 	if (so->done_by_producer) {	/* computed in the conv's epilogue */
 		so->done_by_producer = false;
 		memset(&so->last, 0, sizeof(so->last));
-		memset(&so->stats, 0, sizeof(so->stats));
 		so->ran_fused = true;
 		return 0;
 	}
@@ -440,27 +354,16 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 	/* fuse only when the add also runs here and its output is free */
 	if (so->fused_add)
 		add_so = sim_state(so->fused_add);
-	if (add_so) {
-		struct accel_tensor *a = op_in(m, so->fused_add, 0);
-		struct accel_tensor *out = op_out(m, so->fused_add, 0);
-		struct accel_tensor *res = a == t[DNPU_RGN_OUT] ?
-					   op_in(m, so->fused_add, 1) : a;
-
-		if (out && res && out->data && !overlaps(out, t[DNPU_RGN_IN0]) &&
-		    !overlaps(out, res)) {
-			t[DNPU_RGN_OUT] = out;
-			t[DNPU_RGN_IN1] = res;
-			p = &so->fused;
-			add_so->done_by_producer = true;
-			so->ran_fused = true;
-		}
+	if (add_so && devjob_fused_regions(m, so->fused_add, t)) {
+		p = &so->fused;
+		add_so->done_by_producer = true;
+		so->ran_fused = true;
 	}
 	if (submit(d, p, t, &so->last, err, len)) {
 		if (add_so)
 			add_so->done_by_producer = false;
 		return -1;
 	}
-	so->stats = dnpu_cdev_last_result(d->dev)->stats;
 	return 0;
 }
 

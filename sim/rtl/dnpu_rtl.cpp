@@ -115,21 +115,24 @@ void dnpu_rtl::sample_bus()
 	case WRITE_DATA:
 		if (wait == 0 && m->m_wvalid) {
 			uint64_t a = addr + (uint64_t)kBeatBytes * beat;
-			uint8_t data[kBeatBytes], old[kBeatBytes];
+			uint8_t data[kBeatBytes];
 			uint16_t strb = m->m_wstrb;
 
+			/* only the strobed bytes reach memory, run by run */
 			memcpy(data, &m->m_wdata, sizeof(data));
-			if (strb != 0xffff) {	/* merge a partial beat */
-				if (rd(host, a, old, sizeof(old)))
-					err = true;
-				for (unsigned i = 0; i < kBeatBytes; i++)
-					if (!(strb >> i & 1))
-						data[i] = old[i];
+			for (unsigned i = 0; i < kBeatBytes;) {
+				unsigned n = 0;
+
+				while (i + n < kBeatBytes && (strb >> (i + n) & 1))
+					n++;
+				if (n && !err) {
+					if (wr(host, a + i, data + i, n))
+						err = true;
+					else
+						cnt.dram_wr_bytes += n;
+				}
+				i += n ? n : 1;
 			}
-			if (!err && wr(host, a, data, sizeof(data)))
-				err = true;
-			else if (!err)
-				cnt.dram_wr_bytes += kBeatBytes;
 			wait = beat_cycles - 1;
 			if (++beat == beats || m->m_wlast) {
 				st = WRITE_RESP;
