@@ -188,6 +188,9 @@ static int place_ops(accel_network *net)
 {
 	accel_context *ctx = net->ctx;
 	struct accel_model *m = net->m;
+	/* ACCEL_PLACEMENT=device: whatever the device can run, it runs */
+	const char *placement = getenv("ACCEL_PLACEMENT");
+	bool prefer_device = placement && !strcmp(placement, "device");
 	for (int i = 0; i < m->n_ops; i++) {
 		struct accel_op *op = &m->ops[i];
 		struct accel_net_op *no = &net->ops[i];
@@ -207,10 +210,13 @@ static int place_ops(accel_network *net)
 			char cwhy[128] = "";
 			int64_t cpu = accel_backend_cpu.op_cost(NULL, m, op, cwhy,
 								sizeof(cwhy));
-			if (cpu < 0 || cost <= cpu) {
+			if (cpu < 0 || cost <= cpu || prefer_device) {
 				no->be = ctx->be;
 				no->be_priv = ctx->be_priv;
-				if (cpu < 0)
+				if (prefer_device)
+					snprintf(no->reason, sizeof(no->reason),
+						 "ACCEL_PLACEMENT=device");
+				else if (cpu < 0)
 					snprintf(no->reason, sizeof(no->reason),
 						 "only %s can run it (cpu: %s)",
 						 ctx->be->name, cwhy);

@@ -104,6 +104,9 @@ void simdev_destroy(struct simdev *d)
 	if (!d)
 		return;
 	if (d->rtl) {
+		if (getenv("DNPU_SIM_VERBOSE"))
+			fprintf(stderr, "simdev: rtl device ran %llu cycles\n",
+				(unsigned long long)simdev_cycles(d));
 		d->api.destroy(d->rtl_dev);
 		dlclose(d->api.lib);
 	} else {

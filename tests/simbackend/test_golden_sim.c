@@ -133,14 +133,31 @@ static void test_micro_speech(void **s) { (void)s; check_model("micro_speech_qua
 static void test_hello_world(void **s) { (void)s; check_model("hello_world_int8", 0); }
 static void test_keyword(void **s) { (void)s; check_model("keyword_scrambled_8bit", 0); }
 
-int main(void)
+/*
+ * test_golden_sim [MODEL...]: all models, or only the named ones (the RTL
+ * device run uses a subset; DNPU_SIM_DEVICE picks the device model).
+ */
+int main(int argc, char **argv)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest all[] = {
 		cmocka_unit_test(test_person_detect),
 		cmocka_unit_test(test_mobilenet_v2),
 		cmocka_unit_test(test_micro_speech),
 		cmocka_unit_test(test_hello_world),
 		cmocka_unit_test(test_keyword),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const char *names[] = { "person_detect", "mobilenet_v2", "micro_speech",
+				"hello_world", "keyword" };
+	struct CMUnitTest tests[5];
+	size_t n = 0;
+
+	for (size_t i = 0; i < 5; i++) {
+		int want = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			want |= !strcmp(argv[a], names[i]);
+		if (want)
+			tests[n++] = all[i];
+	}
+	return _cmocka_run_group_tests("golden_sim", tests, n, NULL, NULL);
 }
