@@ -14,10 +14,11 @@
 // DNPU_CORE_TIMER_BASE (MTIP = mtime >= mtimecmp). Anything else is an
 // access fault.
 // The host loads IMEM/DMEM through FW_ADDR/FW_DATA (core addresses; each
-// FW_DATA access moves FW_ADDR by 4). CONTROL.RESET (self-clearing) resets
-// the core, every register of this block and the engine (eng_reset), and
-// keeps the memories. The core runs while CONTROL.CORE_RUN is set and
-// halts between instructions while CONTROL.CORE_HALT is set.
+// FW_DATA access moves FW_ADDR by 4, from IMEM's last word on to DMEM's
+// first). CONTROL.RESET (self-clearing) resets the core, every register of
+// this block and the engine (eng_reset), and keeps the memories. The core
+// runs while CONTROL.CORE_RUN is set and halts between instructions while
+// CONTROL.CORE_HALT is set.
 `default_nettype none
 
 module dnpu_ctrl #(
@@ -274,7 +275,10 @@ module dnpu_ctrl #(
                 end
                 if (h_fwdata) begin
                     h_sel   <= h_imem ? 2'd1 : h_dmem ? 2'd2 : 2'd0;
-                    fw_addr <= fw_addr + 32'd4;
+                    // a flat IMEM + DMEM image continues from IMEM's end
+                    // at DMEM's base
+                    fw_addr <= fw_addr + 32'd4 == DNPU_CORE_IMEM_BASE + DNPU_CORE_IMEM_SIZE ?
+                               DNPU_CORE_DMEM_BASE : fw_addr + 32'd4;
                 end
             end
             if (h_wr) begin

@@ -272,6 +272,20 @@ int main(int argc, char **argv)
 		CHECK_EQ(rd(DNPU_REG_FW_DATA), w);
 	}
 
+	/* the window runs from IMEM's last word on into DMEM */
+	wr(DNPU_REG_FW_ADDR, DNPU_CORE_IMEM_BASE + DNPU_CORE_IMEM_SIZE - 4);
+	wr(DNPU_REG_FW_DATA, 0x11111111);
+	wr(DNPU_REG_FW_DATA, 0x22222222);
+	CHECK_EQ(rd(DNPU_REG_FW_ADDR), DNPU_CORE_DMEM_BASE + 4);
+	wr(DNPU_REG_FW_ADDR, DNPU_CORE_IMEM_BASE + DNPU_CORE_IMEM_SIZE - 4);
+	CHECK_EQ(rd(DNPU_REG_FW_DATA), 0x11111111);
+	CHECK_EQ(rd(DNPU_REG_FW_DATA), 0x22222222);
+	/* outside the memories: dropped, reads 0 */
+	wr(DNPU_REG_FW_ADDR, 0x00020000);
+	wr(DNPU_REG_FW_DATA, 0x33333333);
+	wr(DNPU_REG_FW_ADDR, 0x00020000);
+	CHECK_EQ(rd(DNPU_REG_FW_DATA), 0);
+
 	/* boot handshake */
 	setup_ring();
 	wr(DNPU_REG_CONTROL, DNPU_CONTROL_CORE_RUN);
