@@ -5,13 +5,18 @@
 # Options:
 #   --kernel V       6.1 (default) or 6.12: newest /boot/vmlinuz-V.*-amd64
 #   --device NAME    device model in the daemon (default cmodel)
+#   --device-opt K=V option for the device model (repeatable; rtl: lib=PATH,
+#                    latency=, bytes_per_cycle=, trace=FILE.fst)
 #   --daemon BIN     daemon binary (default: BUILD/cosim/sim/cosim/dnpu-cosim,
 #                    built on demand)
 #   --driver         build driver/ for the guest kernel (into BUILD/vm/src-KVER)
 #                    and insmod dnpu.ko with its in-kernel dependencies
 #   --driver-tree D  take driver/, uapi/ and Kbuild from D instead of this tree
+#   --module-args A  parameters for insmod dnpu.ko (e.g. fw_boot_timeout_ms=)
 #   --test "NAME CMD" run CMD in the guest (repeatable; CMD may use the guest
 #                    programs in /tests: cosim_transport, ...)
+#   --file SRC:DST   copy host file SRC to DST in the initramfs (repeatable;
+#                    prebuilt guest programs, test data read at test time)
 #   --timeout S      kill QEMU after S seconds (default 60)
 #   --out DIR        work directory (default BUILD/vm/run-KVER-DEVICE)
 #   -v, --verbose    daemon logs every register access; show the console
@@ -28,12 +33,15 @@ device=cmodel
 daemon=""
 driver=0
 driver_tree=""
+module_args=""
 timeout_s=60
 out=""
 verbose=0
 tests=()
+files=()
+device_opts=()
 
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 skip() { echo "run.sh: SKIP: $*" >&2; exit 77; }
 
@@ -41,10 +49,13 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=${2:?}; shift ;;
 	--device) device=${2:?}; shift ;;
+	--device-opt) device_opts+=(-o "${2:?}"); shift ;;
 	--daemon) daemon=${2:?}; shift ;;
 	--driver) driver=1 ;;
 	--driver-tree) driver_tree=${2:?}; shift ;;
+	--module-args) module_args=${2:?}; shift ;;
 	--test) tests+=("${2:?}"); shift ;;
+	--file) files+=("${2:?}"); shift ;;
 	--timeout) timeout_s=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	-v|--verbose) verbose=1 ;;
@@ -78,6 +89,12 @@ if [ -z "$daemon" ]; then
 			cmake --build "$BUILD/cosim" -j2 --target dnpu-cosim >>"$out/cmake.log" 2>&1 ||
 			{ tail -n 20 "$out/cmake.log"; die "daemon build failed"; }
 	fi
+	# The RTL device library is found next to the daemon (device_rtl.c).
+	if [ "$device" = rtl ] && ! printf '%s\n' ${device_opts[@]+"${device_opts[@]}"} | grep -q '^lib='; then
+		log "building libdnpu_rtl.so in $BUILD/cosim (Verilator, slow the first time)"
+		cmake --build "$BUILD/cosim" -j2 --target dnpu_rtl >>"$out/cmake.log" 2>&1 ||
+			{ tail -n 20 "$out/cmake.log"; die "RTL device build failed"; }
+	fi
 fi
 [ -x "$daemon" ] || die "no daemon binary $daemon"
 # Backends are built only when their model exists (sim/cosim/CMakeLists.txt).
@@ -94,6 +111,11 @@ for src in "$ROOT"/tests/vm/guest/*.c; do
 		-I"$ROOT/uapi/drm" $(pkg-config --cflags libdrm 2>/dev/null) \
 		-o "$root/tests/$prog" "$src" 2>"$out/gcc-$prog.log" ||
 		{ cat "$out/gcc-$prog.log"; die "guest program $prog failed to build"; }
+done
+for f in ${files[@]+"${files[@]}"}; do
+	case "$f" in /*:/*) ;; *) die "--file needs SRC:DST with absolute paths: $f" ;; esac
+	mkdir -p "$root$(dirname "${f#*:}")" && cp -L "${f%%:*}" "$root${f#*:}" ||
+		die "cannot copy $f into the initramfs"
 done
 
 # ---- driver and its in-kernel dependencies ----
@@ -131,7 +153,7 @@ if [ "$driver" = 1 ]; then
 		echo "$base" >> "$root/etc/dnpu/modules"
 	done < "$out/deps.list"
 	cp "$ko" "$root/lib/modules/dnpu.ko"
-	echo "dnpu.ko" >> "$root/etc/dnpu/modules"
+	echo "dnpu.ko $module_args" >> "$root/etc/dnpu/modules"
 	log "modules: $(tr '\n' ' ' < "$root/etc/dnpu/modules")"
 	# The driver loads dnpu/dnpu-fw.bin with request_firmware().
 	if [ -f "$ROOT/firmware/Makefile" ]; then
@@ -172,7 +194,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-daemon_args=(--socket "$sock" --guest-ram "$ram" --device "$device" -v)
+daemon_args=(--socket "$sock" --guest-ram "$ram" --device "$device" -v
+	${device_opts[@]+"${device_opts[@]}"})
 [ "$verbose" = 1 ] && daemon_args+=(-v)
 "$daemon" "${daemon_args[@]}" >"$out/daemon.log" 2>&1 &
 daemon_pid=$!
