@@ -497,6 +497,13 @@ static void dnpu_ring_push(struct dnpu_device *ndev, struct dnpu_job *job,
 	dnpu_write(ndev, DNPU_REG_DOORBELL, 1);
 }
 
+/* The firmware crashed and has not been rebooted since; hw_lock held. */
+static bool dnpu_fw_outage(struct dnpu_device *ndev)
+{
+	return READ_ONCE(ndev->crash_seq) != ndev->recovered_seq &&
+	       !ndev->fw_failed;
+}
+
 /* A job that will not run: give the scheduler an already failed fence. */
 static struct dma_fence *dnpu_job_fail(struct dnpu_job *job, int error)
 {
@@ -524,6 +531,7 @@ static struct dma_fence *dnpu_job_run(struct drm_sched_job *sched_job)
 	struct dnpu_device *ndev = job->ndev;
 	struct dma_fence *fence;
 	int error = sched_job->s_fence->finished.error;
+	bool outage;
 	u32 hw_seqno;
 	int idx;
 
@@ -535,16 +543,19 @@ static struct dma_fence *dnpu_job_run(struct drm_sched_job *sched_job)
 		return dnpu_job_fail(job, -ENODEV);
 
 	mutex_lock(&ndev->hw_lock);
+	outage = dnpu_fw_outage(ndev);
+	if (outage)	/* the recovery work has not got here yet */
+		dnpu_hw_boot(ndev);
 	if (!ndev->fw_running) {
 		mutex_unlock(&ndev->hw_lock);
 		drm_dev_exit(idx);
 		return dnpu_job_fail(job, ndev->fw_failed ? -ENODEV : -EIO);
 	}
 	/*
-	 * Submitted while the firmware was down after a crash: report the
-	 * lost work (-EIO) once it is back; later submissions run normally.
+	 * Submitted or started while the firmware was down after a crash:
+	 * report the lost work (-EIO); later submissions run normally.
 	 */
-	if (job->in_outage) {
+	if (outage || job->in_outage) {
 		mutex_unlock(&ndev->hw_lock);
 		drm_dev_exit(idx);
 		return dnpu_job_fail(job, -EIO);
@@ -818,7 +829,7 @@ static void dnpu_recovery_work(struct work_struct *work)
 		return;
 	mutex_lock(&ndev->hw_lock);
 	idle = list_empty(&ndev->active);
-	if (idle) {
+	if (idle && dnpu_fw_outage(ndev)) {
 		if (dnpu_hw_boot(ndev))
 			drm_err(&ndev->ddev, "firmware reboot failed\n");
 		atomic64_inc(&ndev->counters.resets);
