@@ -12,8 +12,12 @@ const struct accel_backend_ops *accel_backend_get(enum accel_backend kind,
 	case ACCEL_BACKEND_SIM:
 		return &accel_backend_sim;
 	case ACCEL_BACKEND_DRM:
-		snprintf(why, len, "drm backend is not built into this libaccel");
+#ifdef ACCEL_HAVE_DRM
+		return &accel_backend_drm;
+#else
+		snprintf(why, len, "drm backend is not built into this libaccel (no DRM uapi headers at build time)");
 		return NULL;
+#endif
 	default:
 		snprintf(why, len, "unknown backend %d", (int)kind);
 		return NULL;

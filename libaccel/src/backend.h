@@ -59,5 +59,8 @@ const struct accel_backend_ops *accel_backend_get(enum accel_backend kind,
 
 extern const struct accel_backend_ops accel_backend_cpu;
 extern const struct accel_backend_ops accel_backend_sim;
+#ifdef ACCEL_HAVE_DRM
+extern const struct accel_backend_ops accel_backend_drm;
+#endif
 
 #endif /* ACCEL_BACKEND_H */
