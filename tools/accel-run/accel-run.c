@@ -191,6 +191,34 @@ static int write_file(const char *path, const void *data, size_t n)
 	return fclose(f) ? -1 : 0;
 }
 
+/* What the device did in the last invoke: cycles, array use, traffic. */
+static void print_device_summary(accel_network *net)
+{
+	uint64_t cycles = 0, macs = 0, dram = 0, compulsory = 0, pe = 0;
+	int n = accel_profile_count(net);
+
+	for (int i = 0; i < n; i++) {
+		struct accel_device_stats st;
+
+		if (accel_device_stats_get(net, i, &st) || !st.unit)
+			continue;
+		cycles += st.cycles;
+		macs += st.macs;
+		dram += st.dram_read_bytes + st.dram_write_bytes;
+		compulsory += st.compulsory_bytes;
+		pe = (uint64_t)st.array_rows * st.array_cols;
+	}
+	if (!cycles)
+		return;
+	printf("device: %llu cycles, %llu MACs, array utilization %.1f%%, "
+	       "DRAM %llu bytes (%.2fx the compulsory %llu)\n",
+	       (unsigned long long)cycles, (unsigned long long)macs,
+	       pe ? 100.0 * (double)macs / ((double)cycles * (double)pe) : 0.0,
+	       (unsigned long long)dram,
+	       compulsory ? (double)dram / (double)compulsory : 0.0,
+	       (unsigned long long)compulsory);
+}
+
 static void print_profile(accel_network *net, bool table)
 {
 	int n = accel_profile_count(net);
@@ -220,6 +248,7 @@ static void print_profile(accel_network *net, bool table)
 	printf("%sops: %d (cpu %d, device %d, folded/views %d); last invoke %.3f ms in ops\n",
 	       table ? "\n" : "", n, cpu, dev, removed, (double)last / 1e6);
 	(void)total;
+	print_device_summary(net);
 }
 
 int main(int argc, char **argv)
