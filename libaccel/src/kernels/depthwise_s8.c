@@ -187,7 +187,7 @@ void accel_dw_s8_release(struct accel_dw_s8 *d)
 	d->zp_row = NULL;
 }
 
-__attribute__((optimize("O3")))
+ACCEL_OPTIMIZE_HOT
 void accel_dw_s8_run_c(const struct accel_dw_s8 *d, const int8_t *in,
 		       int8_t *out, int c_begin)
 {

@@ -191,7 +191,7 @@ size_t accel_gemm_s8_scratch(const struct accel_gemm_s8 *g, int m)
  * transposed weights so the innermost loop runs over contiguous output
  * channels (vectorizes without horizontal reductions on any target).
  */
-__attribute__((optimize("O3")))
+ACCEL_OPTIMIZE_HOT
 void accel_gemm_s8_run_c(const struct accel_gemm_s8 *g, int m,
 			 const int8_t *a, size_t lda, int8_t *out, size_t ldo)
 {

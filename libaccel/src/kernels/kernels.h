@@ -12,6 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The portable kernels are the fallback on every CPU; GCC vectorizes them
+ * fully only at -O3. clang has no per-function optimize attribute.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define ACCEL_OPTIMIZE_HOT __attribute__((optimize("O3")))
+#else
+#define ACCEL_OPTIMIZE_HOT
+#endif
+
 enum accel_isa {
 	ACCEL_ISA_PORTABLE = 0,
 	ACCEL_ISA_AVX2 = 1,
