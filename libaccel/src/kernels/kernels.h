@@ -177,7 +177,9 @@ static inline int32_t accel_requant_one(const struct accel_requant *rq, int c,
 	int32_t mask = (int32_t)((1ll << e) - 1);
 	int32_t rem = h & mask;
 	int32_t thr = (mask >> 1) + (h < 0);
-	int32_t v = (h >> e) + (rem > thr) + rq->out_zp;
+	/* int32 wraps here in TFLite; say so instead of overflowing */
+	int32_t v = (int32_t)((uint32_t)(h >> e) + (uint32_t)(rem > thr) +
+			      (uint32_t)rq->out_zp);
 	return v < rq->act_min ? rq->act_min : (v > rq->act_max ? rq->act_max : v);
 }
 
