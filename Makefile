@@ -35,7 +35,12 @@ module:
 	@test -n "$(KVER)" -a -d "$(KDIR)" || { echo "make module: no kernel headers for KVER='$(KVER)' (run tools/deps.sh)"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-run: all
+# The main job builds only what it runs (not the RTL testbenches).
+RUN_TARGETS = train-fmnist quantize fmnist-eval accel-run
+
+run: deps
+	@cmake -S . -B $(BUILD)/main -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/main -j$(JOBS) --target $(RUN_TARGETS)
 	@tools/run.sh
 
 check: deps
