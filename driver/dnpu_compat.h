@@ -112,18 +112,11 @@ dnpu_sched_timeout_no_hang(struct drm_sched_job *job)
 
 /* platform_driver.remove returned int before it became void. */
 #ifdef DNPU_HAVE_PLATFORM_REMOVE_VOID
-#define DNPU_DEFINE_PLATFORM_REMOVE(name, fn)			\
-static void name(struct platform_device *pdev)			\
-{								\
-	fn(pdev);						\
-}
+#define DNPU_PLATFORM_REMOVE_RET	void
+#define DNPU_PLATFORM_REMOVED
 #else
-#define DNPU_DEFINE_PLATFORM_REMOVE(name, fn)			\
-static int name(struct platform_device *pdev)			\
-{								\
-	fn(pdev);						\
-	return 0;						\
-}
+#define DNPU_PLATFORM_REMOVE_RET	int
+#define DNPU_PLATFORM_REMOVED		0
 #endif
 
 #endif /* DNPU_COMPAT_H */

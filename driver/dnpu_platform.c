@@ -37,11 +37,11 @@ static int dnpu_platform_probe(struct platform_device *pdev)
 	return dnpu_device_init(ndev);
 }
 
-static void dnpu_platform_fini(struct platform_device *pdev)
+static DNPU_PLATFORM_REMOVE_RET dnpu_platform_remove(struct platform_device *pdev)
 {
 	dnpu_device_fini(platform_get_drvdata(pdev));
+	return DNPU_PLATFORM_REMOVED;
 }
-DNPU_DEFINE_PLATFORM_REMOVE(dnpu_platform_remove, dnpu_platform_fini);
 
 static const struct of_device_id dnpu_of_match[] = {
 	{ .compatible = "dnpu,dnpu-1.0" },
