@@ -29,7 +29,11 @@ module dnpu_ctrl #(
     parameter [31:0] SPAD_ACC   = 32'd65536,
     parameter [31:0] SPAD_OUT   = 32'd65536,
     parameter [31:0] SPAD_PARAM = 32'd16384,
-    parameter [31:0] DMA_INFO   = 32'h0000_1010   // 16 B bus, 16 beats
+    parameter [31:0] DMA_INFO   = 32'h0000_1010,  // 16 B bus, 16 beats
+    // Physical memory sizes in words (powers of two, at most the
+    // DNPU_CORE_* windows; a smaller memory repeats through its window).
+    parameter integer IMEM_WORDS = 4096,
+    parameter integer DMEM_WORDS = 2048
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -187,13 +191,15 @@ module dnpu_ctrl #(
     wire [3:0]  imem_we = (h_fwdata && host_we) ? 4'hf : 4'h0;
     wire [3:0]  dmem_we = h_fwdata ? (host_we ? 4'hf : 4'h0) : c_wstrb;
     wire [31:0] mem_wd  = h_fwdata ? host_wdata : c_wdata;
-    wire [11:0] imem_a  = h_fwdata ? fw_addr[13:2] : c_addr[13:2];
-    wire [10:0] dmem_a  = h_fwdata ? fw_addr[12:2] : c_addr[12:2];
+    localparam integer IAW = $clog2(IMEM_WORDS);
+    localparam integer DAW = $clog2(DMEM_WORDS);
+    wire [IAW-1:0] imem_a = h_fwdata ? fw_addr[IAW+1:2] : c_addr[IAW+1:2];
+    wire [DAW-1:0] dmem_a = h_fwdata ? fw_addr[DAW+1:2] : c_addr[DAW+1:2];
 
-    dnpu_rv32_sram #(.WORDS(4096), .AW(12)) imem (
+    dnpu_rv32_sram #(.WORDS(IMEM_WORDS), .AW(IAW)) imem (
         .clk(clk), .en(imem_en), .we(imem_we), .addr(imem_a),
         .wdata(mem_wd), .rdata(imem_q));
-    dnpu_rv32_sram #(.WORDS(2048), .AW(11)) dmem (
+    dnpu_rv32_sram #(.WORDS(DMEM_WORDS), .AW(DAW)) dmem (
         .clk(clk), .en(dmem_en), .we(dmem_we), .addr(dmem_a),
         .wdata(mem_wd), .rdata(dmem_q));
 
