@@ -5,12 +5,17 @@
  * compared byte for byte with TFLite's outputs. Statically linked, run in
  * the initramfs that tools/vm/run.sh builds.
  *   vmdrm_golden [--cpu-ok] DIR MODEL...
+ *   vmdrm_golden --inject BITS DIR MODEL
  * DIR holds the golden layout: DIR/models/MODEL.tflite and
  * DIR/MODEL/CASE/{input_0.bin,output_0.bin}. Prints KTAP (one line per
  * case, with the device ops count and the device cycles that the jobs'
  * completion records report); exit status 0 when every case matched and
  * ran at least one op on the device (--cpu-ok: models that the device
  * cannot run, e.g. SVDF, may run entirely on the CPU fallback).
+ * --inject: the driver's fault injection (debugfs "inject", as in
+ * tests/vm/guest/dnpu_jobs.c) during an invoke of MODEL's first case: that
+ * invoke must fail with a clear error (BITS 2, a DMA fault: the fault named
+ * from the completion record) and the next invoke must be bit-exact again.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -18,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "accel.h"
 
@@ -134,6 +141,102 @@ static void run_case(accel_context *ctx, const char *dir, const char *model,
 	free(out);
 }
 
+/* The dnpu debugfs file @file ("inject"), "" if there is none. */
+static void debugfs_file(const char *file, char *path, size_t len)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/debug/accel", "/sys/kernel/debug/dri",
+	};
+	struct dirent *e;
+	DIR *d;
+
+	path[0] = 0;
+	for (int i = 0; i < 2 && !path[0]; i++) {
+		d = opendir(roots[i]);
+		while (d && !path[0] && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, len, "%s/%s/%s", roots[i], e->d_name, file);
+			if (access(path, W_OK))
+				path[0] = 0;
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
+/* One invoke of @net that must match @exp; NULL or why not. */
+static const char *invoke_matches(accel_context *ctx, accel_network *net,
+				  const void *exp, size_t n, void *out)
+{
+	if (accel_invoke(net) || accel_get_output(net, 0, out, n))
+		return accel_last_error(ctx);
+	return memcmp(out, exp, n) ? "output differs from the golden output"
+				   : NULL;
+}
+
+/* --inject: a faulting invoke fails clearly, the next one is right. */
+static int inject_case(accel_context *ctx, const char *dir, const char *model,
+		       const char *cname, const char *bits)
+{
+	char path[4096], msg[512] = "";
+	size_t in_n = 0, exp_n = 0;
+	void *in, *exp, *out;
+	accel_network *net = NULL;
+	const char *why = NULL;
+	int rc = -1, fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s/input_0.bin", dir, model, cname);
+	in = slurp(path, &in_n);
+	snprintf(path, sizeof(path), "%s/%s/%s/output_0.bin", dir, model, cname);
+	exp = slurp(path, &exp_n);
+	out = malloc(exp_n + 1);
+	snprintf(path, sizeof(path), "%s/models/%s.tflite", dir, model);
+	if (!in || !exp || !out) {
+		why = "missing input_0.bin or output_0.bin";
+	} else if (accel_load_file(ctx, path, &net) ||
+		   accel_set_input(net, 0, in, in_n)) {
+		why = accel_last_error(ctx);
+	} else if (!(why = invoke_matches(ctx, net, exp, exp_n, out))) {
+		/* it worked before the injection; now with a fault */
+		debugfs_file("inject", path, sizeof(path));
+		fd = path[0] ? open(path, O_WRONLY) : -1;
+		if (fd < 0) {
+			printf("ok 1 inject_%s # SKIP no dnpu debugfs inject file\n", bits);
+			rc = 0;
+			goto out;
+		}
+		if (write(fd, bits, strlen(bits)) != (ssize_t)strlen(bits))
+			why = "cannot write the inject file";
+		close(fd);
+		if (!why) {
+			int ret = accel_invoke(net);
+
+			snprintf(msg, sizeof(msg), "%s", accel_last_error(ctx));
+			if (ret != ACCEL_ERR_RUNTIME)
+				why = "the invoke with a fault injected did not fail";
+			else if (!strcmp(bits, "2") &&
+				 !strstr(msg, "device fault INJECTED"))
+				why = msg;
+			else	/* the device must be usable again */
+				why = invoke_matches(ctx, net, exp, exp_n, out);
+		}
+	}
+	if (why) {
+		printf("not ok 1 inject_%s # %s\n", bits, why);
+	} else {
+		printf("ok 1 inject_%s # faulting invoke: \"%s\"; next invoke bit-exact\n",
+		       bits, msg);
+		rc = 0;
+	}
+out:
+	accel_network_free(net);
+	free(in);
+	free(exp);
+	free(out);
+	return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -147,13 +250,21 @@ int main(int argc, char **argv)
 	int n;
 	DIR *d;
 
+	const char *inject = NULL;
+
+	if (argc > 2 && !strcmp(argv[1], "--inject")) {
+		inject = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--cpu-ok")) {
 		cpu_ok = 1;
 		argc--;
 		argv++;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: vmdrm_golden [--cpu-ok] DIR MODEL...\n");
+		fprintf(stderr, "usage: vmdrm_golden [--cpu-ok] DIR MODEL...\n"
+				"       vmdrm_golden --inject BITS DIR MODEL\n");
 		return 2;
 	}
 	printf("KTAP version 1\n");
@@ -180,6 +291,15 @@ int main(int argc, char **argv)
 			failures++;
 		}
 		qsort(cases, (size_t)n, sizeof(cases[0]), cmp_str);
+		if (inject && n) {
+			printf("1..1\n");
+			failures += inject_case(ctx, argv[1], argv[i], cases[0],
+						inject) != 0;
+			for (int k = 0; k < n; k++)
+				free(cases[k]);
+			accel_close(ctx);
+			return failures ? 1 : 0;
+		}
 		for (int k = 0; k < n; k++) {
 			run_case(ctx, argv[1], argv[i], cases[k]);
 			free(cases[k]);
