@@ -174,8 +174,11 @@ int fexec_init(struct fexec *e, const struct tfl_model *m, char *err,
 			return fail(err, errlen, "out of memory");
 		e->cval[i] = e->val[i];
 	}
-	if (m->n_inputs < 1 || !e->val[m->inputs[0]])
+	if (m->n_inputs < 1 || m->inputs[0] < 0 || !e->val[m->inputs[0]])
 		return fail(err, errlen, "graph input is not a float32 activation");
+	for (int i = 0; i < m->n_ops; i++)
+		if (!e->val[m->ops[i].outputs[0]])
+			return fail(err, errlen, "op %d: output is a constant", i);
 	return 0;
 }
 
@@ -198,8 +201,8 @@ const float *fexec_tensor(const struct fexec *e, int tensor)
 static void nhwc(const struct tfl_tensor *t, int d[4])
 {
 	for (int i = 0; i < 4; i++)
-		d[i] = 1;
-	for (int i = 0; i < t->rank && i < 4; i++)
+		d[i] = t->rank > 4 ? 0 : 1;     /* rank > 4: rejected by callers */
+	for (int i = 0; i < t->rank && t->rank <= 4; i++)
 		d[4 - t->rank + i] = t->dims[i];
 }
 

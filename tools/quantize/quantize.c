@@ -45,13 +45,18 @@ float quant_choose_symmetric(float absmax)
 
 int8_t quant_int8(float x, float scale, int32_t zero_point)
 {
-	double q = round((double)x / scale) + zero_point;
+	double q = round((double)x / scale);
+	if (isnan(q))   /* NaN input or scale: the real value 0 */
+		q = 0.0;
+	q += zero_point;
 	return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
 }
 
 int32_t quant_int32(double x, double scale)
 {
 	double q = round(x / scale);
+	if (isnan(q))
+		q = 0.0;
 	return (int32_t)(q < INT32_MIN ? INT32_MIN : q > INT32_MAX ? INT32_MAX : q);
 }
 
@@ -77,6 +82,7 @@ struct qstate {
 	/* per weight tensor: channel scales; per bias: int32 data */
 	float **w_scale;
 	int *w_count;
+	int *map;               /* float tensor -> int8 model tensor, -1 */
 };
 
 static void range_hook(void *ctx, int t, float *d, size_t n)
@@ -97,8 +103,9 @@ static void range_hook(void *ctx, int t, float *d, size_t n)
 	if (!(width > 0.0f))
 		return;
 	for (size_t i = 0; i < n; i++) {
-		int b = (int)((d[i] - lo) / width * HIST_BINS);
-		h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
+		double b = ((double)d[i] - lo) / width * HIST_BINS;
+		/* comparisons written so that NaN lands in bin 0 */
+		h[!(b >= 0.0) ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : (int)b]++;
 	}
 }
 
@@ -299,11 +306,9 @@ static int build_int8(struct qstate *s, const struct quant_options *opt,
 		      struct tfl_model *qm, char *err, size_t errlen)
 {
 	const struct tfl_model *m = s->fm;
-	int *map = malloc(sizeof(int) * (size_t)(m->n_tensors + 1));
-	if (!map || tfl_model_init(qm)) {
-		free(map);
+	int *map = s->map;
+	if (tfl_model_init(qm))
 		return fail(err, errlen, "out of memory");
-	}
 	for (int i = 0; i < m->n_tensors; i++)
 		map[i] = -1;
 	int ret = -1;
@@ -427,7 +432,6 @@ oom:
 	fail(err, errlen, "out of memory building the int8 model");
 	tfl_model_free(qm);
 out:
-	free(map);
 	return ret;
 }
 
@@ -473,21 +477,13 @@ static int measure_sqnr(struct qstate *s, const struct tfl_model *qm,
 		fexec_free(&ref);
 		goto out;
 	}
-	/* the int8 model's tensors carry the float names: match by name */
 	for (int t = 0; t < m->n_tensors; t++) {
 		if (s->role[t] != ROLE_WEIGHT && s->role[t] != ROLE_BIAS)
 			continue;
-		int qt = -1;
-		for (int k = 0; k < qm->n_tensors; k++)
-			if (!strcmp(qm->tensors[k].name, m->tensors[t].name) &&
-			    tfl_tensor_data(qm, k)) {
-				qt = k;
-				break;
-			}
+		int qt = s->map[t];
 		deq[t] = malloc(sizeof(float) * (tfl_tensor_elems(&m->tensors[t]) + 1));
 		if (qt < 0 || !deq[t]) {
-			fail(err, errlen, "internal: quantized '%s' not found",
-			     m->tensors[t].name);
+			fail(err, errlen, "out of memory");
 			goto out_exec;
 		}
 		dequantize_weights(qm, qt, deq[t]);
@@ -571,8 +567,9 @@ int quantize_model(const struct tfl_model *fm, const float *calib,
 	s.has_act = calloc(nt, sizeof(*s.has_act));
 	s.w_scale = calloc(nt, sizeof(*s.w_scale));
 	s.w_count = calloc(nt, sizeof(*s.w_count));
+	s.map = calloc(nt, sizeof(*s.map));
 	if (!s.role || !s.owner || !s.lo || !s.hi || !s.act || !s.has_act ||
-	    !s.w_scale || !s.w_count) {
+	    !s.w_scale || !s.w_count || !s.map) {
 		fail(err, errlen, "out of memory");
 		goto out;
 	}
@@ -603,6 +600,24 @@ int quantize_model(const struct tfl_model *fm, const float *calib,
 			if (s.role[t] == ROLE_ACT)
 				apply_percentile(&s, t, opt->percentile);
 	}
+	for (int t = 0; t < fm->n_tensors; t++) {
+		if (s.role[t] == ROLE_ACT && s.lo[t] <= s.hi[t] &&
+		    !(isfinite(s.lo[t]) && isfinite(s.hi[t]))) {
+			fail(err, errlen, "tensor '%s': non-finite values during calibration",
+			     fm->tensors[t].name);
+			goto out;
+		}
+		if (s.role[t] == ROLE_WEIGHT || s.role[t] == ROLE_BIAS) {
+			const float *d = tfl_tensor_data(fm, t);
+			size_t n = tfl_tensor_elems(&fm->tensors[t]);
+			for (size_t i = 0; i < n; i++)
+				if (!isfinite(d[i])) {
+					fail(err, errlen, "tensor '%s': non-finite constant",
+					     fm->tensors[t].name);
+					goto out;
+				}
+		}
+	}
 	choose_activation_params(&s);
 	if (build_int8(&s, opt, qm, err, errlen))
 		goto out;
@@ -623,6 +638,7 @@ out:
 			free(s.w_scale[i]);
 	free(s.w_scale);
 	free(s.w_count);
+	free(s.map);
 	free(s.role);
 	free(s.owner);
 	free(s.lo);

@@ -225,8 +225,9 @@ static int read_tensor(struct rd *r, size_t t, struct tfl_model *m, int idx,
 	return 0;
 }
 
+/* Tensor index vector; -1 (absent optional input) only if @min is -1. */
 static int read_indices(struct rd *r, size_t tbl, int id, int *out, int max,
-			int *count, int n_tensors)
+			int *count, int n_tensors, int min)
 {
 	uint32_t n;
 	size_t p = rd_vector(r, tbl, id, 4, &n);
@@ -234,7 +235,7 @@ static int read_indices(struct rd *r, size_t tbl, int id, int *out, int max,
 		return -1;
 	for (uint32_t i = 0; i < n; i++) {
 		out[i] = (int32_t)rd_u32(r, p + 4 * i);
-		if (out[i] < -1 || out[i] >= n_tensors)
+		if (out[i] < min || out[i] >= n_tensors)
 			return -1;
 	}
 	*count = (int)n;
@@ -291,9 +292,9 @@ int tfl_read(const void *data, size_t size, struct tfl_model *m, char *err,
 		return fail(err, errlen, "corrupt model: tensors out of bounds");
 
 	if (read_indices(&r, sg, 1, m->inputs, TFL_MAX_OP_INPUTS,
-			 &m->n_inputs, m->n_tensors) ||
+			 &m->n_inputs, m->n_tensors, 0) ||
 	    read_indices(&r, sg, 2, m->outputs, TFL_MAX_OP_INPUTS,
-			 &m->n_outputs, m->n_tensors))
+			 &m->n_outputs, m->n_tensors, 0))
 		return fail(err, errlen, "bad subgraph inputs/outputs");
 
 	uint32_t n_ops;
@@ -314,9 +315,9 @@ int tfl_read(const void *data, size_t size, struct tfl_model *m, char *err,
 		o->opcode = bc > dep ? bc : dep;
 		o->version = (int)rd_scalar(&r, code, 2, 4, 1);
 		if (read_indices(&r, op, 1, o->inputs, TFL_MAX_OP_INPUTS,
-				 &o->n_inputs, m->n_tensors) ||
+				 &o->n_inputs, m->n_tensors, -1) ||
 		    read_indices(&r, op, 2, o->outputs, TFL_MAX_OP_OUTPUTS,
-				 &o->n_outputs, m->n_tensors))
+				 &o->n_outputs, m->n_tensors, 0))
 			return fail(err, errlen, "op %u: bad inputs/outputs", i);
 		read_options(&r, op, o);
 	}
