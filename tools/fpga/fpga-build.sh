@@ -1,0 +1,299 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# FPGA builds of dnpu with the open toolchain (Yosys, nextpnr-ice40,
+# icestorm). docs/FPGA.md explains the flows and the numbers.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: tools/fpga/fpga-build.sh [options] [FLOW...]
+
+Flows (default: ice40 ecp5):
+  ice40      small config: synth_ice40 for the iCE40 UP5K (iCEBreaker), fit
+             check against the UP5K (5280 LC, 8 DSP, 30 EBR, 4 SPRAM); when
+             it fits: nextpnr-ice40 (board top rtl/fpga/dnpu_ooc.v), icepack,
+             icetime
+  ecp5       default 16x16 config: synth_ecp5 for an ECP5-85F, resource
+             report and fit check (Debian ships no nextpnr-ecp5: no P&R)
+  ctrl-pnr   the control complex alone (core, 4 KiB IMEM with the firmware,
+             2 KiB DMEM, host block) placed and routed on the UP5K:
+             nextpnr-ice40 Fmax and critical path, icepack, icetime
+
+Options:
+  --rows N --cols N  iCE40 array size (default 2x2: the largest whose
+                     memories fit the UP5K; see docs/FPGA.md)
+  --spad IN,WGT,ACC,OUT,PARAM   iCE40 scratchpad bytes (default
+                     1024,1024,2048,2048,2048: one 512x8 EBR per 8-bit bank,
+                     two per 32-bit ACC bank; the contract's small sizes,
+                     16K,16K,16K,8K,4K, need 120 EBR)
+  --fw FILE          firmware image (default build/firmware/dnpu-fw.bin,
+                     built with `make -C firmware` when missing); `none`:
+                     no IMEM preload (same resources; for the ctest)
+  --build DIR        output directory (default build/fpga)
+  --synth-only       stop after synthesis and the fit check (the ctest)
+  --no-fit-fail      exit 0 when a design does not fit (make fpga: the
+                     reports are the product)
+  --timeout SEC      limit per tool run (default 1800)
+  --freq MHZ         P&R target clock (default 24)
+  --pnr-device DEV   up5k (default; iCEBreaker pins), lp8k or hx8k (the
+                     largest iCE40s, 7680 LC: for timing of blocks that do
+                     not fit the UP5K; pins left to nextpnr)
+  -h, --help         this text
+
+Outputs in the build directory, per flow: <flow>.log (tool log),
+<flow>-stat.txt (Yosys stat), <flow>-fit.txt (resources vs device),
+<flow>-ltp.txt (longest logic path), and for P&R <flow>-pnr.log,
+<flow>.asc/.bin, <flow>-icetime.txt. Exit status 1 if a design does not fit
+(unless --no-fit-fail), 2 on a tool error.
+EOF
+}
+
+here=$(cd "$(dirname "$0")/../.." && pwd)
+rtl=$here/rtl
+build=$here/build/fpga
+fw=""
+rows=""; cols=""
+spad="1024,1024,2048,2048,2048"
+synth_only=0; fit_fail=1; tmo=1800; freq=24; pdev=up5k
+flows=()
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--rows) rows=$2; shift ;;
+	--cols) cols=$2; shift ;;
+	--spad) spad=$2; shift ;;
+	--fw) fw=$2; shift ;;
+	--build) build=$2; shift ;;
+	--synth-only) synth_only=1 ;;
+	--no-fit-fail) fit_fail=0 ;;
+	--timeout) tmo=$2; shift ;;
+	--freq) freq=$2; shift ;;
+	--pnr-device) pdev=$2; shift ;;
+	-h|--help) usage; exit 0 ;;
+	ice40|ecp5|ctrl-pnr) flows+=("$1") ;;
+	*) echo "fpga-build.sh: unknown argument '$1' (--help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ ${#flows[@]} -gt 0 ] || flows=(ice40 ecp5)
+
+[ -n "$rows" ] || rows=2
+[ -n "$cols" ] || cols=2
+IFS=, read -r sz_in sz_wgt sz_acc sz_out sz_prm <<<"$spad"
+
+mkdir -p "$build"
+
+need() {
+	for t in "$@"; do
+		command -v "$t" >/dev/null || {
+			echo "fpga-build.sh: $t not found (tools/deps.sh installs it)" >&2
+			exit 2
+		}
+	done
+}
+
+# Engine + control complex sources; the FPGA IMEM/DMEM model replaces the
+# simulation one (rtl/fpga/dnpu_rv32_sram.v explains why).
+engine_src() {
+	local f
+	for f in "$rtl"/dnpu_*.v; do echo "$f"; done
+	echo "$rtl/rv32/dnpu_rv32.v"
+}
+fpga_sram=$rtl/fpga/dnpu_rv32_sram.v
+
+# Longest path in cells (LUTs, carries, DSPs) between flip-flops, RAM
+# outputs and ports: Yosys' only timing view where nextpnr cannot run.
+# Block RAMs are removed (their outputs become path starts) and the vendor
+# flip-flops turned into $_DFF_P_ so that ltp can cut at them; done last,
+# after the netlist and the stat are written.
+ltp_script() {	# output prefix
+	cat <<EOF
+autoname
+delete t:SB_RAM40_4K t:SB_SPRAM256KA t:DP16KD
+techmap -map $here/tools/fpga/ltp_ff_map.v
+tee -q -o $1-ltp.txt ltp -noff
+EOF
+}
+
+sim_sram=$rtl/rv32/dnpu_rv32_sram.v
+
+# Firmware -> $readmemh words (little-endian 32-bit, one per line).
+imem_words=1024; dmem_words=512
+fw_hex=$build/dnpu-fw.hex
+fw_defs=""
+make_fw_hex() {
+	fw_defs="-DDNPU_FPGA_IMEM_WORDS=$imem_words -DDNPU_FPGA_DMEM_WORDS=$dmem_words"
+	[ "$fw" = none ] && return 0
+	fw_defs="$fw_defs -DDNPU_FPGA_IMEM_HEX=\"$fw_hex\""
+	if [ -z "$fw" ]; then
+		fw=$here/build/firmware/dnpu-fw.bin
+		[ -f "$fw" ] || make -s -C "$here/firmware" O="$here/build/firmware" >&2
+	fi
+	[ -f "$fw" ] || { echo "fpga-build.sh: no firmware image $fw" >&2; exit 2; }
+	local size
+	size=$(stat -c %s "$fw")
+	if [ "$size" -gt $((imem_words * 4)) ]; then
+		echo "fpga-build.sh: $fw is $size bytes, the FPGA IMEM holds $((imem_words * 4))" >&2
+		exit 2
+	fi
+	# pad to whole words; od prints host order = little-endian words here
+	{ cat "$fw"; head -c $(((4 - size % 4) % 4)) /dev/zero; } |
+		od -An -v -tx4 -w4 | tr -d ' ' >"$fw_hex"
+}
+
+run_tool() {	# log cmd... : bounded, fails with status 2
+	local log=$1; shift
+	if ! timeout "$tmo" "$@" >"$log" 2>&1; then
+		echo "fpga-build.sh: '$1' failed or timed out (${tmo}s); see $log" >&2
+		tail -n 5 "$log" >&2
+		exit 2
+	fi
+}
+
+cell() {	# count of a cell type in a Yosys stat file (0 if absent)
+	awk -v c="$2" '$1 == c { n = $2 } END { print n + 0 }' "$1"
+}
+
+fits=1
+fit_line() {	# file name used limit
+	local ok=yes
+	if [ "$3" -gt "$4" ]; then ok="NO (over by $(($3 - $4)), $((100 * $3 / $4))%)"; fits=0; fi
+	printf '%-10s %7d / %-7d %s\n' "$2" "$3" "$4" "$ok" >>"$1"
+}
+
+# ---------------------------------------------------------------- iCE40
+ice40_fit() {	# stat fitfile: UP5K resources
+	local st=$1 out=$2 lut carry ff ebr spram dsp lc
+	lut=$(cell "$st" SB_LUT4); carry=$(cell "$st" SB_CARRY)
+	ff=$(awk '$1 ~ /^SB_DFF/ { n += $2 } END { print n + 0 }' "$st")
+	ebr=$(cell "$st" SB_RAM40_4K); spram=$(cell "$st" SB_SPRAM256KA)
+	dsp=$(cell "$st" SB_MAC16)
+	# A logic cell holds one LUT4 + its carry + one FF; the LUT count is a
+	# lower bound of the LCs (nextpnr adds pass-through LUTs for lone FFs
+	# and carries).
+	lc=$lut; [ "$ff" -gt "$lc" ] && lc=$ff
+	: >"$out"
+	echo "resource     used / UP5K    fits (SB_LUT4 $lut, SB_CARRY $carry, DFF $ff)" >>"$out"
+	fit_line "$out" "LC(>=)" "$lc" 5280
+	fit_line "$out" "EBR" "$ebr" 30
+	fit_line "$out" "SPRAM" "$spram" 4
+	fit_line "$out" "DSP" "$dsp" 8
+}
+
+flow_ice40() {
+	need yosys
+	make_fw_hex
+	local pfx=$build/ice40
+	cat >"$pfx.ys" <<EOF
+read_verilog $fw_defs -DDNPU_FPGA_DMEM_SPRAM -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
+chparam -set ROWS $rows -set COLS $cols -set SZ_IN $sz_in -set SZ_WGT $sz_wgt -set SZ_ACC $sz_acc -set SZ_OUT $sz_out -set SZ_PARAM $sz_prm dnpu_top
+hierarchy -check -top dnpu_top
+synth_ice40 -top dnpu_top -dsp -spram -json $pfx.json
+check -assert
+tee -q -o $pfx-stat.txt stat
+$(ltp_script "$pfx")
+EOF
+	echo "ice40: synth_ice40 of dnpu_top ${rows}x${cols}, scratchpads $spad (log $pfx.log)"
+	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+	fits=1
+	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
+	cat "$pfx-fit.txt"
+	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
+	if [ $fits = 0 ]; then
+		echo "ice40: dnpu_top ${rows}x${cols} does NOT fit the UP5K: no place and route"
+		any_misfit=1
+		return 0
+	fi
+	echo "ice40: fits the UP5K (by the synthesis counts)"
+	[ $synth_only = 1 ] || pnr_up5k ice40 dnpu_top
+}
+
+# P&R on the UP5K through the I/O harness rtl/fpga/dnpu_ooc.v (the design
+# has ~400 ports; the iCEBreaker has ~40 free pins).
+pnr_up5k() {	# flow-name top
+	need nextpnr-ice40 icepack icetime
+	local pfx=$build/$1 pkg pins=()
+	case $pdev in
+	up5k) pkg=sg48; pins=(--pcf "$rtl/fpga/icebreaker.pcf") ;;
+	lp8k) pkg=cm81 ;;
+	hx8k) pkg=ct256 ;;
+	*) echo "fpga-build.sh: unknown --pnr-device $pdev" >&2; exit 2 ;;
+	esac
+	echo "$1: nextpnr-ice40 --$pdev --package $pkg (log $pfx-pnr.log)"
+	run_tool "$pfx-pnr.log" nextpnr-ice40 "--$pdev" --package "$pkg" \
+		--json "$pfx.json" "${pins[@]}" \
+		--asc "$pfx.asc" --freq "$freq" --placer heap --seed 1
+	run_tool "$pfx-icepack.log" icepack "$pfx.asc" "$pfx.bin"
+	run_tool "$pfx-icetime.txt" icetime -d "$pdev" -P "$pkg" -c "$freq" -t "$pfx.asc"
+	echo "$1: bitstream $pfx.bin"
+	grep -E 'Max frequency for clock|ICESTORM_(LC|RAM|SPRAM|DSP):' "$pfx-pnr.log" | tail -n 5
+	grep -E 'Total path delay' "$pfx-icetime.txt" || true
+}
+
+flow_ctrl_pnr() {
+	need yosys
+	make_fw_hex
+	local pfx=$build/ctrl-pnr
+	cat >"$pfx.ys" <<EOF
+read_verilog $fw_defs -I$rtl $rtl/rv32/dnpu_rv32.v $rtl/dnpu_ctrl.v $fpga_sram $rtl/fpga/dnpu_ctrl_ooc.v
+hierarchy -check -top dnpu_ctrl_ooc
+synth_ice40 -top dnpu_ctrl_ooc -dsp -json $pfx.json
+check -assert
+tee -q -o $pfx-stat.txt stat
+$(ltp_script "$pfx")
+EOF
+	echo "ctrl-pnr: synth_ice40 of dnpu_ctrl in rtl/fpga/dnpu_ctrl_ooc.v (log $pfx.log)"
+	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+	fits=1
+	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
+	cat "$pfx-fit.txt"
+	if [ $fits = 0 ]; then any_misfit=1; return 0; fi
+	[ $synth_only = 1 ] || pnr_up5k ctrl-pnr dnpu_ctrl_ooc
+}
+
+# ---------------------------------------------------------------- ECP5
+flow_ecp5() {
+	need yosys
+	local pfx=$build/ecp5
+	cat >"$pfx.ys" <<EOF
+read_verilog -I$rtl $(engine_src | tr '\n' ' ') $sim_sram
+hierarchy -check -top dnpu_top
+synth_ecp5 -top dnpu_top -json $pfx.json
+check -assert
+tee -q -o $pfx-stat.txt stat
+$(ltp_script "$pfx")
+EOF
+	echo "ecp5: synth_ecp5 of dnpu_top 16x16 (default parameters; log $pfx.log)"
+	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+	local st=$pfx-stat.txt out=$pfx-fit.txt lut ff ebr dsp ccu ram
+	# LFE5U-85F: 83640 LUT4 (41820 slices x 2), 83640 FF, 208 DP16KD
+	# (18 Kbit), 156 MULT18X18D.
+	lut=$(cell "$st" LUT4); ccu=$(cell "$st" CCU2C)
+	ff=$(awk '$1 ~ /^TRELLIS_FF/ { n += $2 } END { print n + 0 }' "$st")
+	ebr=$(cell "$st" DP16KD); dsp=$(cell "$st" MULT18X18D)
+	ram=$(cell "$st" TRELLIS_DPR16X4)
+	fits=1
+	: >"$out"
+	echo "resource     used / 85F     fits (LUT4 $lut + CCU2C $ccu x2 + DPR16X4 $ram x2 (distributed RAM), FF $ff)" >>"$out"
+	fit_line "$out" "LUT4" $((lut + 2 * ccu + 2 * ram)) 83640
+	fit_line "$out" "FF" "$ff" 83640
+	fit_line "$out" "DP16KD" "$ebr" 208
+	fit_line "$out" "MULT18" "$dsp" 156
+	cat "$out"
+	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
+	[ $fits = 1 ] || any_misfit=1
+	echo "ecp5: no nextpnr-ecp5 in Debian 12: no P&R or timing (docs/FPGA.md)"
+}
+
+any_misfit=0
+for f in "${flows[@]}"; do
+	case $f in
+	ice40) flow_ice40 ;;
+	ecp5) flow_ecp5 ;;
+	ctrl-pnr) flow_ctrl_pnr ;;
+	esac
+done
+if [ $any_misfit = 1 ] && [ $fit_fail = 1 ]; then
+	exit 1
+fi
+exit 0
