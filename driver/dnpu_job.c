@@ -544,7 +544,11 @@ static struct dma_fence *dnpu_job_run(struct drm_sched_job *sched_job)
 
 	mutex_lock(&ndev->hw_lock);
 	outage = dnpu_fw_outage(ndev);
-	if (outage)	/* the recovery work has not got here yet */
+	/*
+	 * The recovery work has not got here yet. With jobs on the ring the
+	 * scheduler's reset path owns the reboot (it must cancel them).
+	 */
+	if (outage && list_empty(&ndev->active))
 		dnpu_hw_boot(ndev);
 	if (!ndev->fw_running) {
 		mutex_unlock(&ndev->hw_lock);
