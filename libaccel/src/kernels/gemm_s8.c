@@ -98,12 +98,18 @@ int accel_gemm_s8_prepare(struct accel_gemm_s8 *g, const int8_t *w, int n,
 		/* the reference adds (x - zp) * w; fold -zp * sum(w) in */
 		g->rq.bias[c] = (bias ? bias[c] : 0) - in_zp * sum;
 	}
+	/* only the layout the current ISA runs is packed (plus the portable
+	 * one, the fallback whatever happens) */
+	const enum accel_isa isa = accel_kernels_isa();
 	size_t np = (size_t)g->n16 * g->kp;
-	g->wpack = aligned_alloc(32, ((np * 2) + 31) & ~(size_t)31);
-	if (!g->wpack)
-		goto fail;
+	if (isa == ACCEL_ISA_AVX2) {
+		g->wpack = aligned_alloc(32, ((np * 2) + 31) & ~(size_t)31);
+		if (!g->wpack)
+			goto fail;
+		g->bytes += np * 2;
+	}
 	int kp2 = g->kp / 2;
-	for (int nb = 0; nb < g->n16 / 16; nb++) {
+	for (int nb = 0; g->wpack && nb < g->n16 / 16; nb++) {
 		int16_t *blk = g->wpack + (size_t)nb * kp2 * 32;
 		for (int kk = 0; kk < kp2; kk++) {
 			for (int j = 0; j < 16; j++) {
@@ -122,16 +128,20 @@ int accel_gemm_s8_prepare(struct accel_gemm_s8 *g, const int8_t *w, int n,
 	g->wt = malloc((size_t)n * k + 1);
 	if (!g->wt)
 		goto fail;
+	g->bytes += (size_t)n * k;
 	for (int c = 0; c < n; c++)
 		for (int i = 0; i < k; i++)
 			g->wt[(size_t)i * n + c] = w[(size_t)c * k + i];
 	/* VNNI layout: quads of k per channel, activations biased to u8 */
 	g->k4 = (k + 3) & ~3;
+	if (isa != ACCEL_ISA_AVX512VNNI)
+		return 0;
 	size_t n4 = (size_t)g->n16 * g->k4;
 	g->wpack4 = aligned_alloc(64, (n4 + 63) & ~(size_t)63);
 	g->bias_u8 = calloc((size_t)g->n16, sizeof(int32_t));
 	if (!g->wpack4 || !g->bias_u8)
 		goto fail;
+	g->bytes += n4 + (size_t)g->n16 * 4;
 	int k4q = g->k4 / 4;
 	for (int nb = 0; nb < g->n16 / 16; nb++) {
 		int8_t *blk = g->wpack4 + (size_t)nb * k4q * 64;
@@ -248,12 +258,14 @@ void accel_gemm_s8_run(const struct accel_gemm_s8 *g, int m, const int8_t *a,
 		return;
 #if defined(__x86_64__)
 	enum accel_isa isa = accel_kernels_isa();
-	if (isa == ACCEL_ISA_AVX512VNNI && scratch &&
+	if (isa == ACCEL_ISA_AVX512VNNI && g->wpack4 && scratch &&
 	    !accel_kernels_ruy_rounding) {
 		accel_gemm_s8_run_vnni(g, m, a, lda, out, ldo, scratch);
 		return;
 	}
-	if (isa >= ACCEL_ISA_AVX2 && scratch && !accel_kernels_ruy_rounding) {
+	/* the AVX2 GEMM needs its packing; its GEMV (m < 4) reads w */
+	if (isa >= ACCEL_ISA_AVX2 && scratch && !accel_kernels_ruy_rounding &&
+	    (g->wpack || m < 4)) {
 		accel_gemm_s8_run_avx2(g, m, a, lda, out, ldo, scratch);
 		return;
 	}

@@ -64,6 +64,7 @@ struct accel_gemm_s8 {
 	int8_t *wpack4;         /* [n16/16][k4/4][16 ch][4] for VNNI */
 	int32_t *bias_u8;       /* rq.bias - 128 * sum(w): activations + 128 */
 	int8_t *wt;             /* [k][n] transposed, portable kernel */
+	size_t bytes;           /* memory held by the repacked weights */
 };
 
 /*

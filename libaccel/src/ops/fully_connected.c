@@ -99,7 +99,7 @@ int accel_prepare_fully_connected(struct accel_model *m, struct accel_op *op,
 	size_t gs = accel_gemm_s8_scratch(&st->gemm, st->batches);
 	st->gscratch = malloc(gs);
 	OP_CHECK(st->gscratch, "out of memory");
-	st->hdr.scratch_bytes = gs;
+	st->hdr.scratch_bytes = gs + st->gemm.bytes;
 	return 0;
 }
 

@@ -32,8 +32,9 @@ int accel_cpu_op_eval(struct accel_model *m, struct accel_op *op,
 void accel_cpu_op_release(struct accel_op *op);
 
 /*
- * Scratch bytes the op allocated in prepare (im2col buffers, etc.), so the
- * memory report can count them; 0 if none.
+ * Bytes the op allocated in prepare (im2col/scratch buffers and weights
+ * repacked for the kernels), so the memory report can count them; 0 if none.
+ * The kernel ISA (kernels/kernels.h) is the one in effect at prepare time.
  */
 size_t accel_cpu_op_scratch_bytes(const struct accel_model *m,
 				  const struct accel_op *op);
