@@ -10,6 +10,7 @@ KERNEL=${1:?usage: vm-reset.sh 6.1|6.12 WORK_DIR}
 WORK=${2:?usage: vm-reset.sh 6.1|6.12 WORK_DIR}
 shift 2
 mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
 gcc -static -O2 -std=gnu11 -Wall -Wextra -Werror -I"$ROOT/uapi" \
 	-I"$ROOT/uapi/drm" $(pkg-config --cflags libdrm 2>/dev/null) \
 	-o "$WORK/dnpu_reset" "$ROOT/driver/tests/guest/dnpu_reset.c"
