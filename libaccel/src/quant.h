@@ -41,6 +41,18 @@ static inline int32_t accel_mbqm(int32_t x, int32_t mult, int shift)
 			    right);
 }
 
+/* int32 addition that wraps like TFLite's (corrupted scales can get there)
+ * instead of being undefined. */
+static inline int32_t accel_add_wrap(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+static inline int32_t accel_sub_wrap(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a - (uint32_t)b);
+}
+
 /*
  * TFLite QuantizeMultiplier: real multiplier -> Q31 mantissa and exponent.
  * A multiplier too small to represent becomes (0, 0) like TFLite's.

@@ -11,8 +11,9 @@ void accel_addsub_s8_c(const struct accel_addsub_s8 *p, const int8_t *a,
 		int32_t v2 = (b[i] + p->in2_off) * (1 << p->left_shift);
 		int32_t s1 = accel_mbqm(v1, p->m1, p->s1);
 		int32_t s2 = accel_mbqm(v2, p->m2, p->s2);
-		int32_t r = accel_mbqm(p->sub ? s1 - s2 : s1 + s2, p->mo, p->so) +
-			    p->out_zp;
+		int32_t r = accel_add_wrap(accel_mbqm(p->sub ? accel_sub_wrap(s1, s2) :
+						      accel_add_wrap(s1, s2), p->mo, p->so),
+					   p->out_zp);
 		out[i] = (int8_t)(r < p->act_min ? p->act_min :
 				  (r > p->act_max ? p->act_max : r));
 	}

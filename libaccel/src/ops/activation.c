@@ -240,8 +240,8 @@ int accel_eval_relu(struct accel_model *m, struct accel_op *op, char *err,
 			((float *)y)[i] = act_clamp_f(((const float *)x)[i], 0.0f, INFINITY);
 			continue;
 		}
-		int32_t v = st->out_zp + accel_mbqm(((const int8_t *)x)[i] - st->in_zp,
-						    st->mult, st->shift);
+		int32_t v = accel_add_wrap(st->out_zp, accel_mbqm(((const int8_t *)x)[i] - st->in_zp,
+						    st->mult, st->shift));
 		((int8_t *)y)[i] = (int8_t)clamp_i32(v, st->lo, st->hi);
 	}
 	return 0;

@@ -123,10 +123,10 @@ static inline int32_t ew_q(const struct ew_state *st, int opc, int32_t x1,
 	} else {
 		int32_t a = accel_mbqm(v1 * (1 << st->left_shift), st->m1, st->s1);
 		int32_t b = accel_mbqm(v2 * (1 << st->left_shift), st->m2, st->s2);
-		r = accel_mbqm(opc == ACCEL_OP_ADD ? a + b : a - b, st->mo,
-			       st->so);
+		r = accel_mbqm(opc == ACCEL_OP_ADD ? accel_add_wrap(a, b) :
+				accel_sub_wrap(a, b), st->mo, st->so);
 	}
-	return clamp_i32(r + st->out_zp, st->lo, st->hi);
+	return clamp_i32(accel_add_wrap(r, st->out_zp), st->lo, st->hi);
 }
 
 static inline float ew_f(const struct ew_state *st, int opc, float a, float b)

@@ -291,8 +291,8 @@ int accel_eval_mean(struct accel_model *m, struct accel_op *op, char *err,
 		if (st->is_float) {
 			((float *)y)[j] = st->fsum[j] / (float)st->n_red;
 		} else {
-			int32_t v = st->sum[j] - st->in_zp * (int32_t)st->n_red;
-			v = accel_mbqm(v, st->mult, st->shift) + st->out_zp;
+			int32_t v = accel_add_wrap(st->sum[j], -st->in_zp * (int32_t)st->n_red);
+			v = accel_add_wrap(accel_mbqm(v, st->mult, st->shift), st->out_zp);
 			((int8_t *)y)[j] = (int8_t)clamp_i32(v, -128, 127);
 		}
 	}

@@ -155,7 +155,7 @@ int accel_eval_svdf(struct accel_model *m, struct accel_op *op, char *err,
 			 * reproduce that exactly.
 			 */
 			acc = clamp_i32(accel_mbqm(acc, st->m1, st->s1), smin, smax);
-			acc += st->st_zp;
+			acc = accel_add_wrap(acc, st->st_zp);
 			size_t at = ((size_t)b * F + f) * M + M - 1;
 			if (st->state16)
 				((int16_t *)state)[at] = (int16_t)acc;
@@ -185,7 +185,7 @@ int accel_eval_svdf(struct accel_model *m, struct accel_op *op, char *err,
 			int32_t acc = bias ? bias[u] : 0;
 			for (int r = 0; r < st->rank; r++)
 				acc += st->scratch[(size_t)b * F + u * st->rank + r];
-			int32_t v = accel_mbqm(acc, st->m2, st->s2) + st->out_zp;
+			int32_t v = accel_add_wrap(accel_mbqm(acc, st->m2, st->s2), st->out_zp);
 			((int8_t *)y)[(size_t)b * st->units + u] =
 				(int8_t)clamp_i32(v, -128, 127);
 		}
