@@ -19,6 +19,10 @@ dataset-fashion-mnist python3-skimage valgrind cppcheck zlib1g-dev"
 # as linux-{image,headers}-6.12.N+deb12-amd64; take the newest.
 KERNEL612_PATTERN='^linux-(image|headers)-6\.12\.[0-9]+\+(deb12|bpo)-amd64$'
 NPM_PKG="tfjs-tflite-node@0.0.2"
+# MediaPipe's BlazeFace models (tools/blazeface, tests/blazeface); unpacked
+# into its own directory (npm tarballs all unpack to package/)
+FACE_PKG="@mediapipe/face_detection@0.4.1657300184"
+FACE_DIR="$NPM_DIR/mediapipe-face_detection"
 
 usage() {
 	sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
@@ -43,8 +47,12 @@ have_npm() {
 	[ -f "$NPM_DIR/package/cc_deps/linux_amd64/libtensorflowlite_c.so" ]
 }
 
+have_face_model() {
+	[ -f "$FACE_DIR/face_detection_short_range.tflite" ]
+}
+
 all_present() {
-	[ -z "$(missing_apt)" ] && have_bpo && have_npm
+	[ -z "$(missing_apt)" ] && have_bpo && have_npm && have_face_model
 }
 
 case "${1:-}" in
@@ -109,6 +117,13 @@ if ! have_npm; then
 	mkdir -p "$NPM_DIR"
 	(cd "$NPM_DIR" && npm pack --silent "$NPM_PKG" >>"$LOG" 2>&1 &&
 		tar xzf tfjs-tflite-node-0.0.2.tgz) || fail "npm pack $NPM_PKG failed"
+fi
+if ! have_face_model; then
+	echo "deps.sh: fetching $FACE_PKG (BlazeFace models)..."
+	mkdir -p "$FACE_DIR"
+	(cd "$NPM_DIR" && npm pack --silent "$FACE_PKG" >>"$LOG" 2>&1 &&
+		tar xzf mediapipe-face_detection-0.4.1657300184.tgz -C "$FACE_DIR" \
+			--strip-components=1) || fail "npm pack $FACE_PKG failed"
 fi
 all_present || fail "dependencies still missing after install:$(missing_apt)"
 echo "deps.sh: all dependencies installed"

@@ -36,7 +36,8 @@ static bool op_supported(int opcode)
 	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D:
 	case TFL_OP_FULLY_CONNECTED: case TFL_OP_MAX_POOL_2D:
 	case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_RESHAPE:
-	case TFL_OP_SOFTMAX:
+	case TFL_OP_SOFTMAX: case TFL_OP_ADD: case TFL_OP_PAD:
+	case TFL_OP_CONCATENATION: case TFL_OP_RELU:
 		return true;
 	}
 	return false;
@@ -73,6 +74,63 @@ static bool window_ok(const int id[4], const int od[4], int kh, int kw,
 	int dw = dilated && o->dilation_w ? o->dilation_w : 1;
 	return out_extent(id[1], kh, o->stride_h, dh, o->padding) == od[1] &&
 	       out_extent(id[2], kw, o->stride_w, dw, o->padding) == od[2];
+}
+
+static bool same_shape(const struct tfl_tensor *a, const struct tfl_tensor *b)
+{
+	if (a->rank != b->rank)
+		return false;
+	for (int i = 0; i < a->rank; i++)
+		if (a->dims[i] != b->dims[i])
+			return false;
+	return true;
+}
+
+/* Paddings: a constant int32 [rank, 2] of non-negative amounts that
+ * produce exactly the output shape. */
+static bool pad_ok(const struct tfl_model *m, const struct tfl_op *op)
+{
+	const struct tfl_tensor *in = &m->tensors[op->inputs[0]];
+	const struct tfl_tensor *out = &m->tensors[op->outputs[0]];
+	if (op->n_inputs < 2 || op->inputs[1] < 0 || in->rank > 4 ||
+	    in->rank != out->rank)
+		return false;
+	const struct tfl_tensor *p = &m->tensors[op->inputs[1]];
+	const int32_t *pd = tfl_tensor_data(m, op->inputs[1]);
+	if (!pd || p->type != TFL_INT32 || p->rank != 2 ||
+	    p->dims[0] != in->rank || p->dims[1] != 2)
+		return false;
+	for (int i = 0; i < in->rank; i++) {
+		if (pd[2 * i] < 0 || pd[2 * i + 1] < 0 ||
+		    pd[2 * i] > 1 << 16 || pd[2 * i + 1] > 1 << 16 ||
+		    (int64_t)in->dims[i] + pd[2 * i] + pd[2 * i + 1] !=
+		    out->dims[i])
+			return false;
+	}
+	return true;
+}
+
+/* Every input has the output's rank and dims except along the axis,
+ * where they add up to the output's. */
+static bool concat_ok(const struct tfl_model *m, const struct tfl_op *op)
+{
+	const struct tfl_tensor *out = &m->tensors[op->outputs[0]];
+	int axis = op->opts.axis < 0 ? op->opts.axis + out->rank : op->opts.axis;
+	if (axis < 0 || axis >= out->rank)
+		return false;
+	int64_t sum = 0;
+	for (int j = 0; j < op->n_inputs; j++) {
+		if (op->inputs[j] < 0)
+			return false;
+		const struct tfl_tensor *t = &m->tensors[op->inputs[j]];
+		if (t->rank != out->rank)
+			return false;
+		for (int i = 0; i < t->rank; i++)
+			if (i != axis && t->dims[i] != out->dims[i])
+				return false;
+		sum += t->dims[axis];
+	}
+	return sum == out->dims[axis];
 }
 
 /* Shapes must agree, or the loops below would index out of bounds. */
@@ -116,6 +174,15 @@ static bool shapes_ok(const struct tfl_model *m, const struct tfl_op *op)
 		       id[3] == od[3] &&
 		       window_ok(id, od, op->opts.filter_h, op->opts.filter_w,
 				 &op->opts, false);
+	case TFL_OP_ADD:
+		/* no broadcasting: both operands have the output's shape */
+		return op->n_inputs == 2 && op->inputs[1] >= 0 &&
+		       same_shape(&m->tensors[op->inputs[1]], out) &&
+		       same_shape(in, out);
+	case TFL_OP_PAD:
+		return pad_ok(m, op);
+	case TFL_OP_CONCATENATION:
+		return concat_ok(m, op);
 	default:
 		return tfl_tensor_elems(in) == tfl_tensor_elems(out);
 	}
@@ -143,7 +210,9 @@ int fexec_init(struct fexec *e, const struct tfl_model *m, char *err,
 			   op->opcode == TFL_OP_FULLY_CONNECTED ? 2 : 1;
 		if (op->n_inputs < need || (need == 2 && op->inputs[1] < 0))
 			return fail(err, errlen, "op %d: missing weights", i);
-		int typed = op->opcode == TFL_OP_RESHAPE ? 1 : op->n_inputs;
+		/* RESHAPE's shape and PAD's paddings are int32 */
+		int typed = op->opcode == TFL_OP_RESHAPE ||
+			    op->opcode == TFL_OP_PAD ? 1 : op->n_inputs;
 		for (int j = 0; j < typed; j++)
 			if (op->inputs[j] >= 0 &&
 			    m->tensors[op->inputs[j]].type != TFL_FLOAT32)
@@ -327,6 +396,69 @@ static void pool(struct fexec *e, const struct tfl_op *op, bool is_max)
 	}
 }
 
+static void add(struct fexec *e, const struct tfl_op *op, size_t n)
+{
+	const float *a = e->cval[op->inputs[0]], *b = e->cval[op->inputs[1]];
+	float *out = e->val[op->outputs[0]];
+	for (size_t i = 0; i < n; i++)
+		out[i] = act(a[i] + b[i], op->opts.act);
+}
+
+static void relu(struct fexec *e, const struct tfl_op *op, size_t n)
+{
+	const float *a = e->cval[op->inputs[0]];
+	float *out = e->val[op->outputs[0]];
+	for (size_t i = 0; i < n; i++)
+		out[i] = act(a[i], TFL_ACT_RELU);
+}
+
+/* Constant zero padding (shape checked by pad_ok). */
+static void pad(struct fexec *e, const struct tfl_op *op)
+{
+	const struct tfl_model *m = e->m;
+	int id[4], od[4], before[4] = { 0 };
+	nhwc(&m->tensors[op->inputs[0]], id);
+	nhwc(&m->tensors[op->outputs[0]], od);
+	const int32_t *pd = tfl_tensor_data(m, op->inputs[1]);
+	int rank = m->tensors[op->inputs[0]].rank;
+	for (int i = 0; i < rank; i++)
+		before[4 - rank + i] = pd[2 * i];
+	const float *in = e->cval[op->inputs[0]];
+	float *out = e->val[op->outputs[0]];
+	memset(out, 0, tfl_tensor_elems(&m->tensors[op->outputs[0]]) *
+	       sizeof(float));
+	for (int b = 0; b < id[0]; b++)
+	for (int y = 0; y < id[1]; y++)
+	for (int x = 0; x < id[2]; x++)
+	for (int c = 0; c < id[3]; c++)
+		out[((((size_t)b + before[0]) * od[1] + y + before[1]) * od[2] +
+		     x + before[2]) * od[3] + c + before[3]] =
+			in[(((size_t)b * id[1] + y) * id[2] + x) * id[3] + c];
+}
+
+static void concatenation(struct fexec *e, const struct tfl_op *op)
+{
+	const struct tfl_tensor *ot = &e->m->tensors[op->outputs[0]];
+	int axis = op->opts.axis < 0 ? op->opts.axis + ot->rank : op->opts.axis;
+	size_t outer = 1, inner = 1;
+	for (int i = 0; i < axis; i++)
+		outer *= (size_t)ot->dims[i];
+	for (int i = axis + 1; i < ot->rank; i++)
+		inner *= (size_t)ot->dims[i];
+	float *out = e->val[op->outputs[0]];
+	size_t row = (size_t)ot->dims[axis] * inner, off = 0;
+	for (int j = 0; j < op->n_inputs; j++) {
+		const struct tfl_tensor *t = &e->m->tensors[op->inputs[j]];
+		const float *in = e->cval[op->inputs[j]];
+		size_t chunk = (size_t)t->dims[axis] * inner;
+		for (size_t o = 0; o < outer; o++)
+			for (size_t k = 0; k < chunk; k++)
+				out[o * row + off + k] =
+					act(in[o * chunk + k], op->opts.act);
+		off += chunk;
+	}
+}
+
 static void softmax(struct fexec *e, const struct tfl_op *op)
 {
 	const struct tfl_tensor *t = &e->m->tensors[op->inputs[0]];
@@ -361,7 +493,8 @@ int fexec_run(struct fexec *e, const float *input, char *err, size_t errlen)
 		const struct tfl_op *op = &m->ops[i];
 		int out = op->outputs[0];
 		size_t on = tfl_tensor_elems(&m->tensors[out]);
-		if (!e->cval[op->inputs[0]])
+		if (!e->cval[op->inputs[0]] ||
+		    (op->opcode == TFL_OP_ADD && !e->cval[op->inputs[1]]))
 			return fail(err, errlen, "op %d: input has no values", i);
 		switch (op->opcode) {
 		case TFL_OP_CONV_2D: conv(e, op, false); break;
@@ -370,6 +503,15 @@ int fexec_run(struct fexec *e, const float *input, char *err, size_t errlen)
 		case TFL_OP_MAX_POOL_2D: pool(e, op, true); break;
 		case TFL_OP_AVERAGE_POOL_2D: pool(e, op, false); break;
 		case TFL_OP_SOFTMAX: softmax(e, op); break;
+		case TFL_OP_ADD: add(e, op, on); break;
+		case TFL_OP_RELU: relu(e, op, on); break;
+		case TFL_OP_PAD: pad(e, op); break;
+		case TFL_OP_CONCATENATION:
+			for (int j = 1; j < op->n_inputs; j++)
+				if (!e->cval[op->inputs[j]])
+					return fail(err, errlen, "op %d: input has no values", i);
+			concatenation(e, op);
+			break;
 		case TFL_OP_RESHAPE:
 			if (tfl_tensor_elems(&m->tensors[op->inputs[0]]) != on)
 				return fail(err, errlen, "op %d: RESHAPE changes the element count", i);

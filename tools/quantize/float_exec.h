@@ -3,8 +3,8 @@
  * Minimal float32 reference executor for the toolchain: runs a float TFLite
  * graph (tflite_model.h) so the quantizer can calibrate activation ranges
  * and measure quantization error. Supports CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED, MAX/AVERAGE_POOL_2D, RESHAPE and SOFTMAX with fused
- * NONE/RELU/RELU6. Straightforward loops: a reference, not a fast path.
+ * FULLY_CONNECTED, MAX/AVERAGE_POOL_2D, RESHAPE, SOFTMAX, ADD (same
+ * shapes), PAD (zeros), CONCATENATION and RELU, with fused NONE/RELU/RELU6. Straightforward loops: a reference, not a fast path.
  */
 #ifndef FLOAT_EXEC_H
 #define FLOAT_EXEC_H

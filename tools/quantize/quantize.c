@@ -190,11 +190,59 @@ static int assign_roles(struct qstate *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Ops whose int8 output must carry their (first) input's parameters. */
+static bool keeps_input_params(int opcode)
+{
+	return opcode == TFL_OP_MAX_POOL_2D ||
+	       opcode == TFL_OP_AVERAGE_POOL_2D || opcode == TFL_OP_RESHAPE ||
+	       opcode == TFL_OP_PAD;
+}
+
+static void widen(struct qstate *s, int t, float lo, float hi)
+{
+	s->lo[t] = fminf(s->lo[t], lo);
+	s->hi[t] = fmaxf(s->hi[t], hi);
+}
+
+/*
+ * TFLite's int8 CONCATENATION needs every input quantized like the output:
+ * give the output and its inputs the union of their ranges, and carry it
+ * back through parameter-preserving ops to the producers that choose
+ * parameters (choose_activation_params then copies them forward again).
+ */
+static void unify_concat_ranges(struct qstate *s)
+{
+	const struct tfl_model *m = s->fm;
+	for (int i = 0; i < m->n_ops; i++) {
+		const struct tfl_op *op = &m->ops[i];
+		if (op->opcode != TFL_OP_CONCATENATION)
+			continue;
+		int out = op->outputs[0];
+		float lo = s->lo[out], hi = s->hi[out];
+		for (int j = 0; j < op->n_inputs; j++) {
+			lo = fminf(lo, s->lo[op->inputs[j]]);
+			hi = fmaxf(hi, s->hi[op->inputs[j]]);
+		}
+		widen(s, out, lo, hi);
+		for (int j = 0; j < op->n_inputs; j++) {
+			int t = op->inputs[j];
+			for (int hops = 0; hops <= m->n_ops; hops++) {
+				widen(s, t, lo, hi);
+				int p = tfl_producer(m, t);
+				if (p < 0 || !keeps_input_params(m->ops[p].opcode))
+					break;
+				t = m->ops[p].inputs[0];
+			}
+		}
+	}
+}
+
 /* Activation parameters in execution order, propagating through the ops
  * that TFLite requires to keep their input's quantization. */
 static void choose_activation_params(struct qstate *s)
 {
 	const struct tfl_model *m = s->fm;
+	unify_concat_ranges(s);
 	for (int i = 0; i < m->n_inputs; i++) {
 		int t = m->inputs[i];
 		s->act[t] = quant_choose_asymmetric(s->lo[t], s->hi[t]);
@@ -207,6 +255,7 @@ static void choose_activation_params(struct qstate *s)
 		case TFL_OP_MAX_POOL_2D:
 		case TFL_OP_AVERAGE_POOL_2D:
 		case TFL_OP_RESHAPE:
+		case TFL_OP_PAD:
 			s->act[out] = s->act[in];
 			break;
 		case TFL_OP_SOFTMAX:
@@ -283,7 +332,10 @@ static int op_version(int opcode)
 	case TFL_OP_MAX_POOL_2D:
 	case TFL_OP_AVERAGE_POOL_2D:
 	case TFL_OP_SOFTMAX:
-	case TFL_OP_DEQUANTIZE: return 2;
+	case TFL_OP_DEQUANTIZE:
+	case TFL_OP_ADD:
+	case TFL_OP_CONCATENATION:
+	case TFL_OP_PAD: return 2;             /* int8 */
 	}
 	return 1;
 }
@@ -423,8 +475,11 @@ static int build_int8(struct qstate *s, const struct quant_options *opt,
 	}
 	qm->n_inputs = 1;
 	qm->inputs[0] = opt->float_io ? in_f : in_q;
-	qm->n_outputs = 1;
-	qm->outputs[0] = opt->float_io ? out_f : out_q;
+	qm->n_outputs = m->n_outputs;
+	for (int i = 0; i < m->n_outputs; i++)
+		qm->outputs[i] = map[m->outputs[i]];
+	if (opt->float_io)
+		qm->outputs[0] = out_f;
 	qm->description = strdup("dnpu quantize: int8 post-training quantization");
 	ret = 0;
 	goto out;
@@ -550,8 +605,10 @@ int quantize_model(const struct tfl_model *fm, const float *calib,
 		memset(rep, 0, sizeof(*rep));
 	if (n_calib < 1)
 		return fail(err, errlen, "no calibration inputs");
-	if (fm->n_inputs != 1 || fm->n_outputs != 1)
-		return fail(err, errlen, "only single-input single-output models are supported");
+	if (fm->n_inputs != 1 || fm->n_outputs < 1 ||
+	    fm->n_outputs > TFL_MAX_OP_INPUTS ||
+	    (opt->float_io && fm->n_outputs != 1))
+		return fail(err, errlen, "only single-input models (and single-output with float I/O) are supported");
 	if (!(opt->percentile > 0.0 && opt->percentile <= 100.0))
 		return fail(err, errlen, "percentile must be in (0, 100]");
 	if (fexec_init(&e, fm, err, errlen)) {

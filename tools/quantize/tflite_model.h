@@ -31,14 +31,18 @@ enum tfl_type {
 
 /* BuiltinOperator (the subset the toolchain produces and executes) */
 enum tfl_opcode {
+	TFL_OP_ADD = 0,
 	TFL_OP_AVERAGE_POOL_2D = 1,
+	TFL_OP_CONCATENATION = 2,
 	TFL_OP_CONV_2D = 3,
 	TFL_OP_DEPTHWISE_CONV_2D = 4,
 	TFL_OP_DEQUANTIZE = 6,
 	TFL_OP_FULLY_CONNECTED = 9,
 	TFL_OP_MAX_POOL_2D = 17,
+	TFL_OP_RELU = 19,
 	TFL_OP_RESHAPE = 22,
 	TFL_OP_SOFTMAX = 25,
+	TFL_OP_PAD = 34,
 	TFL_OP_QUANTIZE = 114,
 };
 
@@ -74,6 +78,7 @@ struct tfl_opts {
 	enum tfl_act act;
 	bool keep_num_dims;             /* fully connected */
 	float beta;                     /* softmax */
+	int axis;                       /* concatenation */
 	int new_shape_rank;             /* reshape; 0 = option absent */
 	int32_t new_shape[TFL_MAX_DIMS];
 };

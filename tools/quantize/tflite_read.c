@@ -154,6 +154,13 @@ static void read_options(struct rd *r, size_t op, struct tfl_op *o)
 		x->act = (int)rd_scalar(r, t, 0, 1, 0);
 		x->keep_num_dims = rd_scalar(r, t, 2, 1, 0) != 0;
 		break;
+	case TFL_OP_ADD:
+		x->act = (int)rd_scalar(r, t, 0, 1, 0);
+		break;
+	case TFL_OP_CONCATENATION:
+		x->axis = (int32_t)rd_scalar(r, t, 0, 4, 0);
+		x->act = (int)rd_scalar(r, t, 1, 1, 0);
+		break;
 	case TFL_OP_SOFTMAX: {
 		uint32_t u = rd_scalar(r, t, 0, 4, 0x3f800000u);
 		memcpy(&x->beta, &u, 4);

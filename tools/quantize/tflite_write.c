@@ -24,6 +24,9 @@ enum {
 	OPT_FULLY_CONNECTED = 8,
 	OPT_SOFTMAX = 9,
 	OPT_RESHAPE = 17,
+	OPT_CONCATENATION = 10,
+	OPT_ADD = 11,
+	OPT_PAD = 22,
 };
 
 #define TFL_SCHEMA_VERSION 3
@@ -229,6 +232,9 @@ static int options_type(int opcode)
 	case TFL_OP_FULLY_CONNECTED: return OPT_FULLY_CONNECTED;
 	case TFL_OP_SOFTMAX: return OPT_SOFTMAX;
 	case TFL_OP_RESHAPE: return OPT_RESHAPE;
+	case TFL_OP_CONCATENATION: return OPT_CONCATENATION;
+	case TFL_OP_ADD: return OPT_ADD;
+	case TFL_OP_PAD: return OPT_PAD;
 	}
 	return OPT_NONE;
 }
@@ -273,6 +279,13 @@ static size_t write_options(struct fbb *f, const struct tfl_op *op)
 		break;
 	case TFL_OP_SOFTMAX:
 		tb_scalar(&t, 0, 4, f2u(o->beta));
+		break;
+	case TFL_OP_CONCATENATION:
+		tb_scalar(&t, 0, 4, (uint32_t)o->axis);
+		tb_scalar(&t, 1, 1, (uint32_t)o->act);
+		break;
+	case TFL_OP_ADD:
+		tb_scalar(&t, 0, 1, (uint32_t)o->act);
 		break;
 	case TFL_OP_RESHAPE:
 		if (o->new_shape_rank)
@@ -336,6 +349,8 @@ static bool opcode_known(int opcode)
 	case TFL_OP_DEPTHWISE_CONV_2D: case TFL_OP_DEQUANTIZE:
 	case TFL_OP_FULLY_CONNECTED: case TFL_OP_MAX_POOL_2D:
 	case TFL_OP_RESHAPE: case TFL_OP_SOFTMAX: case TFL_OP_QUANTIZE:
+	case TFL_OP_ADD: case TFL_OP_CONCATENATION: case TFL_OP_PAD:
+	case TFL_OP_RELU:
 		return true;
 	}
 	return false;
