@@ -1,0 +1,882 @@
+// dnpu tensor engine: the DNPU_ENG_* register block seen by the control
+// core, the region table, the command processor (fetch through the DMA,
+// decode, program-order token/fault checks, dispatch to the load, compute
+// and store queues), the DMA queues, the compute unit (array + PPU), the
+// scratchpads, the host-memory mailbox, perf counters, watchdog and
+// interrupts. One 128-bit host bus master port (docs/RTL.md).
+`default_nettype none
+module dnpu_engine #(
+    parameter integer ROWS     = 4,
+    parameter integer COLS     = 4,
+    parameter [31:0]  SZ_IN    = 32'd16384,
+    parameter [31:0]  SZ_WGT   = 32'd16384,
+    parameter [31:0]  SZ_ACC   = 32'd16384,
+    parameter [31:0]  SZ_OUT   = 32'd8192,
+    parameter [31:0]  SZ_PARAM = 32'd4096
+) (
+    input  wire          clk,
+    input  wire          rst,
+    // control-core register port (dnpu_ctrl eng_*): request held until ack
+    input  wire          reg_req,
+    input  wire          reg_we,
+    input  wire [11:0]   reg_addr,
+    input  wire [31:0]   reg_wdata,
+    input  wire [3:0]    reg_wstrb,
+    output reg  [31:0]   reg_rdata,
+    output reg           reg_ack,
+    input  wire          doorbell,        // pulse -> IRQ_PENDING.DOORBELL
+    input  wire          timer_irq,       // level -> IRQ_PENDING.TIMER
+    output wire          irq,             // |(IRQ_PENDING & IRQ_ENABLE)
+    output wire          irq_done,
+    output wire          irq_fault,
+    output wire          clock_gated,
+    output wire [639:0]  perf,            // DNPU_PERF_COUNT x 64
+    // host bus master
+    output wire          m_req_valid,
+    input  wire          m_req_ready,
+    output wire          m_req_write,
+    output wire [63:0]   m_req_addr,
+    output wire [3:0]    m_req_len,
+    output wire          m_wvalid,
+    input  wire          m_wready,
+    output wire [127:0]  m_wdata,
+    output wire [15:0]   m_wstrb,
+    output wire          m_wlast,
+    input  wire          m_rvalid,
+    output wire          m_rready,
+    input  wire [127:0]  m_rdata,
+    input  wire          m_rlast,
+    input  wire          m_rerr,
+    input  wire          m_bvalid,
+    output wire          m_bready,
+    input  wire          m_berr
+);
+`include "dnpu_hw_params.vh"
+
+    // ---------------------------------------------------------------
+    // registers
+    // ---------------------------------------------------------------
+    localparam [11:0] REGION_END = DNPU_ENG_REGION_BASE[11:0] + 12'd16 * DNPU_MAX_REGIONS[11:0];
+    localparam [11:0] MBOX_END   = DNPU_ENG_MBOX_DATA_BASE[11:0] + 12'd64;
+    localparam [11:0] PERF_END   = DNPU_ENG_PERF_BASE[11:0] + 12'd8 * DNPU_PERF_COUNT[11:0];
+    reg [3:0]  cmd_region;
+    reg [31:0] cmd_offset, cmd_count, region_count;
+    reg [31:0] fault_cause_r, fault_region_r, fault_offset_r, fault_cmd_r;
+    reg [3:0]  irq_pending, irq_enable;
+    reg        clock_gate, stat_busy, stat_done, stat_fault;
+    reg [31:0] watchdog;
+    reg [63:0] rg_addr [0:15];
+    reg [31:0] rg_size [0:15];
+    reg [3:0]  rg_flags [0:15];
+    reg [63:0] mbox_addr;
+    reg [31:0] mbox_data [0:15];
+    reg        mbox_busy, mbox_err;
+    reg [63:0] pc [0:9];           // perf counters
+    reg [31:0] perf_hi_latch;
+
+    assign irq         = |(irq_pending & irq_enable);
+    assign irq_done    = irq_pending[1];
+    assign irq_fault   = irq_pending[2];
+    assign clock_gated = clock_gate;
+    genvar gi;
+    generate
+        for (gi = 0; gi < 10; gi = gi + 1) begin : g_perf
+            assign perf[gi*64 +: 64] = pc[gi];
+        end
+    endgenerate
+
+    function [31:0] merge(input [31:0] old, input [31:0] nw, input [3:0] be);
+        merge = {be[3] ? nw[31:24] : old[31:24], be[2] ? nw[23:16] : old[23:16],
+                 be[1] ? nw[15:8] : old[15:8], be[0] ? nw[7:0] : old[7:0]};
+    endfunction
+
+    wire        reg_go = reg_req && !reg_ack;
+    wire        wr_go  = reg_go && reg_we;
+    wire        start_go = wr_go && reg_addr == DNPU_ENG_CTRL[11:0] && reg_wdata[0] &&
+                           !reg_wdata[1] && !stat_busy;
+    wire [3:0]  ri_sel = reg_addr[7:4];
+    wire [3:0]  md_sel = reg_addr[5:2];
+    wire [3:0]  pf_sel = reg_addr[6:3];
+
+    reg [31:0] rd_val;
+    always @(*) begin
+        rd_val = 32'd0;
+        if (reg_addr >= DNPU_ENG_REGION_BASE[11:0] && reg_addr < REGION_END) begin
+            case (reg_addr[3:2])
+            2'd0: rd_val = rg_addr[ri_sel][31:0];
+            2'd1: rd_val = rg_addr[ri_sel][63:32];
+            2'd2: rd_val = rg_size[ri_sel];
+            default: rd_val = {28'd0, rg_flags[ri_sel]};
+            endcase
+        end else if (reg_addr >= DNPU_ENG_MBOX_DATA_BASE[11:0] && reg_addr < MBOX_END) begin
+            rd_val = mbox_data[md_sel];
+        end else if (reg_addr >= DNPU_ENG_PERF_BASE[11:0] && reg_addr < PERF_END) begin
+            rd_val = reg_addr[2] ? perf_hi_latch : pc[pf_sel][31:0];
+        end else begin
+            case (reg_addr)
+            DNPU_ENG_STATUS[11:0]:       rd_val = {29'd0, stat_fault, stat_done, stat_busy};
+            DNPU_ENG_CMD_REGION[11:0]:   rd_val = {28'd0, cmd_region};
+            DNPU_ENG_CMD_OFFSET[11:0]:   rd_val = cmd_offset;
+            DNPU_ENG_CMD_COUNT[11:0]:    rd_val = cmd_count;
+            DNPU_ENG_REGION_COUNT[11:0]: rd_val = region_count;
+            DNPU_ENG_FAULT_CAUSE[11:0]:  rd_val = fault_cause_r;
+            DNPU_ENG_FAULT_REGION[11:0]: rd_val = fault_region_r;
+            DNPU_ENG_FAULT_OFFSET[11:0]: rd_val = fault_offset_r;
+            DNPU_ENG_FAULT_CMD[11:0]:    rd_val = fault_cmd_r;
+            DNPU_ENG_IRQ_PENDING[11:0]:  rd_val = {28'd0, irq_pending};
+            DNPU_ENG_IRQ_ENABLE[11:0]:   rd_val = {28'd0, irq_enable};
+            DNPU_ENG_CLOCK_GATE[11:0]:   rd_val = {31'd0, clock_gate};
+            DNPU_ENG_WATCHDOG[11:0]:     rd_val = watchdog;
+            DNPU_ENG_MBOX_ADDR_LO[11:0]: rd_val = mbox_addr[31:0];
+            DNPU_ENG_MBOX_ADDR_HI[11:0]: rd_val = mbox_addr[63:32];
+            DNPU_ENG_MBOX_STATUS[11:0]:  rd_val = {30'd0, mbox_err, mbox_busy};
+            default: rd_val = 32'd0;
+            endcase
+        end
+    end
+
+    // ---------------------------------------------------------------
+    // fault bookkeeping: keep the fault of the lowest command index
+    // ---------------------------------------------------------------
+    reg         flt_valid;
+    reg  [31:0] flt_idx;
+    reg  [3:0]  flt_cause;
+    reg  [3:0]  flt_region;
+    reg  [31:0] flt_offset;
+
+    // ---------------------------------------------------------------
+    // region lookup for the DMA clients
+    // ---------------------------------------------------------------
+    wire [3:0] ld_rg, st_rg;
+    wire ld_rg_exists = ({28'd0, ld_rg} < region_count);
+    wire st_rg_exists = ({28'd0, st_rg} < region_count);
+
+    // ---------------------------------------------------------------
+    // bus clients: 0 fetch, 1 load, 2 store, 3 mailbox
+    // ---------------------------------------------------------------
+    wire [3:0]   c_req_valid, c_req_ready, c_req_write, c_wvalid, c_wready, c_wlast;
+    wire [3:0]   c_rvalid, c_rready, c_bvalid;
+    wire [255:0] c_req_addr;
+    wire [15:0]  c_req_len;
+    wire [511:0] c_wdata;
+    wire [63:0]  c_wstrb;
+
+    dnpu_busarb #(.N(4)) u_arb (
+        .clk(clk), .rst(rst || flush),
+        .c_req_valid(c_req_valid), .c_req_ready(c_req_ready), .c_req_write(c_req_write),
+        .c_req_addr(c_req_addr), .c_req_len(c_req_len),
+        .c_wvalid(c_wvalid), .c_wready(c_wready), .c_wdata(c_wdata), .c_wstrb(c_wstrb),
+        .c_wlast(c_wlast), .c_rvalid(c_rvalid), .c_rready(c_rready), .c_bvalid(c_bvalid),
+        .m_req_valid(m_req_valid), .m_req_ready(m_req_ready), .m_req_write(m_req_write),
+        .m_req_addr(m_req_addr), .m_req_len(m_req_len),
+        .m_wvalid(m_wvalid), .m_wready(m_wready), .m_wdata(m_wdata), .m_wstrb(m_wstrb),
+        .m_wlast(m_wlast), .m_rvalid(m_rvalid), .m_rready(m_rready), .m_rlast(m_rlast),
+        .m_bvalid(m_bvalid), .m_bready(m_bready));
+
+    // ---------------------------------------------------------------
+    // command processor: fetch / decode / dispatch
+    // ---------------------------------------------------------------
+    localparam [3:0] D_IDLE = 4'd0, D_FETCH = 4'd1, D_FWAIT = 4'd2, D_DECODE = 4'd3,
+                     D_DISPATCH = 4'd5, D_DRAIN = 4'd6, D_STOP = 4'd7,
+                     D_END = 4'd8;
+    reg  [3:0]   dstate;
+    reg  [31:0]  d_idx;
+    reg  [39:0]  d_off;               // cmd_offset + 64 * d_idx
+    reg  [511:0] cbuf;
+    reg          d_is_end;
+    reg  [1:0]   d_q;                 // 0 load, 1 compute, 2 store
+    reg  [3:0]   po_cnt [0:3];        // token FIFO occupancy in program order
+    reg          flush;               // hard stop of every unit (abort/timeout)
+    reg          job_end;             // one cycle: the job finished
+
+    wire [31:0] d_off_rep = (d_off[39:32] != 8'd0) ? 32'hffffffff : d_off[31:0];
+    wire [63:0] cmd_rg_addr  = rg_addr[cmd_region];
+    wire [31:0] cmd_rg_size  = rg_size[cmd_region];
+    wire [3:0]  cmd_rg_flags = rg_flags[cmd_region];
+    wire        cmd_rg_ok    = ({28'd0, cmd_region} < region_count) && cmd_rg_flags[0];
+    wire        fetch_oob    = (d_off + 40'd64) > {8'd0, cmd_rg_size};
+
+    reg  f_start;
+    wire f_done, f_fault, f_snk_valid;
+    wire [3:0]  f_cause;
+    wire [31:0] f_off;
+    wire [7:0]  f_snk_data;
+    wire        f_cnt_valid, f_cnt_write;
+    wire [12:0] f_cnt_bytes;
+    wire        f_busy, f_src_ready_unused;
+    dnpu_xfer u_fetch (
+        .clk(clk), .rst(rst || flush), .start(f_start), .write(1'b0),
+        .base(cmd_rg_addr), .paged(cmd_rg_flags[3]), .offset(d_off[31:0]), .len(32'd64),
+        .kill(1'b0), .busy(f_busy), .done(f_done), .fault(f_fault), .fault_cause(f_cause),
+        .fault_offset(f_off),
+        .cnt_valid(f_cnt_valid), .cnt_write(f_cnt_write), .cnt_bytes(f_cnt_bytes),
+        .snk_valid(f_snk_valid), .snk_data(f_snk_data), .snk_ready(1'b1),
+        .src_valid(1'b0), .src_data(8'd0), .src_ready(f_src_ready_unused),
+        .req_valid(c_req_valid[0]), .req_ready(c_req_ready[0]), .req_write(c_req_write[0]),
+        .req_addr(c_req_addr[0 +: 64]), .req_len(c_req_len[0 +: 4]),
+        .wvalid(c_wvalid[0]), .wready(c_wready[0]), .wdata(c_wdata[0 +: 128]),
+        .wstrb(c_wstrb[0 +: 16]), .wlast(c_wlast[0]),
+        .rvalid(c_rvalid[0]), .rready(c_rready[0]), .rdata(m_rdata), .rlast(m_rlast),
+        .rerr(m_rerr), .bvalid(c_bvalid[0]), .berr(m_berr));
+
+    // decode of cbuf
+    wire [31:0] cw0     = cbuf[31:0];
+    wire [7:0]  op      = cw0[7:0];
+    wire [3:0]  dep     = cw0[11:8];
+    wire [15:0] cflags  = cw0[31:16];
+    wire [31:0] cwv [0:15];
+    genvar gw;
+    generate
+        for (gw = 0; gw < 16; gw = gw + 1) begin : g_cw
+            assign cwv[gw] = cbuf[32*gw +: 32];
+        end
+    endgenerate
+    wire tail_nz = (cwv[13] != 32'd0) || (cwv[14] != 32'd0) || (cwv[15] != 32'd0);
+    wire [3:0] dma_sp = cwv[1][11:8];
+    reg  body_nz;     // SYNC/BARRIER/END: words 1..15 must be zero
+    integer bi;
+    always @(*) begin
+        body_nz = 1'b0;
+        for (bi = 1; bi < 16; bi = bi + 1)
+            if (cbuf[32*bi +: 32] != 32'd0)
+                body_nz = 1'b1;
+    end
+    wire io_dst = (cwv[5][3:0] == DNPU_SPAD_IN[3:0]) || (cwv[5][3:0] == DNPU_SPAD_OUT[3:0]);
+    wire io_res = (cwv[9][3:0] == DNPU_SPAD_IN[3:0]) || (cwv[9][3:0] == DNPU_SPAD_OUT[3:0]);
+
+    reg illegal;
+    reg [1:0] q_of;
+    reg q_none;       // BARRIER / END
+    always @(*) begin
+        illegal = 1'b0;
+        q_of    = 2'd1;
+        q_none  = 1'b0;
+        if (cw0[15:12] != 4'd0) illegal = 1'b1;
+        case (op)
+        DNPU_OP_LOAD[7:0], DNPU_OP_STORE[7:0]: begin
+            q_of = (op == DNPU_OP_LOAD[7:0]) ? 2'd0 : 2'd2;
+            if (cflags != 16'd0 || (cwv[1] & DNPU_DMA_REGION_RSVD) != 32'd0 || tail_nz ||
+                cwv[4] == 32'd0 || cwv[5] == 32'd0 || cwv[8] == 32'd0)
+                illegal = 1'b1;
+            if (op == DNPU_OP_LOAD[7:0]) begin
+                if (dma_sp != DNPU_SPAD_IN[3:0] && dma_sp != DNPU_SPAD_WGT[3:0] &&
+                    dma_sp != DNPU_SPAD_OUT[3:0] && dma_sp != DNPU_SPAD_PARAM[3:0])
+                    illegal = 1'b1;
+            end else begin
+                if ((dma_sp != DNPU_SPAD_IN[3:0] && dma_sp != DNPU_SPAD_OUT[3:0]) ||
+                    cwv[1][23:16] != 8'd0 || cwv[11] != 32'd0 || cwv[12] != 32'd0)
+                    illegal = 1'b1;
+            end
+        end
+        DNPU_OP_CONV[7:0]: begin
+            if ((cflags & ~DNPU_CONV_F_ACCUMULATE[15:0]) != 16'd0 || cwv[3][31:16] != 16'd0 ||
+                tail_nz || cwv[1][15:0] == 16'd0 || cwv[1][31:16] == 16'd0 ||
+                cwv[2][15:0] == 16'd0 || cwv[2][31:16] == 16'd0 ||
+                cwv[3][7:0] == 8'd0 || cwv[3][15:8] == 8'd0)
+                illegal = 1'b1;
+        end
+        DNPU_OP_PPU[7:0]: begin
+            if ((cflags & ~DNPU_PPU_F_FUSE_ADD[15:0]) != 16'd0 || cwv[1][15:0] == 16'd0 ||
+                cwv[1][31:16] == 16'd0 || cwv[5][31:4] != 28'd0 || !io_dst ||
+                cwv[4][1:0] != 2'd0 || tail_nz)
+                illegal = 1'b1;
+            else if (cflags[0]) begin
+                if (cwv[9][31:4] != 28'd0 || !io_res || cwv[12][1:0] != 2'd0)
+                    illegal = 1'b1;
+            end else if (cwv[9] != 32'd0 || cwv[10] != 32'd0 || cwv[11] != 32'd0 ||
+                         cwv[12] != 32'd0)
+                illegal = 1'b1;
+        end
+        DNPU_OP_SYNC[7:0], DNPU_OP_BARRIER[7:0], DNPU_OP_END[7:0]: begin
+            q_none = (op != DNPU_OP_SYNC[7:0]);
+            if (body_nz || cflags != 16'd0 || (q_none && dep != 4'd0))
+                illegal = 1'b1;
+        end
+        // no NMC in this build (DNPU_REG_FEATURES has no NMC bits)
+        default: illegal = 1'b1;
+        endcase
+        // dependency bits that name a missing neighbour queue
+        if (!q_none && q_of == 2'd0 && (dep[0] || dep[2])) illegal = 1'b1;
+        if (!q_none && q_of == 2'd2 && (dep[1] || dep[3])) illegal = 1'b1;
+    end
+
+    // token FIFO index per dependency bit: 0 L2C, 1 C2L, 2 C2S, 3 S2C
+    // pop_f/push_f[b]: FIFO for POP_PREV/POP_NEXT (b=0/1), PUSH_PREV/NEXT
+    function [1:0] pop_fifo(input [1:0] q, input b);
+        case (q)
+        2'd0:    pop_fifo = 2'd1;                 // load POP_NEXT: C2L
+        2'd1:    pop_fifo = b ? 2'd3 : 2'd0;      // compute: S2C / L2C
+        default: pop_fifo = 2'd2;                 // store POP_PREV: C2S
+        endcase
+    endfunction
+    function [1:0] push_fifo(input [1:0] q, input b);
+        case (q)
+        2'd0:    push_fifo = 2'd0;                // load PUSH_NEXT: L2C
+        2'd1:    push_fifo = b ? 2'd2 : 2'd1;     // compute: C2S / C2L
+        default: push_fifo = 2'd3;                // store PUSH_PREV: S2C
+        endcase
+    endfunction
+    wire [1:0] pf0 = pop_fifo(q_of, 1'b0), pf1 = pop_fifo(q_of, 1'b1);
+    wire [1:0] uf0 = push_fifo(q_of, 1'b0), uf1 = push_fifo(q_of, 1'b1);
+    wire token_bad = (dep[0] && po_cnt[pf0] == 4'd0) || (dep[1] && po_cnt[pf1] == 4'd0) ||
+                     (dep[2] && po_cnt[uf0] == DNPU_TOKEN_DEPTH[3:0]) ||
+                     (dep[3] && po_cnt[uf1] == DNPU_TOKEN_DEPTH[3:0]);
+
+    // queues
+    wire [2:0]  q_enq_ready, q_idle, q_running, q_rep_valid;
+    wire [31:0] q_cur_idx [0:2];
+    wire [31:0] q_rep_idx [0:2];
+    wire [2:0]  q_enq_valid;
+    assign q_enq_valid[0] = (dstate == D_DISPATCH) && (d_q == 2'd0);
+    assign q_enq_valid[1] = (dstate == D_DISPATCH) && (d_q == 2'd1);
+    assign q_enq_valid[2] = (dstate == D_DISPATCH) && (d_q == 2'd2);
+    wire all_idle = &q_idle;
+
+    // runtime token FIFOs (occupancy counters)
+    reg  [3:0] tk [0:3];
+    wire [1:0] ld_pop, ld_push, cp_pop, cp_push, st_pop, st_push;
+    // load: prev none, next compute. compute: prev load, next store.
+    // store: prev compute, next none.
+    wire [1:0] ld_pop_avail   = {tk[1] != 4'd0, 1'b0};
+    wire [1:0] ld_push_space  = {tk[0] != DNPU_TOKEN_DEPTH[3:0], 1'b0};
+    wire [1:0] cp_pop_avail   = {tk[3] != 4'd0, tk[0] != 4'd0};
+    wire [1:0] cp_push_space  = {tk[2] != DNPU_TOKEN_DEPTH[3:0], tk[1] != DNPU_TOKEN_DEPTH[3:0]};
+    wire [1:0] st_pop_avail   = {1'b0, tk[2] != 4'd0};
+    wire [1:0] st_push_space  = {1'b0, tk[3] != DNPU_TOKEN_DEPTH[3:0]};
+
+    // unit wires
+    wire        ld_start, ld_kill, ld_done, ld_fault;
+    wire [511:0] ld_cmd;
+    wire [31:0] ld_uoff;
+    wire [3:0]  ld_cause, ld_fregion;
+    wire [31:0] ld_foff;
+    wire        st_start, st_kill, st_done, st_fault;
+    wire [511:0] st_cmd;
+    wire [31:0] st_uoff;
+    wire [3:0]  st_cause, st_fregion;
+    wire [31:0] st_foff;
+    wire        cp_start, cp_kill, cp_done, cp_fault;
+    wire [511:0] cp_cmd;
+    wire [31:0] cp_uoff;
+    wire [3:0]  cp_cause, cp_fregion;
+    wire [31:0] cp_foff;
+    wire        cp_nop = (cp_cmd[7:0] == DNPU_OP_SYNC[7:0]);
+
+    dnpu_qctl u_qload (
+        .clk(clk), .rst(rst || flush), .enq_valid(q_enq_valid[0]), .enq_ready(q_enq_ready[0]),
+        .enq_cmd(cbuf), .enq_idx(d_idx), .enq_off(d_off_rep),
+        .pop_avail(ld_pop_avail), .push_space(ld_push_space), .pop(ld_pop), .push(ld_push),
+        .flt_valid(flt_valid), .flt_idx(flt_idx),
+        .u_start(ld_start), .u_cmd(ld_cmd), .u_off(ld_uoff), .u_kill(ld_kill),
+        .u_done(ld_done), .u_fault(ld_fault), .u_nop(1'b0),
+        .idle(q_idle[0]), .cur_idx(q_cur_idx[0]), .running(q_running[0]),
+        .rep_valid(q_rep_valid[0]), .rep_idx(q_rep_idx[0]));
+    dnpu_qctl u_qcomp (
+        .clk(clk), .rst(rst || flush), .enq_valid(q_enq_valid[1]), .enq_ready(q_enq_ready[1]),
+        .enq_cmd(cbuf), .enq_idx(d_idx), .enq_off(d_off_rep),
+        .pop_avail(cp_pop_avail), .push_space(cp_push_space), .pop(cp_pop), .push(cp_push),
+        .flt_valid(flt_valid), .flt_idx(flt_idx),
+        .u_start(cp_start), .u_cmd(cp_cmd), .u_off(cp_uoff), .u_kill(cp_kill),
+        .u_done(cp_done), .u_fault(cp_fault), .u_nop(cp_nop),
+        .idle(q_idle[1]), .cur_idx(q_cur_idx[1]), .running(q_running[1]),
+        .rep_valid(q_rep_valid[1]), .rep_idx(q_rep_idx[1]));
+    dnpu_qctl u_qstore (
+        .clk(clk), .rst(rst || flush), .enq_valid(q_enq_valid[2]), .enq_ready(q_enq_ready[2]),
+        .enq_cmd(cbuf), .enq_idx(d_idx), .enq_off(d_off_rep),
+        .pop_avail(st_pop_avail), .push_space(st_push_space), .pop(st_pop), .push(st_push),
+        .flt_valid(flt_valid), .flt_idx(flt_idx),
+        .u_start(st_start), .u_cmd(st_cmd), .u_off(st_uoff), .u_kill(st_kill),
+        .u_done(st_done), .u_fault(st_fault), .u_nop(1'b0),
+        .idle(q_idle[2]), .cur_idx(q_cur_idx[2]), .running(q_running[2]),
+        .rep_valid(q_rep_valid[2]), .rep_idx(q_rep_idx[2]));
+    wire [31:0] uoff_unused = ld_uoff ^ st_uoff;
+
+    // ---------------------------------------------------------------
+    // scratchpads and their ports
+    // ---------------------------------------------------------------
+    localparam integer AW_IN  = $clog2(SZ_IN);
+    localparam integer AW_WGT = $clog2(SZ_WGT);
+    localparam integer AW_ACC = $clog2(SZ_ACC / 4);
+    localparam integer AW_OUT = $clog2(SZ_OUT);
+    localparam integer AW_PRM = $clog2(SZ_PARAM);
+
+    // DMA byte ports
+    wire        ld_sp_we, ld_sp_re_unused, st_sp_we_unused, st_sp_re;
+    wire [2:0]  ld_sp_sel, st_sp_sel;
+    wire [31:0] ld_sp_addr, st_sp_addr;
+    wire [7:0]  ld_sp_wdata, st_sp_wdata_unused;
+    wire [7:0]  st_sp_rdata;
+    // compute ports
+    wire        c_in_re, c_wgt_re, c_acc_re, c_acc_we, c_out_re, c_prm_re, c_dst_we, c_dst_out;
+    wire [31:0] c_in_raddr, c_wgt_raddr, c_acc_raddr, c_acc_waddr, c_out_raddr, c_prm_raddr, c_dst_addr;
+    wire [ROWS*8-1:0]  in_q;
+    wire [COLS*8-1:0]  wgt_q;
+    wire [COLS*32-1:0] acc_q, c_acc_wdata;
+    wire [COLS-1:0]    c_acc_wmask;
+    wire [31:0] out_q, prm_q;
+    wire [7:0]  c_dst_wdata;
+    wire [15:0] c_macs_inc;
+    wire        c_array_busy;
+
+    wire cw_in  = c_dst_we && !c_dst_out;
+    wire cw_out = c_dst_we && c_dst_out;
+    // the load DMA writes when compute does not write the same scratchpad
+    wire ld_gnt = !((ld_sp_sel == DNPU_SPAD_IN[2:0] && cw_in) ||
+                    (ld_sp_sel == DNPU_SPAD_OUT[2:0] && cw_out));
+    wire ld_w_in  = ld_sp_we && ld_gnt && ld_sp_sel == DNPU_SPAD_IN[2:0];
+    wire ld_w_wgt = ld_sp_we && ld_sp_sel == DNPU_SPAD_WGT[2:0];
+    wire ld_w_out = ld_sp_we && ld_gnt && ld_sp_sel == DNPU_SPAD_OUT[2:0];
+    wire ld_w_prm = ld_sp_we && ld_sp_sel == DNPU_SPAD_PARAM[2:0];
+    // the store DMA reads when compute does not read the same scratchpad
+    wire st_gnt = !((st_sp_sel == DNPU_SPAD_IN[2:0] && c_in_re) ||
+                    (st_sp_sel == DNPU_SPAD_OUT[2:0] && c_out_re));
+    wire st_r_in  = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_IN[2:0];
+    wire st_r_out = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_OUT[2:0];
+    reg  st_from_out;
+    always @(posedge clk) st_from_out <= (st_sp_sel == DNPU_SPAD_OUT[2:0]);
+    assign st_sp_rdata = st_from_out ? out_q[7:0] : in_q[7:0];
+
+    dnpu_spad_lanes #(.LANES(ROWS), .LANE_W(8), .DEPTH(SZ_IN / ROWS)) u_in (
+        .clk(clk),
+        .rd_en(c_in_re || st_r_in),
+        .rd_addr(c_in_re ? c_in_raddr[AW_IN-1:0] : st_sp_addr[AW_IN-1:0]),
+        .rd_data(in_q),
+        .wr_en(cw_in || ld_w_in),
+        .wr_addr(cw_in ? c_dst_addr[AW_IN-1:0] : ld_sp_addr[AW_IN-1:0]),
+        .wr_data({{(ROWS-1)*8{1'b0}}, cw_in ? c_dst_wdata : ld_sp_wdata}),
+        .wr_mask({{(ROWS-1){1'b0}}, 1'b1}));
+    dnpu_spad_lanes #(.LANES(COLS), .LANE_W(8), .DEPTH(SZ_WGT / COLS)) u_wgt (
+        .clk(clk),
+        .rd_en(c_wgt_re), .rd_addr(c_wgt_raddr[AW_WGT-1:0]), .rd_data(wgt_q),
+        .wr_en(ld_w_wgt), .wr_addr(ld_sp_addr[AW_WGT-1:0]),
+        .wr_data({{(COLS-1)*8{1'b0}}, ld_sp_wdata}), .wr_mask({{(COLS-1){1'b0}}, 1'b1}));
+    dnpu_spad_lanes #(.LANES(COLS), .LANE_W(32), .DEPTH(SZ_ACC / 4 / COLS)) u_acc (
+        .clk(clk),
+        .rd_en(c_acc_re), .rd_addr(c_acc_raddr[AW_ACC-1:0]), .rd_data(acc_q),
+        .wr_en(c_acc_we), .wr_addr(c_acc_waddr[AW_ACC-1:0]),
+        .wr_data(c_acc_wdata), .wr_mask(c_acc_wmask));
+    dnpu_spad_lanes #(.LANES(4), .LANE_W(8), .DEPTH(SZ_OUT / 4)) u_out (
+        .clk(clk),
+        .rd_en(c_out_re || st_r_out),
+        .rd_addr(c_out_re ? c_out_raddr[AW_OUT-1:0] : st_sp_addr[AW_OUT-1:0]),
+        .rd_data(out_q),
+        .wr_en(cw_out || ld_w_out),
+        .wr_addr(cw_out ? c_dst_addr[AW_OUT-1:0] : ld_sp_addr[AW_OUT-1:0]),
+        .wr_data({24'd0, cw_out ? c_dst_wdata : ld_sp_wdata}), .wr_mask(4'b0001));
+    dnpu_spad_lanes #(.LANES(4), .LANE_W(8), .DEPTH(SZ_PARAM / 4)) u_prm (
+        .clk(clk),
+        .rd_en(c_prm_re), .rd_addr(c_prm_raddr[AW_PRM-1:0]), .rd_data(prm_q),
+        .wr_en(ld_w_prm), .wr_addr(ld_sp_addr[AW_PRM-1:0]),
+        .wr_data({24'd0, ld_sp_wdata}), .wr_mask(4'b0001));
+
+    // ---------------------------------------------------------------
+    // execution units
+    // ---------------------------------------------------------------
+    wire        ld_cnt_valid, ld_cnt_write, st_cnt_valid, st_cnt_write;
+    wire [12:0] ld_cnt_bytes, st_cnt_bytes;
+    wire        ld_busy_unused, st_busy_unused, cp_busy_unused;
+
+    dnpu_dma #(.SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_load (
+        .clk(clk), .rst(rst || flush), .start(ld_start), .cmd(ld_cmd), .kill(ld_kill),
+        .busy(ld_busy_unused), .done(ld_done), .fault(ld_fault), .fault_cause(ld_cause),
+        .fault_region(ld_fregion), .fault_offset(ld_foff),
+        .rg_idx(ld_rg), .rg_exists(ld_rg_exists), .rg_addr(rg_addr[ld_rg]),
+        .rg_size(rg_size[ld_rg]), .rg_flags(rg_flags[ld_rg]),
+        .sp_we(ld_sp_we), .sp_re(ld_sp_re_unused), .sp_sel(ld_sp_sel), .sp_addr(ld_sp_addr),
+        .sp_wdata(ld_sp_wdata), .sp_gnt(ld_gnt), .sp_rdata(8'd0),
+        .cnt_valid(ld_cnt_valid), .cnt_write(ld_cnt_write), .cnt_bytes(ld_cnt_bytes),
+        .req_valid(c_req_valid[1]), .req_ready(c_req_ready[1]), .req_write(c_req_write[1]),
+        .req_addr(c_req_addr[64 +: 64]), .req_len(c_req_len[4 +: 4]),
+        .wvalid(c_wvalid[1]), .wready(c_wready[1]), .wdata(c_wdata[128 +: 128]),
+        .wstrb(c_wstrb[16 +: 16]), .wlast(c_wlast[1]),
+        .rvalid(c_rvalid[1]), .rready(c_rready[1]), .rdata(m_rdata), .rlast(m_rlast),
+        .rerr(m_rerr), .bvalid(c_bvalid[1]), .berr(m_berr));
+
+    dnpu_dma #(.SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_store (
+        .clk(clk), .rst(rst || flush), .start(st_start), .cmd(st_cmd), .kill(st_kill),
+        .busy(st_busy_unused), .done(st_done), .fault(st_fault), .fault_cause(st_cause),
+        .fault_region(st_fregion), .fault_offset(st_foff),
+        .rg_idx(st_rg), .rg_exists(st_rg_exists), .rg_addr(rg_addr[st_rg]),
+        .rg_size(rg_size[st_rg]), .rg_flags(rg_flags[st_rg]),
+        .sp_we(st_sp_we_unused), .sp_re(st_sp_re), .sp_sel(st_sp_sel), .sp_addr(st_sp_addr),
+        .sp_wdata(st_sp_wdata_unused), .sp_gnt(st_gnt), .sp_rdata(st_sp_rdata),
+        .cnt_valid(st_cnt_valid), .cnt_write(st_cnt_write), .cnt_bytes(st_cnt_bytes),
+        .req_valid(c_req_valid[2]), .req_ready(c_req_ready[2]), .req_write(c_req_write[2]),
+        .req_addr(c_req_addr[128 +: 64]), .req_len(c_req_len[8 +: 4]),
+        .wvalid(c_wvalid[2]), .wready(c_wready[2]), .wdata(c_wdata[256 +: 128]),
+        .wstrb(c_wstrb[32 +: 16]), .wlast(c_wlast[2]),
+        .rvalid(c_rvalid[2]), .rready(c_rready[2]), .rdata(m_rdata), .rlast(m_rlast),
+        .rerr(m_rerr), .bvalid(c_bvalid[2]), .berr(m_berr));
+
+    dnpu_compute #(.ROWS(ROWS), .COLS(COLS), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
+                   .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_compute (
+        .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop), .cmd(cp_cmd),
+        .cmd_region(cmd_region), .cmd_off(cp_uoff), .kill(cp_kill),
+        .busy(cp_busy_unused), .done(cp_done), .fault(cp_fault), .fault_cause(cp_cause),
+        .fault_region(cp_fregion), .fault_offset(cp_foff),
+        .in_re(c_in_re), .in_raddr(c_in_raddr), .in_rdata(in_q),
+        .wgt_re(c_wgt_re), .wgt_raddr(c_wgt_raddr), .wgt_rdata(wgt_q),
+        .acc_re(c_acc_re), .acc_raddr(c_acc_raddr), .acc_rdata(acc_q),
+        .acc_we(c_acc_we), .acc_waddr(c_acc_waddr), .acc_wdata(c_acc_wdata), .acc_wmask(c_acc_wmask),
+        .out_re(c_out_re), .out_raddr(c_out_raddr), .out_rdata(out_q[7:0]),
+        .prm_re(c_prm_re), .prm_raddr(c_prm_raddr), .prm_rdata(prm_q),
+        .dst_we(c_dst_we), .dst_out(c_dst_out), .dst_addr(c_dst_addr), .dst_wdata(c_dst_wdata),
+        .macs_inc(c_macs_inc), .array_busy(c_array_busy));
+    wire [23:0] out_q_unused = out_q[31:8];
+    // scratchpad addresses are range-checked before use; only the bits that
+    // index a scratchpad matter, and some token directions do not exist
+    wire misc_unused = ^{ld_sp_addr, st_sp_addr, c_in_raddr, c_wgt_raddr, c_acc_raddr,
+                         c_acc_waddr, c_out_raddr, c_prm_raddr, c_dst_addr, cmd_rg_flags[2],
+                         ld_pop[0], ld_push[0], st_pop[1], st_push[1]};
+
+    // ---------------------------------------------------------------
+    // mailbox: up to 64 B between host memory and MBOX_DATA
+    // ---------------------------------------------------------------
+    reg         mb_start, mb_write;
+    reg  [6:0]  mb_len;
+    reg  [5:0]  mb_pos;
+    wire        mb_done, mb_fault, mb_snk_valid, mb_src_ready, mb_busy_unused;
+    wire [7:0]  mb_snk_data;
+    wire [3:0]  mb_cause_unused;
+    wire [31:0] mb_off_unused;
+    wire        mb_cnt_v_unused, mb_cnt_w_unused;
+    wire [12:0] mb_cnt_b_unused;
+    wire [31:0] mb_word = mbox_data[mb_pos[5:2]];
+    dnpu_xfer u_mbox (
+        .clk(clk), .rst(rst), .start(mb_start), .write(mb_write),
+        .base(mbox_addr), .paged(1'b0), .offset(32'd0), .len({25'd0, mb_len}),
+        .kill(1'b0), .busy(mb_busy_unused), .done(mb_done), .fault(mb_fault),
+        .fault_cause(mb_cause_unused), .fault_offset(mb_off_unused),
+        .cnt_valid(mb_cnt_v_unused), .cnt_write(mb_cnt_w_unused), .cnt_bytes(mb_cnt_b_unused),
+        .snk_valid(mb_snk_valid), .snk_data(mb_snk_data), .snk_ready(1'b1),
+        .src_valid(1'b1), .src_data(mb_word[{mb_pos[1:0], 3'b000} +: 8]), .src_ready(mb_src_ready),
+        .req_valid(c_req_valid[3]), .req_ready(c_req_ready[3]), .req_write(c_req_write[3]),
+        .req_addr(c_req_addr[192 +: 64]), .req_len(c_req_len[12 +: 4]),
+        .wvalid(c_wvalid[3]), .wready(c_wready[3]), .wdata(c_wdata[384 +: 128]),
+        .wstrb(c_wstrb[48 +: 16]), .wlast(c_wlast[3]),
+        .rvalid(c_rvalid[3]), .rready(c_rready[3]), .rdata(m_rdata), .rlast(m_rlast),
+        .rerr(m_rerr), .bvalid(c_bvalid[3]), .berr(m_berr));
+
+    // ---------------------------------------------------------------
+    // fault reports of this cycle: pick the lowest command index
+    // ---------------------------------------------------------------
+    reg         d_rep;           // dispatcher fault this cycle
+    reg  [3:0]  d_rep_cause;
+    reg  [3:0]  d_rep_region;
+    reg  [31:0] d_rep_offset;
+    reg         n_valid;
+    reg  [31:0] n_idx;
+    reg  [3:0]  n_cause, n_region;
+    reg  [31:0] n_offset;
+    always @(*) begin
+        n_valid = flt_valid;
+        n_idx = flt_idx; n_cause = flt_cause; n_region = flt_region; n_offset = flt_offset;
+        if (d_rep && (!n_valid || d_idx < n_idx)) begin
+            n_valid = 1'b1; n_idx = d_idx; n_cause = d_rep_cause;
+            n_region = d_rep_region; n_offset = d_rep_offset;
+        end
+        if (q_rep_valid[0] && (!n_valid || q_rep_idx[0] < n_idx)) begin
+            n_valid = 1'b1; n_idx = q_rep_idx[0]; n_cause = ld_cause;
+            n_region = ld_fregion; n_offset = ld_foff;
+        end
+        if (q_rep_valid[1] && (!n_valid || q_rep_idx[1] < n_idx)) begin
+            n_valid = 1'b1; n_idx = q_rep_idx[1]; n_cause = cp_cause;
+            n_region = cp_fregion; n_offset = cp_foff;
+        end
+        if (q_rep_valid[2] && (!n_valid || q_rep_idx[2] < n_idx)) begin
+            n_valid = 1'b1; n_idx = q_rep_idx[2]; n_cause = st_cause;
+            n_region = st_fregion; n_offset = st_foff;
+        end
+    end
+
+    localparam [63:0] ROWS_B = 64'd1 * ROWS;
+    localparam [63:0] COLS_B = 64'd1 * COLS;
+
+    // watchdog
+    reg  [41:0] wd_cnt;
+    wire        wd_fire = stat_busy && (watchdog != 32'd0) && (wd_cnt >= {watchdog, 10'd0});
+    // oldest command still in the machine, for the TIMEOUT report
+    reg  [31:0] oldest;
+    always @(*) begin
+        oldest = d_idx;
+        if (q_running[0] && q_cur_idx[0] < oldest) oldest = q_cur_idx[0];
+        if (q_running[1] && q_cur_idx[1] < oldest) oldest = q_cur_idx[1];
+        if (q_running[2] && q_cur_idx[2] < oldest) oldest = q_cur_idx[2];
+    end
+    wire [39:0] oldest_off = {8'd0, cmd_offset} + {2'd0, oldest, 6'd0};
+
+    // ---------------------------------------------------------------
+    // main sequential block
+    // ---------------------------------------------------------------
+    integer i;
+    always @(posedge clk) begin
+        reg_ack  <= 1'b0;
+        f_start  <= 1'b0;
+        mb_start <= 1'b0;
+        flush    <= 1'b0;
+        job_end  <= 1'b0;
+        d_rep    <= 1'b0;
+        if (rst) begin
+            cmd_region <= 4'd0; cmd_offset <= 32'd0; cmd_count <= 32'd0;
+            region_count <= 32'd0;
+            fault_cause_r <= 32'd0; fault_region_r <= 32'd0;
+            fault_offset_r <= 32'd0; fault_cmd_r <= 32'd0;
+            irq_pending <= 4'd0; irq_enable <= 4'd0; clock_gate <= 1'b0;
+            stat_busy <= 1'b0; stat_done <= 1'b0; stat_fault <= 1'b0;
+            watchdog <= 32'd0; wd_cnt <= 42'd0;
+            mbox_addr <= 64'd0; mbox_busy <= 1'b0; mbox_err <= 1'b0;
+            dstate <= D_IDLE;
+            flt_valid <= 1'b0;
+            perf_hi_latch <= 32'd0;
+            for (i = 0; i < 16; i = i + 1) begin
+                rg_addr[i] <= 64'd0; rg_size[i] <= 32'd0; rg_flags[i] <= 4'd0;
+                mbox_data[i] <= 32'd0;
+            end
+            for (i = 0; i < 10; i = i + 1)
+                pc[i] <= 64'd0;
+            for (i = 0; i < 4; i = i + 1) begin
+                tk[i] <= 4'd0; po_cnt[i] <= 4'd0;
+            end
+        end else begin
+            // ---------------- register writes ----------------
+            if (reg_go) begin
+                reg_ack   <= 1'b1;
+                reg_rdata <= rd_val;
+                if (!reg_we && reg_addr >= DNPU_ENG_PERF_BASE[11:0] && reg_addr < PERF_END && !reg_addr[2])
+                    perf_hi_latch <= pc[pf_sel][63:32];
+            end
+            if (wr_go) begin
+                if (reg_addr >= DNPU_ENG_REGION_BASE[11:0] && reg_addr < REGION_END) begin
+                    case (reg_addr[3:2])
+                    2'd0: rg_addr[ri_sel][31:0]  <= merge(rg_addr[ri_sel][31:0], reg_wdata, reg_wstrb);
+                    2'd1: rg_addr[ri_sel][63:32] <= merge(rg_addr[ri_sel][63:32], reg_wdata, reg_wstrb);
+                    2'd2: rg_size[ri_sel]        <= merge(rg_size[ri_sel], reg_wdata, reg_wstrb);
+                    default: if (reg_wstrb[0]) rg_flags[ri_sel] <= reg_wdata[3:0];
+                    endcase
+                end else if (reg_addr >= DNPU_ENG_MBOX_DATA_BASE[11:0] && reg_addr < MBOX_END) begin
+                    if (!mbox_busy)
+                        mbox_data[md_sel] <= merge(mbox_data[md_sel], reg_wdata, reg_wstrb);
+                end else begin
+                    case (reg_addr)
+                    DNPU_ENG_CTRL[11:0]: begin
+                        if (reg_wdata[1]) begin
+                            // ABORT: stop everything, no completion
+                            flush   <= 1'b1;
+                            stat_busy <= 1'b0;
+                            dstate  <= D_IDLE;
+                        end else if (reg_wdata[0] && !stat_busy) begin
+                            stat_busy   <= 1'b1;
+                            stat_done   <= 1'b0;
+                            stat_fault  <= 1'b0;
+                            wd_cnt    <= 42'd0;
+                            d_idx     <= 32'd0;
+                            d_off     <= {8'd0, cmd_offset};
+                            for (i = 0; i < 4; i = i + 1)
+                                po_cnt[i] <= 4'd0;
+                            dstate <= D_FETCH;
+                            if (cmd_count == 32'd0 || cmd_offset[5:0] != 6'd0)
+                                dispatch_fault(DNPU_FAULT_BAD_DESC[3:0], cmd_region, cmd_offset);
+                        end
+                    end
+                    DNPU_ENG_CMD_REGION[11:0]:   if (!stat_busy) cmd_region <= reg_wdata[3:0];
+                    DNPU_ENG_CMD_OFFSET[11:0]:   if (!stat_busy) cmd_offset <= reg_wdata;
+                    DNPU_ENG_CMD_COUNT[11:0]:    if (!stat_busy) cmd_count <= reg_wdata;
+                    DNPU_ENG_REGION_COUNT[11:0]: if (!stat_busy) region_count <= reg_wdata;
+                    DNPU_ENG_IRQ_PENDING[11:0]:  irq_pending <= irq_pending & ~reg_wdata[3:0];
+                    DNPU_ENG_IRQ_ENABLE[11:0]:   irq_enable <= reg_wdata[3:0];
+                    DNPU_ENG_CLOCK_GATE[11:0]:   clock_gate <= reg_wdata[0];
+                    DNPU_ENG_WATCHDOG[11:0]:     watchdog <= reg_wdata;
+                    DNPU_ENG_MBOX_ADDR_LO[11:0]: mbox_addr[31:0] <= reg_wdata;
+                    DNPU_ENG_MBOX_ADDR_HI[11:0]: mbox_addr[63:32] <= reg_wdata;
+                    DNPU_ENG_MBOX_CTRL[11:0]: if (!mbox_busy) begin
+                        if (reg_wdata[6:0] < 7'd4 || reg_wdata[6:0] > 7'd64 ||
+                            reg_wdata[1:0] != 2'd0) begin
+                            mbox_err <= 1'b1;
+                        end else begin
+                            mbox_err  <= 1'b0;
+                            mbox_busy <= 1'b1;
+                            mb_start  <= 1'b1;
+                            mb_write  <= reg_wdata[8];
+                            mb_len    <= reg_wdata[6:0];
+                            mb_pos    <= 6'd0;
+                        end
+                    end
+                    default: ;
+                    endcase
+                end
+            end
+
+            // ---------------- interrupts ----------------
+            if (doorbell)  irq_pending[0] <= 1'b1;
+            if (timer_irq) irq_pending[3] <= 1'b1;
+
+            // ---------------- mailbox ----------------
+            if (mbox_busy) begin
+                if (mb_snk_valid) begin
+                    mbox_data[mb_pos[5:2]][{mb_pos[1:0], 3'b000} +: 8] <= mb_snk_data;
+                    mb_pos <= mb_pos + 6'd1;
+                end
+                if (mb_src_ready)
+                    mb_pos <= mb_pos + 6'd1;
+                if (mb_done) begin
+                    mbox_busy <= 1'b0;
+                    mbox_err  <= mb_fault;
+                end
+            end
+
+            // ---------------- fetch buffer ----------------
+            if (f_snk_valid)
+                cbuf <= {f_snk_data, cbuf[511:8]};
+
+            // ---------------- runtime tokens ----------------
+            if (start_go || flush) begin
+                for (i = 0; i < 4; i = i + 1)
+                    tk[i] <= 4'd0;
+            end else begin
+                tk[0] <= tk[0] + {3'd0, ld_push[1]} - {3'd0, cp_pop[0]};
+                tk[1] <= tk[1] + {3'd0, cp_push[0]} - {3'd0, ld_pop[1]};
+                tk[2] <= tk[2] + {3'd0, cp_push[1]} - {3'd0, st_pop[0]};
+                tk[3] <= tk[3] + {3'd0, st_push[0]} - {3'd0, cp_pop[1]};
+            end
+
+            // ---------------- dispatcher ----------------
+            case (dstate)
+            D_FETCH: begin
+                if (flt_valid) begin
+                    dstate <= D_STOP;
+                end else if (d_idx == cmd_count) begin
+                    dispatch_fault(DNPU_FAULT_ILLEGAL_CMD[3:0], cmd_region, d_off_rep);
+                end else if (!cmd_rg_ok) begin
+                    dispatch_fault(DNPU_FAULT_REGION_INVALID[3:0], cmd_region, d_off_rep);
+                end else if (!cmd_rg_flags[1]) begin
+                    dispatch_fault(DNPU_FAULT_PERMISSION[3:0], cmd_region, d_off_rep);
+                end else if (fetch_oob) begin
+                    dispatch_fault(DNPU_FAULT_OUT_OF_BOUNDS[3:0], cmd_region, d_off_rep);
+                end else begin
+                    f_start <= 1'b1;
+                    dstate  <= D_FWAIT;
+                end
+            end
+            D_FWAIT: if (f_done) begin
+                if (f_fault)
+                    dispatch_fault(f_cause, cmd_region, f_off);
+                else
+                    dstate <= D_DECODE;
+            end
+            D_DECODE: begin
+                d_q      <= q_of;
+                d_is_end <= (op == DNPU_OP_END[7:0]);
+                if (flt_valid)
+                    dstate <= D_STOP;
+                else if (illegal)
+                    dispatch_fault(DNPU_FAULT_ILLEGAL_CMD[3:0], cmd_region, d_off_rep);
+                else if (q_none)
+                    dstate <= D_DRAIN;
+                else if (token_bad)
+                    dispatch_fault(DNPU_FAULT_TOKEN[3:0], cmd_region, d_off_rep);
+                else
+                    dstate <= D_DISPATCH;
+            end
+            D_DISPATCH: if (q_enq_ready[d_q]) begin
+                // program-order token occupancy
+                for (i = 0; i < 4; i = i + 1)
+                    po_cnt[i] <= po_cnt[i]
+                        - {3'd0, dep[0] && pf0 == i[1:0]} - {3'd0, dep[1] && pf1 == i[1:0]}
+                        + {3'd0, dep[2] && uf0 == i[1:0]} + {3'd0, dep[3] && uf1 == i[1:0]};
+                d_idx  <= d_idx + 32'd1;
+                d_off  <= d_off + 40'd64;
+                dstate <= D_FETCH;
+            end
+            D_DRAIN: begin
+                if (flt_valid) begin
+                    dstate <= D_STOP;
+                end else if (all_idle) begin
+                    if (d_is_end) begin
+                        dstate <= D_END;
+                    end else begin
+                        d_idx  <= d_idx + 32'd1;
+                        d_off  <= d_off + 40'd64;
+                        dstate <= D_FETCH;
+                    end
+                end
+            end
+            D_STOP, D_END: if (all_idle && !f_busy) begin
+                job_end <= 1'b1;
+                dstate  <= D_IDLE;
+            end
+            default: ;
+            endcase
+
+            // ---------------- faults ----------------
+            flt_valid  <= n_valid && !start_go;
+            flt_idx    <= n_idx;
+            flt_cause  <= n_cause;
+            flt_region <= n_region;
+            flt_offset <= n_offset;
+
+            // ---------------- watchdog ----------------
+            if (stat_busy)
+                wd_cnt <= wd_cnt + 42'd1;
+            if (wd_fire && dstate != D_IDLE) begin
+                flush     <= 1'b1;
+                dstate    <= D_IDLE;
+                job_end   <= 1'b1;
+                if (!flt_valid) begin
+                    flt_valid  <= 1'b1;
+                    flt_idx    <= oldest;
+                    flt_cause  <= DNPU_FAULT_TIMEOUT[3:0];
+                    flt_region <= cmd_region;
+                    flt_offset <= (oldest_off[39:32] != 8'd0) ? 32'hffffffff : oldest_off[31:0];
+                end
+            end
+
+            // ---------------- job end ----------------
+            if (job_end) begin
+                stat_busy <= 1'b0;
+                if (flt_valid) begin
+                    stat_fault       <= 1'b1;
+                    irq_pending[2] <= 1'b1;
+                    fault_cause_r  <= {28'd0, flt_cause};
+                    fault_region_r <= {28'd0, flt_region};
+                    fault_offset_r <= flt_offset;
+                    fault_cmd_r    <= flt_idx;
+                end else begin
+                    stat_done        <= 1'b1;
+                    irq_pending[1] <= 1'b1;
+                    fault_cause_r  <= 32'd0;
+                    fault_region_r <= 32'd0;
+                    fault_offset_r <= 32'd0;
+                    fault_cmd_r    <= 32'd0;
+                end
+            end
+
+            // ---------------- perf ----------------
+            pc[0] <= pc[0] + 64'd1;
+            if (stat_busy) pc[1] <= pc[1] + 64'd1;
+            pc[2] <= pc[2] + {48'd0, c_macs_inc};
+            pc[4] <= pc[4] + ((f_cnt_valid && !f_cnt_write) ? {51'd0, f_cnt_bytes} : 64'd0)
+                           + ((ld_cnt_valid && !ld_cnt_write) ? {51'd0, ld_cnt_bytes} : 64'd0)
+                           + ((st_cnt_valid && !st_cnt_write) ? {51'd0, st_cnt_bytes} : 64'd0);
+            pc[5] <= pc[5] + ((st_cnt_valid && st_cnt_write) ? {51'd0, st_cnt_bytes} : 64'd0)
+                           + ((ld_cnt_valid && ld_cnt_write) ? {51'd0, ld_cnt_bytes} : 64'd0);
+            pc[6] <= pc[6] + (c_in_re ? ROWS_B : 64'd0) + (c_wgt_re ? COLS_B : 64'd0)
+                           + (c_acc_re ? 4 * COLS_B : 64'd0) + (c_prm_re ? 64'd4 : 64'd0)
+                           + ((c_out_re || st_r_in || st_r_out) ? 64'd1 : 64'd0);
+            pc[7] <= pc[7] + ((ld_sp_we && ld_gnt) ? 64'd1 : 64'd0) + (c_dst_we ? 64'd1 : 64'd0)
+                           + (c_acc_we ? 4 * COLS_B : 64'd0);
+            if (c_array_busy) pc[8] <= pc[8] + 64'd1;
+            if (job_end) pc[9] <= pc[9] + 64'd1;
+        end
+    end
+
+    task dispatch_fault(input [3:0] cause, input [3:0] region, input [31:0] off);
+        begin
+            d_rep        <= 1'b1;
+            d_rep_cause  <= cause;
+            d_rep_region <= region;
+            d_rep_offset <= off;
+            dstate       <= D_STOP;
+        end
+    endtask
+endmodule
+`default_nettype wire

@@ -1,0 +1,247 @@
+// Verilator harness of dnpu_engine: clock, a host memory on the 128-bit
+// bus port (configurable latency, random ready/valid stalls, beat-granular
+// bus errors outside the memory), and the control-core register port.
+#ifndef DNPU_TB_ENGINE_SIM_H
+#define DNPU_TB_ENGINE_SIM_H
+
+#include <vector>
+
+#include "Vdnpu_engine.h"
+#ifdef TB_DEBUG_PUBLIC
+#include "Vdnpu_engine___024root.h"
+#endif
+#include "dnpu_hw.h"
+#include "tb_util.h"
+
+struct JobResult {
+	uint32_t status; // DNPU_JOB_OK or a fault cause
+	uint32_t region, offset, cmd;
+	uint64_t cycles;
+	bool timed_out; // the testbench gave up (no interrupt)
+};
+
+class EngineSim {
+public:
+	EngineSim(VerilatedContext *ctx, bool trace, uint64_t seed, uint8_t *mem, uint64_t base,
+		  size_t size)
+		: m(new Vdnpu_engine(ctx)), clk(ctx, m, trace, "tb_engine"), rng(seed), mem_(mem),
+		  base_(base), size_(size)
+	{
+		m->rst = 1;
+		m->reg_req = 0;
+		m->doorbell = 0;
+		m->timer_irq = 0;
+		set_bus_inputs();
+		for (int i = 0; i < 5; i++)
+			clk.tick();
+		m->rst = 0;
+	}
+	~EngineSim()
+	{
+		m->final();
+		delete m;
+	}
+
+	// bus timing: first-beat latency and stall probabilities (percent)
+	unsigned latency = 8, stall_pct = 20;
+	bool debug = false; // per-cycle state dump (debug builds)
+
+	void tick()
+	{
+		set_bus_inputs();
+		m->clk = 0;
+		m->eval();
+		sample_bus();
+		clk.tick();
+	}
+
+	void reg_write(uint32_t addr, uint32_t val)
+	{
+		m->reg_req = 1;
+		m->reg_we = 1;
+		m->reg_addr = addr;
+		m->reg_wdata = val;
+		m->reg_wstrb = 0xf;
+		wait_ack();
+	}
+
+	uint32_t reg_read(uint32_t addr)
+	{
+		m->reg_req = 1;
+		m->reg_we = 0;
+		m->reg_addr = addr;
+		return wait_ack();
+	}
+
+	// Load the region table, run (cmd_region, cmd_offset, cmd_count).
+	JobResult run(const struct dnpu_region *reg, uint32_t nreg, uint32_t cmd_region,
+		      uint32_t cmd_offset, uint32_t cmd_count, uint64_t max_cycles,
+		      uint32_t watchdog_kcycles = 0)
+	{
+		for (uint32_t i = 0; i < DNPU_MAX_REGIONS; i++) {
+			struct dnpu_region r = {};
+			if (i < nreg)
+				r = reg[i];
+			reg_write(DNPU_ENG_REGION_ADDR_LO(i), (uint32_t)r.addr);
+			reg_write(DNPU_ENG_REGION_ADDR_HI(i), (uint32_t)(r.addr >> 32));
+			reg_write(DNPU_ENG_REGION_SIZE(i), r.size);
+			reg_write(DNPU_ENG_REGION_FLAGS(i), r.flags);
+		}
+		reg_write(DNPU_ENG_REGION_COUNT, nreg);
+		reg_write(DNPU_ENG_CMD_REGION, cmd_region);
+		reg_write(DNPU_ENG_CMD_OFFSET, cmd_offset);
+		reg_write(DNPU_ENG_CMD_COUNT, cmd_count);
+		reg_write(DNPU_ENG_WATCHDOG, watchdog_kcycles);
+		reg_write(DNPU_ENG_IRQ_ENABLE, DNPU_CORE_IRQ_ENG_DONE | DNPU_CORE_IRQ_ENG_FAULT);
+		uint64_t t0 = clk.cycles;
+		reg_write(DNPU_ENG_CTRL, DNPU_ENG_CTRL_START);
+		JobResult r = {};
+		while (!m->irq) {
+			tick();
+#ifdef TB_DEBUG_PUBLIC
+			if (debug) {
+				auto *rp = m->rootp;
+				fprintf(stderr, "cyc %llu d %u idx %u po2 %u tk2 %u flt %u/%u busy %u\n",
+					(unsigned long long)clk.cycles, rp->dnpu_engine__DOT__dstate,
+					rp->dnpu_engine__DOT__d_idx, rp->dnpu_engine__DOT__po_cnt[2],
+					rp->dnpu_engine__DOT__tk[2], rp->dnpu_engine__DOT__flt_valid,
+					rp->dnpu_engine__DOT__flt_idx, rp->dnpu_engine__DOT__stat_busy);
+			}
+#endif
+			if (clk.cycles - t0 > max_cycles) {
+				r.timed_out = true;
+				reg_write(DNPU_ENG_CTRL, DNPU_ENG_CTRL_ABORT);
+				for (int i = 0; i < 64; i++)
+					tick();
+				return r;
+			}
+		}
+		r.cycles = clk.cycles - t0;
+		uint32_t st = reg_read(DNPU_ENG_STATUS);
+		r.status = (st & DNPU_ENG_STATUS_FAULT) ? reg_read(DNPU_ENG_FAULT_CAUSE) : DNPU_JOB_OK;
+		r.region = reg_read(DNPU_ENG_FAULT_REGION);
+		r.offset = reg_read(DNPU_ENG_FAULT_OFFSET);
+		r.cmd = reg_read(DNPU_ENG_FAULT_CMD);
+		reg_write(DNPU_ENG_IRQ_PENDING, 0xf);
+		return r;
+	}
+
+	uint64_t perf(unsigned n)
+	{
+		uint64_t lo = reg_read(DNPU_ENG_PERF_LO(n));
+		return lo | (uint64_t)reg_read(DNPU_ENG_PERF_HI(n)) << 32;
+	}
+
+	Vdnpu_engine *m;
+	TbClock<Vdnpu_engine> clk;
+
+private:
+	TbRng rng;
+	uint8_t *mem_;
+	uint64_t base_;
+	size_t size_;
+	// bus transaction in progress
+	enum { IDLE, READ, WRITE_DATA, WRITE_RESP } st_ = IDLE;
+	uint64_t addr_ = 0;
+	unsigned beats_ = 0, beat_ = 0, wait_ = 0;
+	bool err_ = false;
+	bool rvalid_ = false, bvalid_ = false, req_ready_ = false, wready_ = false;
+
+	bool in_mem(uint64_t a) const { return a >= base_ && a + 16 <= base_ + size_; }
+
+	uint32_t wait_ack()
+	{
+		for (int i = 0; i < 100; i++) {
+			tick();
+			if (m->reg_ack) {
+				uint32_t v = m->reg_rdata;
+				m->reg_req = 0;
+				return v;
+			}
+		}
+		fprintf(stderr, "register port: no ack\n");
+		exit(2);
+	}
+
+	void set_bus_inputs()
+	{
+		req_ready_ = st_ == IDLE && !rng.chance(stall_pct);
+		wready_ = st_ == WRITE_DATA && !rng.chance(stall_pct);
+		rvalid_ = st_ == READ && wait_ == 0 && !rng.chance(stall_pct);
+		bvalid_ = st_ == WRITE_RESP && wait_ == 0;
+		m->m_req_ready = req_ready_;
+		m->m_wready = wready_;
+		m->m_rvalid = rvalid_;
+		m->m_rlast = rvalid_ && beat_ + 1 == beats_;
+		uint64_t a = addr_ + 16ull * beat_;
+		bool ok = in_mem(a);
+		m->m_rerr = rvalid_ && !ok;
+		uint32_t *rd = (uint32_t *)&m->m_rdata;
+		for (int i = 0; i < 4; i++) {
+			uint32_t v = 0xdeadbeef;
+			if (rvalid_ && ok)
+				memcpy(&v, mem_ + (a - base_) + 4 * i, 4);
+			rd[i] = v;
+		}
+		m->m_bvalid = bvalid_;
+		m->m_berr = bvalid_ && err_;
+	}
+
+	void sample_bus()
+	{
+		if (wait_)
+			wait_--;
+		switch (st_) {
+		case IDLE:
+			if (m->m_req_valid && req_ready_) {
+				addr_ = m->m_req_addr;
+				beats_ = m->m_req_len + 1u;
+				beat_ = 0;
+				err_ = false;
+				wait_ = latency;
+				if (addr_ & 15) {
+					fprintf(stderr, "bus: unaligned request %llx\n",
+						(unsigned long long)addr_);
+					exit(2);
+				}
+				st_ = m->m_req_write ? WRITE_DATA : READ;
+				if (st_ == WRITE_DATA)
+					wait_ = 0;
+			}
+			break;
+		case READ:
+			if (rvalid_ && m->m_rready) {
+				if (++beat_ == beats_)
+					st_ = IDLE;
+			}
+			break;
+		case WRITE_DATA:
+			if (m->m_wvalid && wready_) {
+				uint64_t a = addr_ + 16ull * beat_;
+				const uint8_t *wd = (const uint8_t *)&m->m_wdata;
+				if (!in_mem(a))
+					err_ = true;
+				else
+					for (int i = 0; i < 16; i++)
+						if (m->m_wstrb >> i & 1)
+							mem_[a - base_ + i] = wd[i];
+				bool last = ++beat_ == beats_;
+				if (last != (bool)m->m_wlast) {
+					fprintf(stderr, "bus: wlast mismatch\n");
+					exit(2);
+				}
+				if (last) {
+					st_ = WRITE_RESP;
+					wait_ = latency;
+				}
+			}
+			break;
+		case WRITE_RESP:
+			if (bvalid_)
+				st_ = IDLE;
+			break;
+		}
+	}
+};
+
+#endif
