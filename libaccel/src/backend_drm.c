@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sync_file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -471,6 +472,30 @@ static uint64_t deadline_ns(void)
 }
 
 /*
+ * The error the job's fence ended with (-ETIMEDOUT: the driver's watchdog
+ * ended a hung job, -EIO: fault or firmware crash), 0 if it is fine or
+ * cannot be read: exported as a sync_file, whose info has the status.
+ */
+static int fence_error(struct drm_dev *d)
+{
+	struct drm_syncobj_handle h = {
+		.handle = d->syncobj,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	struct sync_file_info info;
+	int err = 0;
+
+	if (ioctl(d->fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h))
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (ioctl(h.fd, SYNC_IOC_FILE_INFO, &info) == 0 && info.status < 0)
+		err = info.status;
+	close(h.fd);
+	return err;
+}
+
+/*
  * One job: inputs into the staging BOs, SUBMIT (BO i = region i, then the
  * result BO), wait on the syncobj, check the completion record, output
  * back into the arena.
@@ -536,8 +561,15 @@ static int submit(struct drm_dev *d, struct drm_prog *dp,
 	if (rec->seqno != (uint32_t)s.seqno) {
 		/* the driver ended it without the firmware's record: reset,
 		 * firmware crash or lost completion */
-		snprintf(err, len, "%s: job %llu ended without a completion record",
-			 d->node, (unsigned long long)s.seqno);
+		int e = fence_error(d);
+
+		if (e)
+			snprintf(err, len, "%s: job %llu ended without a completion record (fence error %d: %s)",
+				 d->node, (unsigned long long)s.seqno, e,
+				 strerror(-e));
+		else
+			snprintf(err, len, "%s: job %llu ended without a completion record",
+				 d->node, (unsigned long long)s.seqno);
 		return -1;
 	}
 	if (rec->status != DNPU_JOB_OK) {
