@@ -135,10 +135,14 @@ int bf_detect(const float *regressors, const float *logits, float min_score,
 			m.ymax += cand[j].ymax * s;
 			wsum += s;
 		}
-		m.xmin /= wsum;
-		m.ymin /= wsum;
-		m.xmax /= wsum;
-		m.ymax /= wsum;
+		if (wsum > 0.0f) {
+			m.xmin /= wsum;
+			m.ymin /= wsum;
+			m.xmax /= wsum;
+			m.ymax /= wsum;
+		} else {        /* all scores 0 (a min_score of 0) */
+			m = cand[i];
+		}
 		m.score = cand[i].score;
 		out[k++] = m;
 	}

@@ -203,8 +203,8 @@ int png_decode(const uint8_t *data, size_t size, struct rgb_image *img,
 		fail(err, errlen, "palette image without PLTE");
 		goto out;
 	}
-	if (!idat_n) {
-		fail(err, errlen, "no image data");
+	if (!idat_n || idat_n > UINT32_MAX / 2) {
+		fail(err, errlen, idat_n ? "too much image data" : "no image data");
 		goto out;
 	}
 	size_t rowbytes = ((size_t)h.w * (size_t)h.channels * (size_t)h.depth + 7) / 8;
