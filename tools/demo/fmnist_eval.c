@@ -6,6 +6,8 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@ static void usage(FILE *f)
 "  --count N         first N test images (default all)\n"
 "  --label TEXT      name printed on the result line (default: model type)\n"
 "  --min-accuracy P  exit 1 when the accuracy is below P percent\n"
+"  --same-as B       also run every image on backend B and fail unless the\n"
+"                    int8 outputs are identical (device vs cpu)\n"
 "  --quiet           no progress\n"
 "  --help\n"
 "Exit status: 0 ok, 1 failure or accuracy too low, 2 usage, 3 backend not\n"
@@ -179,6 +183,31 @@ static int classify(struct engine *e, const uint8_t *px)
 	return b;
 }
 
+/* Device counters of the last invoke, summed over the ops. */
+struct device_totals {
+	uint64_t cycles, macs, dram, compulsory, pe, images;
+};
+
+static void add_device_stats(struct engine *e, struct device_totals *t)
+{
+	int n = accel_profile_count(e->net);
+	bool any = false;
+
+	for (int i = 0; i < n; i++) {
+		struct accel_device_stats st;
+
+		if (accel_device_stats_get(e->net, i, &st) || !st.unit)
+			continue;
+		any = true;
+		t->cycles += st.cycles;
+		t->macs += st.macs;
+		t->dram += st.dram_read_bytes + st.dram_write_bytes;
+		t->compulsory += st.compulsory_bytes;
+		t->pe = (uint64_t)st.array_rows * st.array_cols;
+	}
+	t->images += any;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -189,13 +218,14 @@ int main(int argc, char **argv)
 		{ "label", required_argument, NULL, 'l' },
 		{ "min-accuracy", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "same-as", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	/* keep progress (stderr) and results (stdout) in order when piped */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *engine = "accel", *backend = "cpu", *data = DEFAULT_DATA;
-	const char *label = NULL;
+	const char *label = NULL, *same_as = NULL;
 	int count = 0, quiet = 0, c;
 	double min_acc = -1.0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -207,6 +237,7 @@ int main(int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'm': min_acc = strtod(optarg, NULL); break;
 		case 'q': quiet = 1; break;
+		case 's': same_as = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -245,6 +276,14 @@ int main(int argc, char **argv)
 		free(labels);
 		return ret == EXIT_NO_BACKEND ? EXIT_NO_BACKEND : 1;
 	}
+	struct engine ref = { 0 };
+	if (same_as && !e.use_float && open_accel(&ref, path, same_as)) {
+		close_engine(&ref);
+		close_engine(&e);
+		idx_free_images(&im);
+		free(labels);
+		return 1;
+	}
 	char what[64];
 	if (e.use_float)
 		snprintf(what, sizeof(what), "the float reference executor");
@@ -255,7 +294,8 @@ int main(int argc, char **argv)
 		label = e.use_float ? "float" :
 			e.in.type == ACCEL_TYPE_INT8 ? "int8" : "model";
 
-	int correct = 0, step = im.count / 4 ? im.count / 4 : 1;
+	int correct = 0, differ = 0, step = im.count / 4 ? im.count / 4 : 1;
+	struct device_totals dev = { 0 };
 	double t0 = now_s(), t_infer = 0.0;
 	for (int i = 0; i < im.count; i++) {
 		double t = now_s();
@@ -264,6 +304,15 @@ int main(int argc, char **argv)
 		if (k < 0) {
 			ret = 1;
 			break;
+		}
+		if (!e.use_float)
+			add_device_stats(&e, &dev);
+		if (ref.net) {
+			if (classify(&ref, im.pixels + (size_t)i * PIXELS) < 0) {
+				ret = 1;
+				break;
+			}
+			differ += memcmp(ref.out_buf, e.out_buf, e.out.bytes) != 0;
 		}
 		correct += k == labels[i];
 		if (!quiet && (i + 1) % step == 0 && i + 1 < im.count)
@@ -278,12 +327,27 @@ int main(int argc, char **argv)
 		       label, acc, correct, im.count, what,
 		       im.count ? 1e3 * t_infer / im.count : 0.0, wall,
 		       1e3 * (t0 - t_load));
+		if (dev.images)
+			printf("%s on the device: %.0f cycles/image, array utilization %.1f%%, "
+			       "%.0f DRAM bytes/image (%.2fx compulsory)\n", label,
+			       (double)dev.cycles / dev.images,
+			       dev.pe && dev.cycles ? 100.0 * dev.macs / ((double)dev.cycles * dev.pe) : 0.0,
+			       (double)dev.dram / dev.images,
+			       dev.compulsory ? (double)dev.dram / dev.compulsory : 0.0);
+		if (ref.net) {
+			printf("%s outputs vs %s backend: %d of %d images differ%s\n",
+			       label, same_as, differ, im.count,
+			       differ ? "" : " (bit-identical)");
+			if (differ)
+				ret = 1;
+		}
 		if (acc < min_acc) {
 			fprintf(stderr, "fmnist-eval: %s accuracy %.2f%% below the required %.2f%%\n",
 				label, acc, min_acc);
 			ret = 1;
 		}
 	}
+	close_engine(&ref);
 	close_engine(&e);
 	idx_free_images(&im);
 	free(labels);

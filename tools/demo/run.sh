@@ -88,7 +88,7 @@ if [ "$BACKEND" != cpu ]; then
 	# the device line: skipped (not failed) while that backend is absent
 	rc=0
 	"$EVAL_BIN" "$INT8" --engine accel --backend "$BACKEND" \
-		--count "$COUNT" --label "int8 ($BACKEND)" \
+		--count "$COUNT" --label "int8 ($BACKEND)" --same-as cpu \
 		--min-accuracy "$MIN_ACC" || rc=$?
 	if [ "$rc" = 3 ]; then
 		echo "int8 ($BACKEND): skipped, backend not available"
