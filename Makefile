@@ -36,9 +36,9 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # The main job builds only what it runs (not the RTL testbenches).
-RUN_TARGETS = train-fmnist quantize fmnist-eval accel-run
+RUN_TARGETS = train-fmnist quantize fmnist-eval accel-run dnpu_rtl
 
-run: deps
+run: deps firmware
 	@cmake -S . -B $(BUILD)/main -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)/main -j$(JOBS) --target $(RUN_TARGETS)
 	@tools/run.sh
@@ -55,6 +55,9 @@ fuzz: deps
 # QEMU co-simulation tests (also part of `make check`): docs/COSIM.md
 vmtest: userspace
 	@cd $(BUILD)/main && ctest -L vm --output-on-failure
+
+fpga: firmware
+	@tools/fpga/fpga-build.sh --no-fit-fail ice40 ecp5 && tools/fpga/fpga-build.sh --pnr-device lp8k ctrl-pnr
 
 install: all
 	@cmake --install $(BUILD)/main $(if $(PREFIX),--prefix $(PREFIX))
