@@ -246,6 +246,7 @@ static int add_params(const struct accel_tensor *a, const struct accel_tensor *b
 /* ---- CONV_2D and FULLY_CONNECTED on the array ---------------------------- */
 
 struct conv_geom {
+	int batches;
 	int ih, iw, c, oh, ow, n, kh, kw, sh, sw, dh, dw;
 	int pad_top, pad_left, pad_right, wp;	/* wp: padded input width */
 };
@@ -341,9 +342,13 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 		int n0 = j * nt, cnt = g->n - n0 < nt ? g->n - n0 : nt;
 		uint32_t wb = (uint32_t)(j % 2);
 
+		/* images of a batch share the weight tile */
+		for (int img = 0; img < g->batches; img++)
 		for (int oy0 = 0; oy0 < g->oh; oy0 += th, t++) {
 			int rows = g->oh - oy0 < th ? g->oh - oy0 : th;
 			uint32_t b = (uint32_t)(t % 2);
+			uint64_t in_img = (uint64_t)img * g->ih * g->iw * g->c;
+			uint64_t out_img = (uint64_t)img * g->oh * g->ow * g->n;
 			int iy0 = oy0 * g->sh - g->pad_top;
 			int iy1 = iy0 + tile_in_rows(g, rows) - 1;
 			int before = iy0 < 0 ? -iy0 : 0;
@@ -356,7 +361,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 				break;
 			}
 			/* loads: weights at a new weight tile, then the input rows */
-			if (oy0 == 0) {
+			if (oy0 == 0 && img == 0) {
 				emit_copy(p, DNPU_OP_LOAD, first_dep, DNPU_RGN_CONST,
 					  DNPU_SPAD_WGT, (uint32_t)woff[j],
 					  wb * half_wgt, (uint32_t)(kdim * cnt));
@@ -366,7 +371,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 					  (uint32_t)(cnt * sizeof(*cp)));
 				first_dep = 0;
 			}
-			uint32_t out_off = (uint32_t)((uint64_t)oy0 * g->ow * g->n + n0);
+			uint32_t out_off = (uint32_t)(out_img + (uint64_t)oy0 * g->ow * g->n + n0);
 			if (fuse) {
 				struct dma_shape rs = {
 					.len0 = (uint32_t)cnt,
@@ -395,7 +400,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 			};
 			emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
 				 DNPU_RGN_IN0, DNPU_SPAD_IN, in_zp,
-				 (uint32_t)((iy0 + before) * g->iw * g->c),
+				 (uint32_t)(in_img + (uint64_t)(iy0 + before) * g->iw * g->c),
 				 b * half_in, &in);
 
 			struct dnpu_cmd_conv cv = {
@@ -483,9 +488,11 @@ static int compile_conv(const struct dnpu_caps *caps,
 	if (!int8_quantized(in) || !int8_quantized(f) || !int8_quantized(out) ||
 	    !f->is_const || (bias && (!bias->is_const || bias->type != ACCEL_DT_INT32)))
 		return fail(why, len, "not an int8 conv with constant weights");
-	if (in->rank != 4 || f->rank != 4 || out->rank != 4 || in->dims[0] != 1)
-		return fail(why, len, "only batch-1 NHWC convs");
+	if (in->rank != 4 || f->rank != 4 || out->rank != 4 ||
+	    in->dims[0] != out->dims[0] || in->dims[0] < 1)
+		return fail(why, len, "only NHWC convs");
 	g = (struct conv_geom){
+		.batches = in->dims[0],
 		.ih = in->dims[1], .iw = in->dims[2], .c = in->dims[3],
 		.oh = out->dims[1], .ow = out->dims[2], .n = out->dims[3],
 		.kh = f->dims[1], .kw = f->dims[2],
@@ -570,6 +577,7 @@ static int compile_fc(const struct dnpu_caps *caps,
 
 	/* rows x 1 "image" of k channels, a 1x1 kernel */
 	struct conv_geom g = {
+		.batches = 1,
 		.ih = rows, .iw = 1, .c = k, .oh = rows, .ow = 1, .n = n,
 		.kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .wp = 1,
 	};
@@ -622,8 +630,10 @@ static int compile_dwconv(const struct dnpu_caps *caps,
 	if (!int8_quantized(in) || !int8_quantized(f) || !int8_quantized(out) ||
 	    !f->is_const || (bias && (!bias->is_const || bias->type != ACCEL_DT_INT32)))
 		return fail(why, len, "not an int8 depthwise conv with constant weights");
-	if (in->rank != 4 || f->rank != 4 || out->rank != 4 || in->dims[0] != 1)
-		return fail(why, len, "only batch-1 NHWC depthwise convs");
+	if (in->rank != 4 || f->rank != 4 || out->rank != 4 ||
+	    in->dims[0] != out->dims[0] || in->dims[0] < 1)
+		return fail(why, len, "only NHWC depthwise convs");
+	int batches = in->dims[0];
 
 	int ih = in->dims[1], iw = in->dims[2], ci = in->dims[3];
 	int oh = out->dims[1], ow = out->dims[2], co = out->dims[3];
@@ -684,9 +694,12 @@ static int compile_dwconv(const struct dnpu_caps *caps,
 	free(cp);
 
 	int t = 0;
+	for (int img = 0; img < batches; img++)
 	for (int oy0 = 0; oy0 < oh; oy0 += th, t++) {
 		int rows = oh - oy0 < th ? oh - oy0 : th;
 		uint32_t b = (uint32_t)(t % 2);
+		uint64_t in_img = (uint64_t)img * ih * iw * ci;
+		uint64_t out_img = (uint64_t)img * oh * ow * co;
 		int iy0 = oy0 * o->stride_h - pt;
 		int iy1 = iy0 + (rows - 1) * o->stride_h + (kh - 1) * o->dilation_h;
 		int before = iy0 < 0 ? -iy0 : 0;
@@ -715,7 +728,8 @@ static int compile_dwconv(const struct dnpu_caps *caps,
 		};
 		emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
 			 DNPU_RGN_IN0, DNPU_SPAD_IN, (int8_t)in->q.zero_point[0],
-			 (uint32_t)((iy0 + before) * iw * ci), b * half_in, &s);
+			 (uint32_t)(in_img + (uint64_t)(iy0 + before) * iw * ci),
+			 b * half_in, &s);
 
 		uint32_t dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV |
 			       DNPU_CMD_PUSH_NEXT | (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
@@ -740,7 +754,7 @@ static int compile_dwconv(const struct dnpu_caps *caps,
 		p->macs += (uint64_t)rows * ow * co * kh * kw;
 		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
 			  DNPU_RGN_OUT, DNPU_SPAD_OUT,
-			  (uint32_t)((uint64_t)oy0 * ow * co), b * half_out,
+			  (uint32_t)(out_img + (uint64_t)oy0 * ow * co), b * half_out,
 			  (uint32_t)(rows * ow * co));
 	}
 	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
@@ -831,8 +845,9 @@ static int compile_pool(const struct dnpu_caps *caps,
 	if (!(caps->features & DNPU_FEAT_NMC_POOL))
 		return fail(why, len, "device has no NMC pooling");
 	if (!int8_quantized(in) || !int8_quantized(out) || in->rank != 4 ||
-	    out->rank != 4 || in->dims[0] != 1)
-		return fail(why, len, "only batch-1 int8 NHWC pooling");
+	    out->rank != 4 || in->dims[0] != out->dims[0])
+		return fail(why, len, "only int8 NHWC pooling");
+	int batches = in->dims[0];
 	int ih = in->dims[1], iw = in->dims[2], c = in->dims[3];
 	int oh = out->dims[1], ow = out->dims[2];
 	int pt = accel_conv_pad_before(ih, o->filter_h, o->stride_h, 1, oh);
@@ -854,9 +869,13 @@ static int compile_pool(const struct dnpu_caps *caps,
 		return fail(why, len, "one pooling output row does not fit");
 
 	int t = 0;
+	/* images of a batch are independent: tile each in turn */
+	for (int n = 0; n < batches; n++)
 	for (int oy0 = 0; oy0 < oh; oy0 += th, t++) {
 		int rows = oh - oy0 < th ? oh - oy0 : th;
 		uint32_t b = (uint32_t)(t % 2);
+		uint64_t in_img = (uint64_t)n * ih * row_bytes;
+		uint64_t out_img = (uint64_t)n * oh * ow * c;
 		int r0 = oy0 * o->stride_h - pt;
 		int r1 = (oy0 + rows - 1) * o->stride_h - pt + o->filter_h - 1;
 
@@ -866,7 +885,7 @@ static int compile_pool(const struct dnpu_caps *caps,
 			return fail(why, len, "pooling window outside the input");
 		emit_copy(p, DNPU_OP_LOAD,
 			  (t >= 2 ? DNPU_CMD_POP_NEXT : 0) | DNPU_CMD_PUSH_NEXT,
-			  DNPU_RGN_IN0, DNPU_SPAD_IN, (uint32_t)(r0 * row_bytes),
+			  DNPU_RGN_IN0, DNPU_SPAD_IN, (uint32_t)(in_img + r0 * row_bytes),
 			  b * half_in, (uint32_t)((r1 - r0 + 1) * row_bytes));
 		uint32_t dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV |
 			       DNPU_CMD_PUSH_NEXT | (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
@@ -889,7 +908,7 @@ static int compile_pool(const struct dnpu_caps *caps,
 		emit(p, &pc);
 		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
 			  DNPU_RGN_OUT, DNPU_SPAD_OUT,
-			  (uint32_t)((uint64_t)oy0 * ow * c), b * half_out,
+			  (uint32_t)(out_img + (uint64_t)oy0 * ow * c), b * half_out,
 			  (uint32_t)(rows * ow * c));
 	}
 	p->compulsory_bytes = in->bytes + out->bytes;
