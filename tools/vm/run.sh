@@ -18,6 +18,7 @@
 #   --file SRC:DST   copy host file SRC to DST in the initramfs (repeatable;
 #                    prebuilt guest programs, test data read at test time)
 #   --timeout S      kill QEMU after S seconds (default 60)
+#   --cmdline ARGS   extra kernel command line (e.g. loglevel=7 for driver info)
 #   --out DIR        work directory (default BUILD/vm/run-KVER-DEVICE)
 #   -v, --verbose    daemon logs every register access; show the console
 #   -h, --help       this text
@@ -34,6 +35,7 @@ daemon=""
 driver=0
 driver_tree=""
 module_args=""
+cmdline=""
 timeout_s=60
 out=""
 verbose=0
@@ -41,7 +43,7 @@ tests=()
 files=()
 device_opts=()
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 skip() { echo "run.sh: SKIP: $*" >&2; exit 77; }
 
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--test) tests+=("${2:?}"); shift ;;
 	--file) files+=("${2:?}"); shift ;;
 	--timeout) timeout_s=${2:?}; shift ;;
+	--cmdline) cmdline=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	-v|--verbose) verbose=1 ;;
 	-h|--help) usage; exit 0 ;;
@@ -215,7 +218,7 @@ qemu-system-x86_64 -accel tcg -machine q35,memory-backend=mem \
 	-object memory-backend-file,id=mem,size=$mem,mem-path="$ram",share=on \
 	-m $mem -smp 2 -nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4" \
+	-append "console=ttyS0 panic=-1 loglevel=4 $cmdline" \
 	-chardev socket,path="$sock",id=ivs \
 	-device ivshmem-doorbell,chardev=ivs,vectors=1 \
 	</dev/null >"$out/console.log" 2>&1 &

@@ -12,7 +12,9 @@
  * firmware crash must each end only the affected job, the next job must
  * succeed, and the driver's object counters (debugfs "leaks") must return
  * to where they started.
- *   dnpu_jobs [--procs N] [--jobs M] [--faults]
+ *   dnpu_jobs [--procs N] [--jobs M] [--faults] [--skip CASE]...
+ * --skip reports a fault case as skipped (KTAP "# SKIP") instead of running
+ * it, for a device where it is known not to hold yet.
  * Prints KTAP; exit status 0 when every case passed.
  */
 #include <dirent.h>
@@ -54,6 +56,24 @@ struct ctx {
 };
 
 static int case_no, failures;
+static const char *skipped[8];
+static int nskipped;
+
+/* Report @name as skipped when it was given with --skip. */
+static int skip_case(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nskipped; i++) {
+		if (strcmp(skipped[i], name) == 0) {
+			case_no++;
+			printf("ok %d %s # SKIP --skip\n", case_no, name);
+			fflush(stdout);
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static void result(int ok, const char *name, const char *fmt, ...)
 {
@@ -386,6 +406,8 @@ static void fault_case(const char *name, const char *bits, uint32_t want,
 	struct ctx c;
 	int ret, ok;
 
+	if (skip_case(name))
+		return;
 	if (ctx_init(&c)) {
 		result(0, name, "no device");
 		return;
@@ -419,7 +441,10 @@ static void fault_matrix(const struct leaks *before)
 	fault_case("inject_drop_irq", "8", DNPU_JOB_OK, 1);
 	/* no completion record at all: the fence ends with an error */
 	fault_case("inject_hang", "1", ~0u, 0);
-	fault_case("inject_fw_crash", "4", ~0u, 0);
+	/* the firmware traps as soon as it sees the bit, possibly while idle
+	 * and before the job arrives: that job may fail or run after the
+	 * recovery, but the one after it must succeed */
+	fault_case("inject_fw_crash", "4", ~0u, 1);
 
 	/* fences of closed files are released asynchronously */
 	for (i = 0; i < 50 && !ok; i++) {
@@ -472,8 +497,12 @@ int main(int argc, char **argv)
 			jobs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--faults") == 0)
 			faults = 1;
+		else if (strcmp(argv[i], "--skip") == 0 && i + 1 < argc &&
+			 nskipped < (int)(sizeof(skipped) / sizeof(skipped[0])))
+			skipped[nskipped++] = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--procs N] [--jobs M] [--faults]\n",
+			fprintf(stderr,
+				"usage: %s [--procs N] [--jobs M] [--faults] [--skip CASE]...\n",
 				argv[0]);
 			return 2;
 		}
