@@ -63,6 +63,7 @@ module dnpu_nmc #(
 `include "dnpu_hw_params.vh"
     localparam integer LB      = $clog2(LANES);
     localparam integer ADD_LAT = 11;               // dnpu_add_core
+    localparam integer MQ_LAT  = 4;                // dnpu_mbqm
     localparam [31:0]  LANES32 = LANES;
     localparam [1:0] OP_ADD = 2'd0, OP_POOL = 2'd1, OP_MEAN = 2'd2, OP_DW = 2'd3;
 
@@ -284,7 +285,12 @@ module dnpu_nmc #(
 
     // per-lane control
     wire add_feed = tg_v && tg_last && (op == OP_ADD);
-    wire mq_go    = (state == S_POST) && (op == OP_MEAN || op == OP_DW);
+    // DWCONV and POOL max stream like ADD: the last tap of a vector goes
+    // straight into the finish (MBQM for DWCONV, a clamp for max) while the
+    // next vector's taps are read
+    wire stream   = (op == OP_ADD) || (op == OP_DW) || (op == OP_POOL && !avg);
+    wire wr_ok    = (state == S_TAP) || (state == S_VSETUP) || (state == S_DRAIN);
+    wire mq_go    = (op == OP_DW) ? (tg_v && tg_last) : ((state == S_POST) && (op == OP_MEAN));
     wire div_ld   = (state == S_DIVLD);
     wire div_step = (state == S_DIV) && (div_it != 6'd0);
     wire [LANES-1:0] add_ov;         // all lanes in step; lane 0 drives the write
@@ -315,18 +321,26 @@ module dnpu_nmc #(
             wire [31:0] xa32 = {{24{xa[7]}}, xa};
             wire [15:0] xw = $signed(xd) * $signed(wv);
             wire [31:0] base0 = tg_first ? ((op == OP_POOL && !avg) ? 32'hffffff80 : 32'd0) : acc;
+            reg  [31:0] acc_next;     // acc after the tap arriving now
+            always @(*) begin
+                case (op)
+                OP_POOL:
+                    if (avg)
+                        acc_next = base0 + (tg_ok ? xa32 : 32'd0);
+                    else
+                        acc_next = (tg_ok && $signed(xa32) > $signed(base0)) ? xa32 : base0;
+                OP_MEAN: acc_next = base0 + xa32 - {{16{m_izp[15]}}, m_izp};
+                default: acc_next = base0 + {{16{xw[15]}}, xw};
+                endcase
+            end
             always @(posedge clk) begin
                 if (tg_v) begin
-                    case (op)
-                    OP_ADD: if (!tg_last) a_hold <= xa;
-                    OP_POOL:
-                        if (avg)
-                            acc <= base0 + (tg_ok ? xa32 : 32'd0);
-                        else
-                            acc <= (tg_ok && $signed(xa32) > $signed(base0)) ? xa32 : base0;
-                    OP_MEAN: acc <= base0 + xa32 - {{16{m_izp[15]}}, m_izp};
-                    default: acc <= base0 + {{16{xw[15]}}, xw};
-                    endcase
+                    if (op == OP_ADD) begin
+                        if (!tg_last)
+                            a_hold <= xa;
+                    end else begin
+                        acc <= acc_next;
+                    end
                 end
                 if (prm_we && plane_d == gl[LB-1:0]) begin
                     case (pk_d)
@@ -351,7 +365,7 @@ module dnpu_nmc #(
             wire [31:0] mq_out;
             dnpu_mbqm u_mbqm (
                 .clk(clk), .rst(rst), .in_valid(mq_go),
-                .in_x((op == OP_DW) ? acc + bias : acc),
+                .in_x((op == OP_DW) ? acc_next + bias : acc),
                 .in_mult((op == OP_DW) ? mult : w[8]),
                 .in_shift((op == OP_DW) ? shift : w[9]),
                 .out_valid(mq_ov[gl]), .out_y(mq_out));
@@ -379,12 +393,12 @@ module dnpu_nmc #(
 
             // finish: value in 36-bit signed, clamp, int8
             wire signed [35:0] q   = neg ? -$signed({3'd0, dd}) : $signed({3'd0, dd});
-            wire [31:0]        dwv = mq_y + {{16{d_zp[15]}}, d_zp};
+            wire [31:0]        dwv = mq_out + {{16{d_zp[15]}}, d_zp};
             reg  signed [35:0] fv, lo, hi;
             always @(*) begin
                 case (op)
                 OP_POOL: begin
-                    fv = avg ? q : {{4{acc[31]}}, acc};
+                    fv = avg ? q : {{4{acc_next[31]}}, acc_next};
                     lo = {{28{w[11][7]}}, w[11][7:0]};
                     hi = {{28{w[11][15]}}, w[11][15:8]};
                 end
@@ -444,10 +458,20 @@ module dnpu_nmc #(
         endcase
         dst_out = (dst_sp == DNPU_SPAD_OUT[3:0]);
         if (op == OP_ADD) begin
-            dst_we    = add_ov[0] && (state == S_TAP || state == S_DRAIN);
+            dst_we    = add_ov[0] && wr_ok;
             dst_addr  = dl_addr[ADD_LAT-1];
             dst_wmask = dl_mask[ADD_LAT-1];
             dst_wdata = add_y;
+        end else if (op == OP_DW) begin
+            dst_we    = mq_ov[0] && wr_ok;
+            dst_addr  = dl_addr[MQ_LAT-1];
+            dst_wmask = dl_mask[MQ_LAT-1];
+            dst_wdata = fin_y;
+        end else if (stream) begin
+            dst_we    = tg_v && tg_last && wr_ok;
+            dst_addr  = tg_daddr;
+            dst_wmask = tg_mask;
+            dst_wdata = fin_y;
         end else begin
             dst_we    = (state == S_FIN);
             dst_addr  = out_pix + c0;
@@ -670,7 +694,7 @@ module dnpu_nmc #(
                     ty      <= ty + 16'd1;
                     tap_row <= tap_row + st_ty;
                     tap     <= tap_row + st_ty;
-                end else if (op == OP_ADD) begin
+                end else if (stream) begin
                     next_vector();
                 end else begin
                     state <= S_ACCW;
@@ -678,14 +702,9 @@ module dnpu_nmc #(
             end
             S_ACCW: state <= S_POST;
             S_POST: begin
-                if (op == OP_MEAN || op == OP_DW)
-                    state <= S_MQ;
-                else if (avg)
-                    state <= S_DIVLD;
-                else
-                    state <= S_FIN;
+                state <= (op == OP_MEAN) ? S_MQ : S_DIVLD;   // MEAN, POOL avg
             end
-            S_MQ: if (mq_ov[0]) state <= (op == OP_MEAN) ? S_DIVLD : S_FIN;
+            S_MQ: if (mq_ov[0]) state <= S_DIVLD;     // MEAN
             S_DIVLD: begin
                 div_it <= div_skip ? 6'd0 : 6'd33;
                 state  <= S_DIV;
@@ -824,7 +843,7 @@ module dnpu_nmc #(
                 state <= (op == OP_DW) ? S_VSETUP : S_TAP;
             end else begin
                 drain <= 5'd15;
-                state <= (op == OP_ADD) ? S_DRAIN : S_DONE;
+                state <= stream ? S_DRAIN : S_DONE;
             end
         end
     endtask
