@@ -21,6 +21,14 @@ fi
 status=0
 echo "== sim backend: cycles, utilization, DRAM traffic =="
 "$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT" --commit "$commit" || status=1
+if [ -f "$BUILD/sim/rtl/libdnpu_rtl.so" ]; then
+	echo "== the same on the Verilator RTL device (exact cycles, simulator speed) =="
+	mkdir -p "$OUT/rtl"
+	DNPU_SIM_DEVICE=rtl DNPU_RTL_LIB="$BUILD/sim/rtl/libdnpu_rtl.so" \
+	DNPU_FIRMWARE="$BUILD/../firmware/dnpu-fw.bin" \
+		"$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT/rtl" \
+		--commit "$commit" || status=1
+fi
 if [ -x "$BUILD/bench/cpu/bench-cpu" ]; then
 	echo "== CPU backend vs TFLite 2.9 vs XNNPACK =="
 	"$BUILD/bench/cpu/bench-cpu" --shared "$SHARED" --out "$OUT" "$@" || status=1
@@ -29,7 +37,7 @@ fi
 	echo "# dnpu benchmark report"
 	echo
 	echo "Commit $commit, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores."
-	for md in "$OUT"/sim.md "$OUT"/cpu.md; do
+	for md in "$OUT"/sim.md "$OUT"/rtl/sim.md "$OUT"/cpu.md; do
 		[ -f "$md" ] || continue
 		echo
 		sed 's/^# /## /; s/^## \(.*per layer\)/### \1/' "$md"
