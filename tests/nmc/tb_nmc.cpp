@@ -308,6 +308,41 @@ struct Gen {
 		}
 	}
 
+	// typical layer tiles (channels a multiple of 16) for the lane-use report
+	void fixed(int kind, uint32_t *w)
+	{
+		memset(w, 0, 64);
+		w[0] = DNPU_OP_NMC_ADD + (uint32_t)kind;
+		if (kind == 0) {             // 16 rows x 64, IN + IN -> OUT
+			w[1] = DNPU_PAIR(64, 16);
+			w[2] = 0 | 0 << 4 | 3 << 8;
+			w[3] = 0; w[4] = 64; w[5] = 2048; w[6] = 64; w[7] = 0; w[8] = 64;
+			w[9] = 0;
+			int32_t p[12] = {5, 1 << 30, -1, -3, 1 << 30, -1, 20, 1 << 30, -19, 2, -128, 127};
+			for (int i = 0; i < 12; i++)
+				put32(DNPU_SPAD_PARAM, 4 * (uint32_t)i, (uint32_t)p[i]);
+		} else if (kind == 1) {      // 2x2/2 max pool of 8x8x64 -> 4x4x64
+			w[1] = DNPU_PAIR(8, 8); w[2] = DNPU_PAIR(4, 4); w[3] = 64;
+			w[4] = 2 | 2 << 8 | 2 << 16 | 2 << 24;
+			w[6] = 0 | 3 << 8; w[7] = 0; w[8] = 512; w[9] = 0; w[10] = 256;
+			w[11] = 0x7f80;
+		} else if (kind == 2) {      // mean of 7x7x64
+			w[1] = DNPU_PAIR(7, 7); w[2] = 64; w[3] = 0 | 3 << 8;
+			w[4] = 0; w[5] = 448; w[6] = 0; w[7] = 0x00050003;
+			w[8] = 0x5397829c; w[9] = (uint32_t)-5; w[10] = 1;
+		} else {                     // 3x3 depthwise, 8x8x64 out, pre-padded 10x10x64 in
+			w[1] = DNPU_PAIR(8, 8); w[2] = DNPU_PAIR(64, 1);
+			w[3] = 3 | 3 << 8 | 1 << 16 | 1 << 24; w[4] = 1 | 1 << 8;
+			w[5] = 0 | 3 << 8; w[6] = 0; w[7] = 640; w[8] = 0; w[9] = 0; w[10] = 512;
+			w[11] = 0; w[12] = DNPU_PPU_QUANT(-3, -128, 127);
+			for (uint32_t i = 0; i < 64; i++) {
+				put32(DNPU_SPAD_PARAM, 12 * i, (uint32_t)r.range(-2000, 2000));
+				put32(DNPU_SPAD_PARAM, 12 * i + 4, q31(r));
+				put32(DNPU_SPAD_PARAM, 12 * i + 8, (uint32_t)-8);
+			}
+		}
+	}
+
 	// kind 0..3 = ADD, POOL, MEAN, DWCONV
 	void make(int kind, uint32_t *w)
 	{
@@ -452,14 +487,19 @@ int main(int argc, char **argv)
 	uint64_t n_ok[4] = {}, n_fault[4] = {}, cyc[4] = {}, elems[4] = {}, vec_cyc[4] = {};
 	int fails = 0;
 	uint64_t n_alias = 0;
-	for (uint64_t c = 0; c < 4 * cases && fails < 5; c++) {
+	uint64_t fx_cyc[4] = {}, fx_elems[4] = {};
+	for (uint64_t c = 0; c < 4 * cases + 4 && fails < 5; c++) {
 		int kind = (int)(c % 4);
+		bool fx = c >= 4 * cases;   // the last four: typical tiles
 		if (c % 16 == 0)
 			for (unsigned s = 0; s < DNPU_SPAD_COUNT; s++)
 				for (auto &b : d.sp[s])
 					b = (uint8_t)r.next();
 		uint32_t w[16];
-		g.make(kind, w);
+		if (fx)
+			g.fixed(kind, w);
+		else
+			g.make(kind, w);
 
 		// C model: optional SYNCs in front (fault offsets), the command, END
 		for (unsigned s = 0; s < DNPU_SPAD_COUNT; s++)
@@ -532,7 +572,13 @@ int main(int argc, char **argv)
 					(unsigned long long)res.stats.nmc_ops);
 				bad = true;
 			}
-			if (!st) {
+			if (!st && fx) {
+				fx_cyc[kind] += dt;
+				fx_elems[kind] += res.stats.nmc_ops;
+			} else if (fx) {
+				fprintf(stderr, "typical %s tile faulted %u\n", KIND[kind], st);
+				bad = true;
+			} else if (!st) {
 				n_ok[kind]++;
 				cyc[kind] += dt;
 				elems[kind] += res.stats.nmc_ops;
@@ -567,6 +613,13 @@ int main(int argc, char **argv)
 		       KIND[k], (unsigned long long)n_ok[k], (unsigned long long)n_fault[k],
 		       (unsigned long long)cyc[k], (unsigned long long)elems[k], opc,
 		       100.0 * opc / LANES, (unsigned long long)vec_cyc[k]);
+	}
+	printf("typical tiles (ADD 16x64, 2x2/2 max POOL 8x8x64, MEAN 7x7x64, 3x3 DWCONV 8x8x64):\n");
+	for (int k = 0; k < 4; k++) {
+		double opc = fx_cyc[k] ? (double)fx_elems[k] / (double)fx_cyc[k] : 0.0;
+		printf("%-7s %10llu cycles %10llu elem_ops %8.2f ops/cyc %7.1f%% lane use\n", KIND[k],
+		       (unsigned long long)fx_cyc[k], (unsigned long long)fx_elems[k], opc,
+		       100.0 * opc / LANES);
 	}
 	env_free(e);
 	if (fails) {

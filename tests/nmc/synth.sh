@@ -1,0 +1,29 @@
+#!/bin/sh
+# Yosys synthesis of dnpu_nmc: generic `synth` or `synth_ice40 -dsp` at a
+# lane count (spad sizes don't change the logic). Fails on an inferred
+# latch; prints the top-level cell statistics (docs/NMC.md quotes them).
+#   synth.sh RTL_DIR OUT_DIR LANES generic|ice40
+set -eu
+RTL=$1
+OUT=$2
+LANES=$3
+FLOW=$4
+mkdir -p "$OUT"
+reads=""
+for f in dnpu_nmc.v dnpu_add_core.v dnpu_mbqm.v; do
+	reads="$reads read_verilog -I$RTL $RTL/$f;"
+done
+case "$FLOW" in
+generic) cmd="synth -top dnpu_nmc -flatten; stat" ;;
+ice40)   cmd="synth_ice40 -top dnpu_nmc -dsp; stat" ;;
+*) echo "unknown flow $FLOW" >&2; exit 2 ;;
+esac
+log="$OUT/synth_nmc_l${LANES}_$FLOW.log"
+yosys -q -l "$log" -p "$reads chparam -set LANES $LANES dnpu_nmc; hierarchy -top dnpu_nmc; $cmd" >/dev/null
+if grep -q -e 'Latch inferred' -e '\$dlatch' -e '\$_DLATCH' "$log"; then
+	echo "synth $FLOW: latch inferred" >&2
+	grep -e 'Latch inferred' -e 'dlatch' -e 'DLATCH' "$log" | head >&2
+	exit 1
+fi
+awk '/Printing statistics/ {p = 1} p' "$log" | tail -45
+echo "synth nmc LANES=$LANES $FLOW: ok, no latches"
