@@ -13,7 +13,9 @@ SRCS="dnpu_engine.v dnpu_qctl.v dnpu_dma.v dnpu_xfer.v dnpu_busarb.v dnpu_comput
 reads=""
 for f in $SRCS; do reads="$reads read_verilog -I$RTL $RTL/$f;"; done
 case "$FLOW" in
-generic) cmd="synth -top dnpu_engine; stat" ;;
+# generic: stop before memory_map so scratchpads stay RAM cells instead of
+# being exploded into flip-flops, then map the logic to gates
+generic) cmd="synth -top dnpu_engine -run begin:fine; opt -fast -full; techmap; opt -fast; abc -fast; opt -fast; stat" ;;
 ice40)   cmd="synth_ice40 -top dnpu_engine -dsp; stat" ;;
 *) echo "unknown flow $FLOW" >&2; exit 2 ;;
 esac

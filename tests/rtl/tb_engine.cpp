@@ -230,12 +230,6 @@ struct Gen {
 	void program()
 	{
 		e->ncmd = 0;
-		if (getenv("TB_DIRECTED")) {
-			for (int i = 0; i < 9; i++)
-				simple(DNPU_OP_SYNC, DNPU_CMD_PUSH_NEXT);
-			simple(DNPU_OP_END);
-			return;
-		}
 		int blocks = (int)r.range(1, 8);
 		for (int i = 0; i < blocks; i++)
 			block();
