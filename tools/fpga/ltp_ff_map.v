@@ -10,5 +10,12 @@ module ice40_ff (input C, input D, input E, input R, input S, output Q);
 endmodule
 
 module TRELLIS_FF (input CLK, input DI, input LSR, input CE, input M, output Q);
+    parameter GSR = "ENABLED";
+    parameter CEMUX = "1";
+    parameter CLKMUX = "CLK";
+    parameter LSRMUX = "LSR";
+    parameter SRMODE = "LSR_OVER_CE";
+    parameter REGSET = "RESET";
+    parameter LSRMODE = "LSR";
     \$_DFF_P_ _TECHMAP_REPLACE_ (.C(CLK), .D(DI), .Q(Q));
 endmodule
