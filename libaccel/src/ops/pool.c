@@ -77,7 +77,11 @@ static int eval_pool(struct accel_model *m, struct accel_op *op, bool avg,
 	void *y = op_out(m, op, 0)->data;
 	int32_t *acc = malloc(sizeof(int32_t) * (size_t)st->c);
 	float *facc = malloc(sizeof(float) * (size_t)st->c);
-	OP_CHECK(acc && facc, "out of memory");
+	if (!acc || !facc) {
+		free(acc);
+		free(facc);
+		return accel_op_fail(op, err, errlen, "out of memory");
+	}
 	for (int b = 0; b < st->n; b++)
 	for (int oy = 0; oy < st->oh; oy++)
 	for (int ox = 0; ox < st->ow; ox++) {
