@@ -4,7 +4,7 @@
 // .tflite weights, run on dnpu_engine (4x4, DNPU_SMALL_*) with the layer's
 // TFLM input tensor in host memory, and the output region must equal the
 // TFLM intermediate tensor byte for byte.
-//   tb_golden +shared=DIR [+layers=N] [+seed=] [+trace]
+//   tb_golden +shared=DIR [+layers=N (default 3)] [+seed=] [+trace]
 // Exit 77 (ctest skip) when the golden data is absent.
 #include <string>
 #include <vector>
