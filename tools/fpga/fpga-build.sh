@@ -33,7 +33,8 @@ Options:
   --synth-only       stop after synthesis and the fit check (the ctest)
   --no-fit-fail      exit 0 when a design does not fit (make fpga: the
                      reports are the product)
-  --timeout SEC      limit per tool run (default 1800)
+  --timeout SEC      limit per tool run (default 3600; the ECP5 synthesis
+                     takes ~10 CPU minutes, 35 wall minutes on a busy host)
   --freq MHZ         P&R target clock (default 24)
   --pnr-device DEV   up5k (default; iCEBreaker pins), lp8k or hx8k (the
                      largest iCE40s, 7680 LC: for timing of blocks that do
@@ -54,7 +55,7 @@ build=$here/build/fpga
 fw=""
 rows=""; cols=""
 spad="1024,1024,2048,2048,2048"
-synth_only=0; fit_fail=1; tmo=1800; freq=24; pdev=up5k
+synth_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
 flows=()
 
 while [ $# -gt 0 ]; do
@@ -105,10 +106,10 @@ fpga_sram=$rtl/fpga/dnpu_rv32_sram.v
 # outputs and ports: Yosys' only timing view where nextpnr cannot run.
 # Block RAMs are removed (their outputs become path starts) and the vendor
 # flip-flops turned into $_DFF_P_ so that ltp can cut at them; done last,
-# after the netlist and the stat are written.
+# after the netlist and the stat are written. synth_ice40/synth_ecp5 have
+# already given the cells names derived from their nets.
 ltp_script() {	# output prefix
 	cat <<EOF
-autoname
 delete t:SB_RAM40_4K t:SB_SPRAM256KA t:DP16KD
 techmap -map $here/tools/fpga/ltp_ff_map.v
 tee -q -o $1-ltp.txt ltp -noff
