@@ -22,7 +22,7 @@
 #include "dnpu_compat.h"
 #include "dnpu_drv.h"
 
-static unsigned int job_timeout_ms = 2000;
+static unsigned int job_timeout_ms = 500;
 module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms, "Scheduler timeout before the progress check");
 
