@@ -2,6 +2,7 @@
 // core, the region table, the command processor (fetch through the DMA,
 // decode, program-order token/fault checks, dispatch to the load, compute
 // and store queues), the DMA queues, the compute unit (array + PPU), the
+// near-memory compute unit (NMC_*, COLS lanes, dnpu_nmc), the
 // scratchpads, the host-memory mailbox, perf counters, watchdog and
 // interrupts. One 128-bit host bus master port (docs/RTL.md).
 `default_nettype none
@@ -292,7 +293,9 @@ module dnpu_engine #(
             if (body_nz || cflags != 16'd0 || (q_none && dep != 4'd0))
                 illegal = 1'b1;
         end
-        // no NMC in this build (DNPU_REG_FEATURES has no NMC bits)
+        // NMC: dnpu_nmc checks the fields itself, in the C model's order
+        DNPU_OP_NMC_ADD[7:0], DNPU_OP_NMC_POOL[7:0], DNPU_OP_NMC_MEAN[7:0],
+        DNPU_OP_NMC_DWCONV[7:0]: ;
         default: illegal = 1'b1;
         endcase
         // dependency bits that name a missing neighbour queue
@@ -417,9 +420,35 @@ module dnpu_engine #(
     wire [7:0]  c_dst_wdata;
     wire [15:0] c_macs_inc;
     wire        c_array_busy;
+    // NMC ports (dnpu_nmc, COLS lanes); the compute queue runs one command
+    // at a time, so CONV/PPU and NMC never drive the scratchpads together
+    localparam integer IN_L  = (ROWS > COLS) ? ROWS : COLS;   // IN read lanes
+    localparam integer OUT_L = (COLS > 4) ? COLS : 4;         // OUT read lanes
+    wire        nm_in_re, nm_out_re, nm_wgt_re, nm_prm_re, nm_dst_we, nm_dst_out;
+    wire [31:0] nm_in_raddr, nm_out_raddr, nm_wgt_raddr, nm_prm_raddr, nm_dst_addr;
+    wire [COLS*8-1:0] nm_dst_wdata;
+    wire [COLS-1:0]   nm_dst_wmask;
+    wire [15:0] nm_ops_inc;
+    wire [IN_L*8-1:0]  in_qw;
+    wire [OUT_L*8-1:0] out_qw;
+    assign in_q  = in_qw[ROWS*8-1:0];
+    assign out_q = out_qw[31:0];
+    wire nmw_in  = nm_dst_we && !nm_dst_out;
+    wire nmw_out = nm_dst_we && nm_dst_out;
+    reg  [63:0] nm_wr_bytes;                                   // perf
+    integer nmb;
+    always @(*) begin
+        nm_wr_bytes = 64'd0;
+        for (nmb = 0; nmb < COLS; nmb = nmb + 1)
+            nm_wr_bytes = nm_wr_bytes + {63'd0, nm_dst_wmask[nmb]};
+    end
+    wire sp_in_re   = c_in_re || nm_in_re;
+    wire sp_out_re  = c_out_re || nm_out_re;
+    wire [31:0] sp_in_raddr  = nm_in_re ? nm_in_raddr : c_in_raddr;
+    wire [31:0] sp_out_raddr = nm_out_re ? nm_out_raddr : c_out_raddr;
 
-    wire cw_in  = c_dst_we && !c_dst_out;
-    wire cw_out = c_dst_we && c_dst_out;
+    wire cw_in  = (c_dst_we && !c_dst_out) || nmw_in;
+    wire cw_out = (c_dst_we && c_dst_out) || nmw_out;
     // the load DMA writes when compute does not write the same scratchpad
     wire ld_gnt = !((ld_sp_sel == DNPU_SPAD_IN[2:0] && cw_in) ||
                     (ld_sp_sel == DNPU_SPAD_OUT[2:0] && cw_out));
@@ -428,26 +457,28 @@ module dnpu_engine #(
     wire ld_w_out = ld_sp_we && ld_gnt && ld_sp_sel == DNPU_SPAD_OUT[2:0];
     wire ld_w_prm = ld_sp_we && ld_sp_sel == DNPU_SPAD_PARAM[2:0];
     // the store DMA reads when compute does not read the same scratchpad
-    wire st_gnt = !((st_sp_sel == DNPU_SPAD_IN[2:0] && c_in_re) ||
-                    (st_sp_sel == DNPU_SPAD_OUT[2:0] && c_out_re));
+    wire st_gnt = !((st_sp_sel == DNPU_SPAD_IN[2:0] && sp_in_re) ||
+                    (st_sp_sel == DNPU_SPAD_OUT[2:0] && sp_out_re));
     wire st_r_in  = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_IN[2:0];
     wire st_r_out = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_OUT[2:0];
     reg  st_from_out;
     always @(posedge clk) st_from_out <= (st_sp_sel == DNPU_SPAD_OUT[2:0]);
     assign st_sp_rdata = st_from_out ? out_q[7:0] : in_q[7:0];
 
-    dnpu_spad_lanes #(.LANES(ROWS), .LANE_W(8), .DEPTH(SZ_IN / ROWS)) u_in (
+    dnpu_spad_lanes #(.LANES(IN_L), .LANE_W(8), .DEPTH(SZ_IN / IN_L)) u_in (
         .clk(clk),
-        .rd_en(c_in_re || st_r_in),
-        .rd_addr(c_in_re ? c_in_raddr[AW_IN-1:0] : st_sp_addr[AW_IN-1:0]),
-        .rd_data(in_q),
+        .rd_en(sp_in_re || st_r_in),
+        .rd_addr(sp_in_re ? sp_in_raddr[AW_IN-1:0] : st_sp_addr[AW_IN-1:0]),
+        .rd_data(in_qw),
         .wr_en(cw_in || ld_w_in),
-        .wr_addr(cw_in ? c_dst_addr[AW_IN-1:0] : ld_sp_addr[AW_IN-1:0]),
-        .wr_data({{(ROWS-1)*8{1'b0}}, cw_in ? c_dst_wdata : ld_sp_wdata}),
-        .wr_mask({{(ROWS-1){1'b0}}, 1'b1}));
+        .wr_addr(nmw_in ? nm_dst_addr[AW_IN-1:0] : cw_in ? c_dst_addr[AW_IN-1:0] : ld_sp_addr[AW_IN-1:0]),
+        .wr_data(nmw_in ? {{(IN_L-COLS)*8{1'b0}}, nm_dst_wdata}
+                       : {{(IN_L-1)*8{1'b0}}, cw_in ? c_dst_wdata : ld_sp_wdata}),
+        .wr_mask(nmw_in ? {{(IN_L-COLS){1'b0}}, nm_dst_wmask} : {{(IN_L-1){1'b0}}, 1'b1}));
     dnpu_spad_lanes #(.LANES(COLS), .LANE_W(8), .DEPTH(SZ_WGT / COLS)) u_wgt (
         .clk(clk),
-        .rd_en(c_wgt_re), .rd_addr(c_wgt_raddr[AW_WGT-1:0]), .rd_data(wgt_q),
+        .rd_en(c_wgt_re || nm_wgt_re),
+        .rd_addr(nm_wgt_re ? nm_wgt_raddr[AW_WGT-1:0] : c_wgt_raddr[AW_WGT-1:0]), .rd_data(wgt_q),
         .wr_en(ld_w_wgt), .wr_addr(ld_sp_addr[AW_WGT-1:0]),
         .wr_data({{(COLS-1)*8{1'b0}}, ld_sp_wdata}), .wr_mask({{(COLS-1){1'b0}}, 1'b1}));
     dnpu_spad_lanes #(.LANES(COLS), .LANE_W(32), .DEPTH(SZ_ACC / 4 / COLS)) u_acc (
@@ -455,17 +486,20 @@ module dnpu_engine #(
         .rd_en(c_acc_re), .rd_addr(c_acc_raddr[AW_ACC-1:0]), .rd_data(acc_q),
         .wr_en(c_acc_we), .wr_addr(c_acc_waddr[AW_ACC-1:0]),
         .wr_data(c_acc_wdata), .wr_mask(c_acc_wmask));
-    dnpu_spad_lanes #(.LANES(4), .LANE_W(8), .DEPTH(SZ_OUT / 4)) u_out (
+    dnpu_spad_lanes #(.LANES(OUT_L), .LANE_W(8), .DEPTH(SZ_OUT / OUT_L)) u_out (
         .clk(clk),
-        .rd_en(c_out_re || st_r_out),
-        .rd_addr(c_out_re ? c_out_raddr[AW_OUT-1:0] : st_sp_addr[AW_OUT-1:0]),
-        .rd_data(out_q),
+        .rd_en(sp_out_re || st_r_out),
+        .rd_addr(sp_out_re ? sp_out_raddr[AW_OUT-1:0] : st_sp_addr[AW_OUT-1:0]),
+        .rd_data(out_qw),
         .wr_en(cw_out || ld_w_out),
-        .wr_addr(cw_out ? c_dst_addr[AW_OUT-1:0] : ld_sp_addr[AW_OUT-1:0]),
-        .wr_data({24'd0, cw_out ? c_dst_wdata : ld_sp_wdata}), .wr_mask(4'b0001));
+        .wr_addr(nmw_out ? nm_dst_addr[AW_OUT-1:0] : cw_out ? c_dst_addr[AW_OUT-1:0] : ld_sp_addr[AW_OUT-1:0]),
+        .wr_data(nmw_out ? {{(OUT_L-COLS)*8{1'b0}}, nm_dst_wdata}
+                        : {{(OUT_L-1)*8{1'b0}}, cw_out ? c_dst_wdata : ld_sp_wdata}),
+        .wr_mask(nmw_out ? {{(OUT_L-COLS){1'b0}}, nm_dst_wmask} : {{(OUT_L-1){1'b0}}, 1'b1}));
     dnpu_spad_lanes #(.LANES(4), .LANE_W(8), .DEPTH(SZ_PARAM / 4)) u_prm (
         .clk(clk),
-        .rd_en(c_prm_re), .rd_addr(c_prm_raddr[AW_PRM-1:0]), .rd_data(prm_q),
+        .rd_en(c_prm_re || nm_prm_re),
+        .rd_addr(nm_prm_re ? nm_prm_raddr[AW_PRM-1:0] : c_prm_raddr[AW_PRM-1:0]), .rd_data(prm_q),
         .wr_en(ld_w_prm), .wr_addr(ld_sp_addr[AW_PRM-1:0]),
         .wr_data({24'd0, ld_sp_wdata}), .wr_mask(4'b0001));
 
@@ -510,10 +544,10 @@ module dnpu_engine #(
 
     dnpu_compute #(.ROWS(ROWS), .COLS(COLS), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
                    .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_compute (
-        .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop), .cmd(cp_cmd),
+        .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop && !cp_nmc), .cmd(cp_cmd),
         .cmd_region(cmd_region), .cmd_off(cp_uoff), .kill(cp_kill),
-        .busy(cp_busy_unused), .done(cp_done), .fault(cp_fault), .fault_cause(cp_cause),
-        .fault_region(cp_fregion), .fault_offset(cp_foff),
+        .busy(cp_busy_unused), .done(k_done), .fault(k_fault), .fault_cause(k_cause),
+        .fault_region(k_fregion), .fault_offset(k_foff),
         .in_re(c_in_re), .in_raddr(c_in_raddr), .in_rdata(in_q),
         .wgt_re(c_wgt_re), .wgt_raddr(c_wgt_raddr), .wgt_rdata(wgt_q),
         .acc_re(c_acc_re), .acc_raddr(c_acc_raddr), .acc_rdata(acc_q),
@@ -522,10 +556,39 @@ module dnpu_engine #(
         .prm_re(c_prm_re), .prm_raddr(c_prm_raddr), .prm_rdata(prm_q),
         .dst_we(c_dst_we), .dst_out(c_dst_out), .dst_addr(c_dst_addr), .dst_wdata(c_dst_wdata),
         .macs_inc(c_macs_inc), .array_busy(c_array_busy));
+
+    // NMC_* commands go to dnpu_nmc; done/fault come from the unit that ran
+    wire        cp_nmc = (cp_cmd[7:4] == DNPU_OP_NMC_ADD[7:4]);
+    wire        k_done, k_fault, nm_done, nm_fault, nm_busy_unused;
+    wire [3:0]  k_cause, k_fregion, nm_cause, nm_fregion;
+    wire [31:0] k_foff, nm_foff;
+    reg         cp_ran_nmc;
+    always @(posedge clk)
+        if (cp_start)
+            cp_ran_nmc <= cp_nmc;
+    assign cp_done    = k_done || nm_done;
+    assign cp_fault   = cp_ran_nmc ? nm_fault : k_fault;
+    assign cp_cause   = cp_ran_nmc ? nm_cause : k_cause;
+    assign cp_fregion = cp_ran_nmc ? nm_fregion : k_fregion;
+    assign cp_foff    = cp_ran_nmc ? nm_foff : k_foff;
+    dnpu_nmc #(.LANES(COLS), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT),
+               .SZ_PARAM(SZ_PARAM)) u_nmc (
+        .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop && cp_nmc), .cmd(cp_cmd),
+        .cmd_region(cmd_region), .cmd_off(cp_uoff), .kill(cp_kill),
+        .busy(nm_busy_unused), .done(nm_done), .fault(nm_fault), .fault_cause(nm_cause),
+        .fault_region(nm_fregion), .fault_offset(nm_foff),
+        .in_re(nm_in_re), .in_raddr(nm_in_raddr), .in_rdata(in_qw[COLS*8-1:0]),
+        .out_re(nm_out_re), .out_raddr(nm_out_raddr), .out_rdata(out_qw[COLS*8-1:0]),
+        .wgt_re(nm_wgt_re), .wgt_raddr(nm_wgt_raddr), .wgt_rdata(wgt_q),
+        .prm_re(nm_prm_re), .prm_raddr(nm_prm_raddr), .prm_rdata(prm_q),
+        .dst_we(nm_dst_we), .dst_out(nm_dst_out), .dst_addr(nm_dst_addr),
+        .dst_wdata(nm_dst_wdata), .dst_wmask(nm_dst_wmask), .ops_inc(nm_ops_inc));
     wire [23:0] out_q_unused = out_q[31:8];
     // scratchpad addresses are range-checked before use; only the bits that
     // index a scratchpad matter, and some token directions do not exist
     wire misc_unused = ^{ld_sp_addr, st_sp_addr, c_in_raddr, c_wgt_raddr, c_acc_raddr,
+                         nm_in_raddr, nm_out_raddr, nm_wgt_raddr, nm_prm_raddr, nm_dst_addr,
+                         sp_in_raddr, sp_out_raddr,
                          c_acc_waddr, c_out_raddr, c_prm_raddr, c_dst_addr, cmd_rg_flags[2],
                          ld_pop[0], ld_push[0], st_pop[1], st_push[1]};
 
@@ -854,15 +917,19 @@ module dnpu_engine #(
             pc[0] <= pc[0] + 64'd1;
             if (stat_busy) pc[1] <= pc[1] + 64'd1;
             pc[2] <= pc[2] + {48'd0, c_macs_inc};
+            pc[3] <= pc[3] + {48'd0, nm_ops_inc};
             pc[4] <= pc[4] + ((f_cnt_valid && !f_cnt_write) ? {51'd0, f_cnt_bytes} : 64'd0)
                            + ((ld_cnt_valid && !ld_cnt_write) ? {51'd0, ld_cnt_bytes} : 64'd0)
                            + ((st_cnt_valid && !st_cnt_write) ? {51'd0, st_cnt_bytes} : 64'd0);
             pc[5] <= pc[5] + ((st_cnt_valid && st_cnt_write) ? {51'd0, st_cnt_bytes} : 64'd0)
                            + ((ld_cnt_valid && ld_cnt_write) ? {51'd0, ld_cnt_bytes} : 64'd0);
             pc[6] <= pc[6] + (c_in_re ? ROWS_B : 64'd0) + (c_wgt_re ? COLS_B : 64'd0)
+                           + ((nm_in_re || nm_out_re) ? COLS_B : 64'd0) + (nm_wgt_re ? COLS_B : 64'd0)
+                           + (nm_prm_re ? 64'd4 : 64'd0)
                            + (c_acc_re ? 4 * COLS_B : 64'd0) + (c_prm_re ? 64'd4 : 64'd0)
                            + ((c_out_re || st_r_in || st_r_out) ? 64'd1 : 64'd0);
             pc[7] <= pc[7] + ((ld_sp_we && ld_gnt) ? 64'd1 : 64'd0) + (c_dst_we ? 64'd1 : 64'd0)
+                           + (nm_dst_we ? nm_wr_bytes : 64'd0)
                            + (c_acc_we ? 4 * COLS_B : 64'd0);
             if (c_array_busy) pc[8] <= pc[8] + 64'd1;
             if (job_end) pc[9] <= pc[9] + 64'd1;

@@ -67,10 +67,10 @@ module dnpu_top #(
 
     dnpu_ctrl #(
         .CAPS(CAPS),
-        // what this engine implements: no NMC commands yet, so software
-        // keeps depthwise/add/pool/mean on the CPU for this device
-        .FEATURES(DNPU_FEAT_PPU_FUSE_ADD | DNPU_FEAT_PAGED_REGIONS |
-                  DNPU_FEAT_CLOCK_GATING),
+        // what this engine implements (NMC_*: dnpu_nmc, COLS lanes)
+        .FEATURES(DNPU_FEAT_NMC_ADD | DNPU_FEAT_NMC_POOL | DNPU_FEAT_NMC_MEAN |
+                  DNPU_FEAT_NMC_DWCONV | DNPU_FEAT_PPU_FUSE_ADD |
+                  DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING),
         .SPAD_IN(SZ_IN), .SPAD_WGT(SZ_WGT), .SPAD_ACC(SZ_ACC),
         .SPAD_OUT(SZ_OUT), .SPAD_PARAM(SZ_PARAM),
         .DMA_INFO(DMA_INFO)
