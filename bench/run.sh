@@ -2,7 +2,9 @@
 # `make bench`: benchmarks (not tests). Needs ../shared/golden for the models.
 #   bench/run.sh [--quick]
 # Writes bench/results/*.json, the per-suite Markdown reports and
-# bench/results/REPORT.md (all suites of this run, with the commit).
+# bench/results/REPORT.md (all suites of this run, with the commit); each
+# sim report compares with the previous run's JSON and with
+# bench/results/baseline/ (docs/BENCH.md). BENCH_RTL=0 skips the RTL run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}/main
@@ -19,15 +21,35 @@ if [ ! -d "$SHARED/golden" ]; then
 	exit 1
 fi
 status=0
-echo "== sim backend: cycles, utilization, DRAM traffic =="
-"$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT" --commit "$commit" || status=1
-if [ -f "$BUILD/sim/rtl/libdnpu_rtl.so" ]; then
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# compare args: the previous run in DIR (if any) and the committed baseline
+compare_args() {
+	local dir=$1 base=$2
+	if [ -f "$dir/sim.json" ]; then
+		cp "$dir/sim.json" "$tmp/$3.prev.json"
+		echo --previous "$tmp/$3.prev.json"
+	fi
+	[ -f "$base/sim.json" ] && echo --baseline "$base/sim.json"
+	return 0
+}
+echo "== sim backend: cycles, utilization, DRAM traffic, energy, NMC vs array vs CPU =="
+t0=$(date +%s)
+# shellcheck disable=SC2046
+"$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT" --commit "$commit" \
+	$(compare_args "$OUT" "$OUT/baseline" cmodel) || status=1
+echo "bench: C model suite took $(( $(date +%s) - t0 )) s"
+if [ -f "$BUILD/sim/rtl/libdnpu_rtl.so" ] && [ "${BENCH_RTL:-1}" != 0 ]; then
 	echo "== the same on the Verilator RTL device (exact cycles, simulator speed) =="
 	mkdir -p "$OUT/rtl"
+	t0=$(date +%s)
+	# shellcheck disable=SC2046
 	DNPU_SIM_DEVICE=rtl DNPU_RTL_LIB="$BUILD/sim/rtl/libdnpu_rtl.so" \
 	DNPU_FIRMWARE="$BUILD/../firmware/dnpu-fw.bin" \
 		"$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT/rtl" \
-		--commit "$commit" || status=1
+		--commit "$commit" --device "the Verilator RTL (exact cycles)" \
+		$(compare_args "$OUT/rtl" "$OUT/rtl/baseline" rtl) || status=1
+	echo "bench: RTL suite took $(( $(date +%s) - t0 )) s"
 fi
 if [ -x "$BUILD/bench/cpu/bench-cpu" ]; then
 	echo "== CPU backend vs TFLite 2.9 vs XNNPACK =="

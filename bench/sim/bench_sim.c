@@ -2,14 +2,18 @@
 /*
  * bench-sim: golden models on libaccel's sim backend. Per layer: device
  * cycles, MACs, array utilization, DRAM bytes against the compulsory
- * minimum, arithmetic intensity; per model: totals, simulator speed, and
- * whether the output is bit-exact with the golden reference. Writes
- * sim.json, sim.md and sim_roofline.svg into the output directory.
- * Cycles are deterministic (device model), wall times are not.
+ * minimum, arithmetic intensity, an energy estimate from the device's event
+ * counts; per model: totals, DRAM against the whole-model compulsory
+ * minimum, simulator speed, bit-exactness with the golden reference; and
+ * the "NMC pays off" comparison (depthwise, residual ADD, pooling/MEAN on
+ * the NMC vs on the array vs on the CPU). Writes sim.json, sim.md and
+ * sim_roofline.svg into the output directory. Cycles are deterministic
+ * (device model), wall times are not. Energy costs: docs/BENCH.md.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +21,28 @@
 
 #include "accel.h"
 
+/*
+ * Energy per event in pJ, Horowitz, "Computing's energy problem (and what
+ * we can do about it)", ISSCC 2014, 45 nm, 0.9 V; used unscaled
+ * (docs/BENCH.md says how and why).
+ */
+#define E_MAC_PJ	(0.2 + 0.1)	/* 8-bit multiply + 32-bit accumulate */
+#define E_NMC_PJ	(0.2 + 0.1)	/* an NMC element op, counted as a MAC */
+#define E_PPU_PJ	(3.1 + 3 * 0.1)	/* 32-bit multiply + 3 32-bit adds */
+#define E_SRAM_PJ_B	(20.0 / 8)	/* 32 KB SRAM, 64-bit access: 20 pJ */
+#define E_DRAM_PJ_B	(2000.0 / 8)	/* DRAM, 64-bit access: 1.3-2.6 nJ */
+#define DEV_HZ		500e6		/* the cost model's device clock */
+
 struct layer {
 	int op;
 	const char *name, *backend, *unit;
 	struct accel_device_stats st;
+	int64_t est_cpu_ns;
+	uint64_t host_ns;	/* measured on the CPU backend (min of runs) */
+};
+
+struct energy {
+	double mac, nmc, ppu, sram, dram;
 };
 
 struct model_run {
@@ -28,8 +50,9 @@ struct model_run {
 	int n_layers, ok, exact;
 	struct layer *layers;
 	double wall_s;
-	uint64_t cycles, macs, dram, compulsory;
-	uint32_t pe;
+	uint64_t cycles, macs, dram, compulsory, model_compulsory;
+	uint32_t pe, spad_in;
+	struct energy e;
 };
 
 static void *slurp(const char *path, size_t *n)
@@ -47,6 +70,8 @@ static void *slurp(const char *path, size_t *n)
 			free(buf);
 			buf = NULL;
 		}
+		if (buf)
+			((char *)buf)[len] = 0;
 		*n = (size_t)len;
 	}
 	fclose(f);
@@ -61,15 +86,83 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int run_model(const char *shared, struct model_run *r)
+static double dram_of(const struct accel_device_stats *s)
+{
+	return (double)(s->dram_read_bytes + s->dram_write_bytes);
+}
+
+static struct energy energy_of(const struct accel_device_stats *s)
+{
+	struct energy e = {
+		.mac = s->array_macs * E_MAC_PJ,
+		.nmc = s->nmc_ops * E_NMC_PJ,
+		.ppu = s->ppu_elems * E_PPU_PJ,
+		.sram = (double)(s->spad_read_bytes + s->spad_write_bytes) * E_SRAM_PJ_B,
+		.dram = dram_of(s) * E_DRAM_PJ_B,
+	};
+	return e;
+}
+
+static double e_total(const struct energy *e)
+{
+	return e->mac + e->nmc + e->ppu + e->sram + e->dram;
+}
+
+/*
+ * The issue's compulsory traffic for the device part of a model: every
+ * weight once, the device's first input and last output once, and each
+ * activation between device ops that does not fit on chip once each way
+ * (written by its producer, read by its consumer). "Fits" = at most the
+ * IN scratchpad, the buffer the array and the NMC read activations from.
+ */
+static uint64_t model_compulsory(const struct model_run *r, uint64_t onchip)
+{
+	int first = -1, last = -1;
+	uint64_t sum = 0;
+
+	for (int i = 0; i < r->n_layers; i++)
+		if (r->layers[i].st.unit && r->layers[i].st.compulsory_bytes) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	if (first < 0)
+		return 0;
+	const struct accel_device_stats *f = &r->layers[first].st;
+	sum += f->compulsory_bytes - f->weight_bytes - f->output_bytes;
+	for (int i = first; i <= last; i++) {
+		const struct accel_device_stats *s = &r->layers[i].st;
+
+		if (!s->unit || !s->compulsory_bytes)
+			continue;
+		sum += s->weight_bytes;
+		if (i == last)
+			sum += s->output_bytes;
+		else if (s->output_bytes > onchip)
+			sum += 2 * s->output_bytes;
+	}
+	return sum;
+}
+
+enum run_kind { RUN_DEFAULT, RUN_NMC, RUN_ARRAY, RUN_CPU };
+
+static int run_model(const char *shared, struct model_run *r, enum run_kind kind)
 {
 	char path[4096], inp[4096], outp[4096];
 	accel_context *ctx = NULL;
 	accel_network *net = NULL;
 	size_t in_n = 0, exp_n = 0;
 	void *in, *exp, *out = NULL;
-	int rc = -1;
+	int rc = -1, reps = kind == RUN_CPU ? 5 : 1;
 
+	/* measurement-only lowerings (docs/COMPILER.md), read at open/load */
+	unsetenv("ACCEL_SIM_LOWERING");
+	unsetenv("ACCEL_PLACEMENT");
+	if (kind == RUN_NMC || kind == RUN_ARRAY) {
+		setenv("ACCEL_PLACEMENT", "device", 1);
+		setenv("ACCEL_SIM_LOWERING",
+		       kind == RUN_NMC ? "no-fused-add" : "nmc-on-array", 1);
+	}
 	snprintf(path, sizeof(path), "%s/golden/models/%s.tflite", shared, r->model);
 	snprintf(inp, sizeof(inp), "%s/golden/%s/%s/input_0.bin", shared, r->model, r->kase);
 	snprintf(outp, sizeof(outp), "%s/golden/%s/%s/output_0.bin", shared, r->model, r->kase);
@@ -79,8 +172,9 @@ static int run_model(const char *shared, struct model_run *r)
 		fprintf(stderr, "bench-sim: %s: golden data missing (%s)\n", r->model, inp);
 		goto out;
 	}
-	if (accel_open(&ctx, ACCEL_BACKEND_SIM) != ACCEL_OK) {
-		fprintf(stderr, "bench-sim: cannot open the sim backend\n");
+	if (accel_open(&ctx, kind == RUN_CPU ? ACCEL_BACKEND_CPU : ACCEL_BACKEND_SIM) != ACCEL_OK) {
+		fprintf(stderr, "bench-sim: cannot open the %s backend\n",
+			kind == RUN_CPU ? "cpu" : "sim");
 		goto out;
 	}
 	if (accel_load_file(ctx, path, &net) != ACCEL_OK ||
@@ -88,21 +182,31 @@ static int run_model(const char *shared, struct model_run *r)
 		fprintf(stderr, "bench-sim: %s: %s\n", r->model, accel_last_error(ctx));
 		goto out;
 	}
-	fprintf(stderr, "bench-sim: %s (%s)...\n", r->model, r->kase);
-	double t0 = now_s();
-	if (accel_invoke(net) != ACCEL_OK) {
-		fprintf(stderr, "bench-sim: %s: %s\n", r->model, accel_last_error(ctx));
-		goto out;
-	}
-	r->wall_s = now_s() - t0;
-	out = malloc(exp_n);
-	if (!out || accel_get_output(net, 0, out, exp_n) != ACCEL_OK)
-		goto out;
-	r->exact = !memcmp(out, exp, exp_n);
+	static const char *kinds[] = { "", ", NMC ops unfused", ", NMC ops on the array", ", CPU" };
+	fprintf(stderr, "bench-sim: %s (%s%s)...\n", r->model, r->kase, kinds[kind]);
 	r->n_layers = accel_profile_count(net);
 	r->layers = calloc((size_t)r->n_layers, sizeof(*r->layers));
 	if (!r->layers)
 		goto out;
+	for (int k = 0; k < reps; k++) {
+		double t0 = now_s();
+		if (accel_invoke(net) != ACCEL_OK) {
+			fprintf(stderr, "bench-sim: %s: %s\n", r->model, accel_last_error(ctx));
+			goto out;
+		}
+		r->wall_s = now_s() - t0;
+		for (int i = 0; i < r->n_layers; i++) {
+			struct accel_op_profile p;
+
+			accel_profile_get(net, i, &p);
+			if (k == 0 || p.time_ns < r->layers[i].host_ns)
+				r->layers[i].host_ns = p.time_ns;
+		}
+	}
+	out = malloc(exp_n);
+	if (!out || accel_get_output(net, 0, out, exp_n) != ACCEL_OK)
+		goto out;
+	r->exact = !memcmp(out, exp, exp_n);
 	for (int i = 0; i < r->n_layers; i++) {
 		struct accel_op_profile p;
 		struct layer *l = &r->layers[i];
@@ -113,12 +217,21 @@ static int run_model(const char *shared, struct model_run *r)
 		l->name = strdup(p.op_name);
 		l->backend = strdup(p.backend);
 		l->unit = l->st.unit;
+		l->est_cpu_ns = p.est_cpu_ns;
 		r->cycles += l->st.cycles;
 		r->macs += l->st.macs;
 		r->dram += l->st.dram_read_bytes + l->st.dram_write_bytes;
 		r->compulsory += l->st.compulsory_bytes;
+		struct energy e = energy_of(&l->st);
+		r->e.mac += e.mac;
+		r->e.nmc += e.nmc;
+		r->e.ppu += e.ppu;
+		r->e.sram += e.sram;
+		r->e.dram += e.dram;
 		if (l->st.array_rows)
 			r->pe = l->st.array_rows * l->st.array_cols;
+		if (l->st.spad_in_bytes)
+			r->spad_in = l->st.spad_in_bytes;
 	}
 	r->ok = 1;
 	rc = 0;
@@ -128,6 +241,8 @@ out:
 	free(out);
 	accel_network_free(net);
 	accel_close(ctx);
+	unsetenv("ACCEL_SIM_LOWERING");
+	unsetenv("ACCEL_PLACEMENT");
 	return rc;
 }
 
@@ -143,67 +258,318 @@ static double intensity(const struct accel_device_stats *s)
 	return b ? (double)s->macs / (double)b : 0.0;
 }
 
-static void write_json(FILE *f, const char *commit, struct model_run *r, int n)
+/* ---- "NMC pays off": the same op on the NMC, the array and the CPU -------- */
+
+static bool nmc_class(const char *name)
 {
-	fprintf(f, "{\n  \"commit\": \"%s\",\n  \"backend\": \"sim\",\n  \"models\": [\n", commit);
+	return !strcmp(name, "DEPTHWISE_CONV_2D") || !strcmp(name, "ADD") ||
+	       !strcmp(name, "AVERAGE_POOL_2D") || !strcmp(name, "MAX_POOL_2D") ||
+	       !strcmp(name, "MEAN");
+}
+
+struct cmp_row {
+	int op;
+	const char *name;
+	const char *nmc_unit, *alt_unit;
+	double nmc_cyc, nmc_dram, alt_cyc, alt_dram, cpu_ref_ns, host_ns;
+	double nmc_uj, alt_uj;
+};
+
+/* Rows for the NMC-class ops of one model; returns the count. */
+static int compare_rows(const struct model_run *nmc, const struct model_run *arr,
+			const struct model_run *cpu, const struct model_run *def,
+			struct cmp_row *rows)
+{
+	int n = 0;
+
+	for (int i = 0; i < nmc->n_layers && i < arr->n_layers; i++) {
+		const struct layer *a = &nmc->layers[i], *b = &arr->layers[i];
+		struct cmp_row *r = &rows[n];
+
+		if (!nmc_class(a->name) || !a->unit)
+			continue;
+		memset(r, 0, sizeof(*r));
+		r->op = i;
+		r->name = a->name;
+		r->nmc_unit = a->unit;
+		r->nmc_cyc = (double)a->st.cycles;
+		r->nmc_dram = dram_of(&a->st);
+		struct energy ea = energy_of(&a->st);
+		r->nmc_uj = e_total(&ea) * 1e-6;
+		if (!strcmp(a->name, "ADD") && b->unit && !strcmp(b->unit, "fused") && i > 0) {
+			/* fused: what the add costs is what it adds to the conv */
+			const struct layer *cu = &nmc->layers[i - 1], *cf = &arr->layers[i - 1];
+			struct energy e1 = energy_of(&cu->st), e2 = energy_of(&cf->st);
+
+			r->alt_unit = "conv epilogue";
+			r->alt_cyc = (double)cf->st.cycles - (double)cu->st.cycles;
+			r->alt_dram = dram_of(&cf->st) - dram_of(&cu->st);
+			r->alt_uj = (e_total(&e2) - e_total(&e1)) * 1e-6;
+		} else if (b->unit) {
+			struct energy eb = energy_of(&b->st);
+
+			r->alt_unit = b->unit;
+			r->alt_cyc = (double)b->st.cycles;
+			r->alt_dram = dram_of(&b->st);
+			r->alt_uj = e_total(&eb) * 1e-6;
+		} else {
+			r->alt_unit = "-";
+			r->alt_cyc = r->alt_dram = NAN;
+			r->alt_uj = NAN;
+		}
+		r->cpu_ref_ns = i < def->n_layers ? (double)def->layers[i].est_cpu_ns : -1;
+		if (r->cpu_ref_ns < 0)
+			r->cpu_ref_ns = (double)a->est_cpu_ns;
+		r->host_ns = cpu && i < cpu->n_layers ? (double)cpu->layers[i].host_ns : NAN;
+		n++;
+	}
+	return n;
+}
+
+static void write_cmp_md(FILE *f, const struct model_run *m, const struct cmp_row *rows, int n)
+{
+	double s_nmc = 0, s_alt = 0, s_nb = 0, s_ab = 0, s_cpu = 0, s_host = 0;
+
+	fprintf(f, "\n### %s: NMC vs array vs CPU\n\n"
+		"| op | name | NMC cycles | NMC DRAM B | NMC uJ | array unit | array cycles | "
+		"array DRAM B | array uJ | CPU ref cycles | host us | cycles saved vs array | "
+		"DRAM B saved vs array | cycles saved vs CPU ref |\n"
+		"|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", m->model);
+	for (int i = 0; i < n; i++) {
+		const struct cmp_row *r = &rows[i];
+		double cpu_cyc = r->cpu_ref_ns * DEV_HZ / 1e9;
+
+		fprintf(f, "| %d | %s | %.0f | %.0f | %.2f | %s | %.0f | %.0f | %.2f | %.0f | %.1f | %.0f | %.0f | %.0f |\n",
+			r->op, r->name, r->nmc_cyc, r->nmc_dram, r->nmc_uj, r->alt_unit,
+			r->alt_cyc, r->alt_dram, r->alt_uj, cpu_cyc, r->host_ns / 1e3,
+			r->alt_cyc - r->nmc_cyc, r->alt_dram - r->nmc_dram, cpu_cyc - r->nmc_cyc);
+		s_nmc += r->nmc_cyc;
+		s_nb += r->nmc_dram;
+		if (!isnan(r->alt_cyc)) {
+			s_alt += r->alt_cyc;
+			s_ab += r->alt_dram;
+		}
+		s_cpu += cpu_cyc;
+		if (!isnan(r->host_ns))
+			s_host += r->host_ns;
+	}
+	fprintf(f, "| | **total** | %.0f | %.0f | | | %.0f | %.0f | | %.0f | %.1f | %.0f | %.0f | %.0f |\n",
+		s_nmc, s_nb, s_alt, s_ab, s_cpu, s_host / 1e3, s_alt - s_nmc, s_ab - s_nb, s_cpu - s_nmc);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static void write_json(FILE *f, const char *commit, const char *device,
+		       struct model_run *r, int n, struct cmp_row **cmp, const int *ncmp)
+{
+	fprintf(f, "{\n  \"commit\": \"%s\",\n  \"backend\": \"sim\",\n  \"device\": \"%s\",\n"
+		"  \"energy_pj\": {\"mac\": %.2f, \"nmc_op\": %.2f, \"ppu_elem\": %.2f, "
+		"\"sram_byte\": %.3f, \"dram_byte\": %.2f, \"source\": \"Horowitz ISSCC 2014, 45 nm, unscaled\"},\n"
+		"  \"models\": [\n", commit, device, E_MAC_PJ, E_NMC_PJ, E_PPU_PJ, E_SRAM_PJ_B, E_DRAM_PJ_B);
 	for (int m = 0; m < n; m++) {
 		fprintf(f, "    {\"model\": \"%s\", \"case\": \"%s\", \"bit_exact\": %s, "
 			"\"cycles\": %llu, \"macs\": %llu, \"utilization\": %.4f, "
 			"\"dram_bytes\": %llu, \"compulsory_bytes\": %llu, "
+			"\"model_compulsory_bytes\": %llu, \"energy_uj\": %.3f, "
+			"\"energy_breakdown_uj\": {\"mac\": %.3f, \"nmc\": %.3f, \"ppu\": %.3f, "
+			"\"sram\": %.3f, \"dram\": %.3f}, "
 			"\"wall_s\": %.4f, \"sim_cycles_per_s\": %.0f,\n      \"layers\": [\n",
 			r[m].model, r[m].kase, r[m].exact ? "true" : "false",
 			(unsigned long long)r[m].cycles, (unsigned long long)r[m].macs,
 			util(r[m].macs, r[m].cycles, r[m].pe),
 			(unsigned long long)r[m].dram, (unsigned long long)r[m].compulsory,
+			(unsigned long long)r[m].model_compulsory, e_total(&r[m].e) * 1e-6,
+			r[m].e.mac * 1e-6, r[m].e.nmc * 1e-6, r[m].e.ppu * 1e-6,
+			r[m].e.sram * 1e-6, r[m].e.dram * 1e-6,
 			r[m].wall_s, r[m].wall_s > 0 ? r[m].cycles / r[m].wall_s : 0.0);
 		for (int i = 0; i < r[m].n_layers; i++) {
 			const struct layer *l = &r[m].layers[i];
+			struct energy e = energy_of(&l->st);
 
 			fprintf(f, "        {\"op\": %d, \"name\": \"%s\", \"backend\": \"%s\", "
 				"\"unit\": \"%s\", \"cycles\": %llu, \"macs\": %llu, "
-				"\"dram_bytes\": %llu, \"compulsory_bytes\": %llu}%s\n",
+				"\"array_macs\": %llu, \"nmc_ops\": %llu, \"ppu_elems\": %llu, "
+				"\"spad_bytes\": %llu, "
+				"\"dram_bytes\": %llu, \"compulsory_bytes\": %llu, \"energy_uj\": %.4f}%s\n",
 				l->op, l->name, l->backend, l->unit ? l->unit : "",
 				(unsigned long long)l->st.cycles, (unsigned long long)l->st.macs,
+				(unsigned long long)l->st.array_macs,
+				(unsigned long long)l->st.nmc_ops,
+				(unsigned long long)l->st.ppu_elems,
+				(unsigned long long)(l->st.spad_read_bytes + l->st.spad_write_bytes),
 				(unsigned long long)(l->st.dram_read_bytes + l->st.dram_write_bytes),
-				(unsigned long long)l->st.compulsory_bytes,
+				(unsigned long long)l->st.compulsory_bytes, e_total(&e) * 1e-6,
 				i + 1 < r[m].n_layers ? "," : "");
 		}
-		fprintf(f, "      ]}%s\n", m + 1 < n ? "," : "");
+		fprintf(f, "      ]");
+		if (cmp && cmp[m]) {
+			fprintf(f, ",\n      \"nmc_vs_array_vs_cpu\": [\n");
+			for (int i = 0; i < ncmp[m]; i++) {
+				const struct cmp_row *c = &cmp[m][i];
+
+				fprintf(f, "        {\"op\": %d, \"name\": \"%s\", \"nmc_cycles\": %.0f, "
+					"\"nmc_dram_bytes\": %.0f, \"nmc_energy_uj\": %.4f, "
+					"\"array_unit\": \"%s\", \"array_cycles\": %.0f, "
+					"\"array_dram_bytes\": %.0f, \"array_energy_uj\": %.4f, "
+					"\"cpu_ref_ns\": %.0f, \"host_ns\": %.0f}%s\n",
+					c->op, c->name, c->nmc_cyc, c->nmc_dram, c->nmc_uj,
+					c->alt_unit, isnan(c->alt_cyc) ? -1 : c->alt_cyc,
+					isnan(c->alt_dram) ? -1 : c->alt_dram,
+					isnan(c->alt_uj) ? -1 : c->alt_uj, c->cpu_ref_ns,
+					isnan(c->host_ns) ? -1 : c->host_ns,
+					i + 1 < ncmp[m] ? "," : "");
+			}
+			fprintf(f, "      ]");
+		}
+		fprintf(f, "}%s\n", m + 1 < n ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 }
 
-static void write_md(FILE *f, const char *commit, struct model_run *r, int n)
+/* Per-model numbers of an earlier sim.json (this program's format). */
+struct prev {
+	char commit[64];
+	int n;
+	struct {
+		char model[96];
+		double cycles, util, dram, energy;
+	} m[8];
+};
+
+static double json_num(const char *line, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\"%s\": ", key);
+	p = strstr(line, k);
+	return p ? strtod(p + strlen(k), NULL) : NAN;
+}
+
+static int read_prev(const char *path, struct prev *pv)
+{
+	size_t n;
+	char *s = slurp(path, &n), *line, *save = NULL;
+
+	memset(pv, 0, sizeof(*pv));
+	if (!s)
+		return -1;
+	const char *c = strstr(s, "\"commit\": \"");
+	if (c)
+		sscanf(c + 11, "%63[^\"]", pv->commit);
+	for (line = strtok_r(s, "\n", &save); line && pv->n < 8;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *mp = strstr(line, "{\"model\": \"");
+
+		if (!mp)
+			continue;
+		sscanf(mp + 11, "%95[^\"]", pv->m[pv->n].model);
+		pv->m[pv->n].cycles = json_num(line, "cycles");
+		pv->m[pv->n].util = json_num(line, "utilization");
+		pv->m[pv->n].dram = json_num(line, "dram_bytes");
+		pv->m[pv->n].energy = json_num(line, "energy_uj");
+		pv->n++;
+	}
+	free(s);
+	return pv->n ? 0 : -1;
+}
+
+static void write_compare(FILE *f, const char *title, const struct prev *pv,
+			  const struct model_run *r, int n)
+{
+	fprintf(f, "\n## Compared with %s (commit %s)\n\n"
+		"| model | cycles then | cycles now | change | utilization then | now | "
+		"DRAM bytes then | now | energy uJ then | now |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", title, pv->commit);
+	for (int m = 0; m < n; m++)
+		for (int k = 0; k < pv->n; k++) {
+			if (strcmp(pv->m[k].model, r[m].model))
+				continue;
+			double e = e_total(&r[m].e) * 1e-6;
+
+			fprintf(f, "| %s | %.0f | %llu | %+.1f%% | %.1f%% | %.1f%% | %.0f | %llu | ",
+				r[m].model, pv->m[k].cycles, (unsigned long long)r[m].cycles,
+				100.0 * ((double)r[m].cycles / pv->m[k].cycles - 1),
+				100 * pv->m[k].util, 100 * util(r[m].macs, r[m].cycles, r[m].pe),
+				pv->m[k].dram, (unsigned long long)r[m].dram);
+			if (isnan(pv->m[k].energy))
+				fprintf(f, "- | %.1f |\n", e);
+			else
+				fprintf(f, "%.1f | %.1f |\n", pv->m[k].energy, e);
+		}
+}
+
+static void write_md(FILE *f, const char *commit, const char *device,
+		     struct model_run *r, int n, struct cmp_row **cmp, const int *ncmp,
+		     const struct prev *prev, const struct prev *base)
 {
 	fprintf(f, "# sim backend benchmark (commit %s)\n\n", commit);
-	fprintf(f, "Device: the C functional model's cycle estimate (deterministic), "
-		"default 16x16 configuration. Utilization = MACs / (cycles x %u). "
-		"DRAM bytes are everything the jobs moved; compulsory = each op's "
-		"weights, inputs and outputs once (every op is one job today, so "
-		"activations go through DRAM between ops).\n\n", r[0].pe);
+	fprintf(f, "Device: %s, default 16x16 configuration. Utilization = MACs / "
+		"(cycles x %u), MACs = the model's useful MACs (depthwise included). "
+		"DRAM bytes are everything the jobs moved (data, commands). Two "
+		"compulsory minimums: **per op** = each device op's weights, inputs and "
+		"outputs once (every op is one job, so activations go through DRAM "
+		"between ops); **model** = the issue's definition: each weight, the "
+		"model's input and output once, plus activations larger than the "
+		"IN scratchpad (%u KiB) once each way. Energy: event counts x "
+		"Horowitz ISSCC 2014 45 nm costs (docs/BENCH.md): MAC %.2f pJ, NMC op "
+		"%.2f pJ, PPU element %.2f pJ, scratchpad %.2f pJ/B, DRAM %.0f pJ/B.\n\n",
+		device, r[0].pe, r[0].spad_in / 1024, E_MAC_PJ, E_NMC_PJ, E_PPU_PJ, E_SRAM_PJ_B, E_DRAM_PJ_B);
 	fprintf(f, "| model | bit-exact | cycles | MACs | utilization | DRAM bytes | "
-		"compulsory | ratio | sim speed (cycles/s) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+		"per-op compulsory | ratio | model compulsory | ratio | energy uJ | "
+		"sim speed (cycles/s) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int m = 0; m < n; m++)
-		fprintf(f, "| %s | %s | %llu | %llu | %.1f%% | %llu | %llu | %.2fx | %.0f |\n",
+		fprintf(f, "| %s | %s | %llu | %llu | %.1f%% | %llu | %llu | %.2fx | %llu | %.2fx | %.1f | %.0f |\n",
 			r[m].model, r[m].exact ? "yes" : "NO",
 			(unsigned long long)r[m].cycles, (unsigned long long)r[m].macs,
 			100 * util(r[m].macs, r[m].cycles, r[m].pe),
 			(unsigned long long)r[m].dram, (unsigned long long)r[m].compulsory,
 			r[m].compulsory ? (double)r[m].dram / r[m].compulsory : 0,
+			(unsigned long long)r[m].model_compulsory,
+			r[m].model_compulsory ? (double)r[m].dram / r[m].model_compulsory : 0,
+			e_total(&r[m].e) * 1e-6,
 			r[m].wall_s > 0 ? r[m].cycles / r[m].wall_s : 0.0);
+	fprintf(f, "\nEnergy per inference by event (uJ):\n\n| model | MAC | NMC | PPU | "
+		"scratchpad | DRAM | total |\n|---|---:|---:|---:|---:|---:|---:|\n");
+	for (int m = 0; m < n; m++)
+		fprintf(f, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", r[m].model,
+			r[m].e.mac * 1e-6, r[m].e.nmc * 1e-6, r[m].e.ppu * 1e-6,
+			r[m].e.sram * 1e-6, r[m].e.dram * 1e-6, e_total(&r[m].e) * 1e-6);
+	if (prev && prev->n)
+		write_compare(f, "the previous run", prev, r, n);
+	if (base && base->n)
+		write_compare(f, "the baseline (bench/results/baseline)", base, r, n);
+	if (cmp) {
+		fprintf(f, "\n## NMC pays off?\n\nThe same ops measured three ways: on the NMC "
+			"(residual ADD as its own NMC job), on the array (depthwise as "
+			"block-diagonal convs in groups of the array width, MEAN as a "
+			"ones-vector product with the input as weights, residual ADD in the "
+			"conv's PPU epilogue: its cost is what it adds to the conv), and on "
+			"the CPU (the cost model's reference AIoT CPU, in device cycles at "
+			"500 MHz, and the measured time of libaccel's CPU backend on this "
+			"host). Both device variants run with ACCEL_PLACEMENT=device and the "
+			"bench-only ACCEL_SIM_LOWERING (docs/COMPILER.md); their outputs are "
+			"checked bit-exact like the main run. Positive \"saved\" = the NMC "
+			"is cheaper.\n");
+		for (int m = 0; m < n; m++)
+			if (cmp[m])
+				write_cmp_md(f, &r[m], cmp[m], ncmp[m]);
+	}
 	for (int m = 0; m < n; m++) {
 		fprintf(f, "\n## %s per layer\n\n| op | name | backend | unit | cycles | MACs | "
-			"util | DRAM bytes | compulsory | MAC/byte |\n"
-			"|---:|---|---|---|---:|---:|---:|---:|---:|---:|\n", r[m].model);
+			"util | DRAM bytes | compulsory | MAC/byte | energy uJ |\n"
+			"|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n", r[m].model);
 		for (int i = 0; i < r[m].n_layers; i++) {
 			const struct layer *l = &r[m].layers[i];
+			struct energy e = energy_of(&l->st);
 
-			fprintf(f, "| %d | %s | %s | %s | %llu | %llu | %.1f%% | %llu | %llu | %.1f |\n",
+			fprintf(f, "| %d | %s | %s | %s | %llu | %llu | %.1f%% | %llu | %llu | %.1f | %.3f |\n",
 				l->op, l->name, l->backend, l->unit ? l->unit : "-",
 				(unsigned long long)l->st.cycles, (unsigned long long)l->st.macs,
 				100 * util(l->st.macs, l->st.cycles, r[m].pe),
 				(unsigned long long)(l->st.dram_read_bytes + l->st.dram_write_bytes),
-				(unsigned long long)l->st.compulsory_bytes, intensity(&l->st));
+				(unsigned long long)l->st.compulsory_bytes, intensity(&l->st),
+				e_total(&e) * 1e-6);
 		}
 	}
 	fprintf(f, "\n![roofline](sim_roofline.svg)\n");
@@ -261,19 +627,28 @@ static void write_svg(FILE *f, struct model_run *r, int n)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bench-sim [--shared DIR] [--out DIR] [--commit ID]\n"
+	fprintf(f, "usage: bench-sim [--shared DIR] [--out DIR] [--commit ID] [--device NAME]\n"
+		"                 [--previous FILE] [--baseline FILE] [--no-compare]\n"
 		"  Runs person_detect and MobileNetV2 from DIR/golden (default ../shared)\n"
 		"  on the sim backend; writes sim.json, sim.md, sim_roofline.svg to --out\n"
-		"  (default bench/results).\n");
+		"  (default bench/results). --previous/--baseline: earlier sim.json files\n"
+		"  to compare with. --no-compare skips the NMC vs array vs CPU runs.\n");
 }
 
 int main(int argc, char **argv)
 {
 	const char *shared = "../shared", *outdir = "bench/results", *commit = "unknown";
+	const char *device = "the C functional model's cycle estimate (deterministic)";
+	const char *prev_path = NULL, *base_path = NULL;
+	bool compare = true;
 	static const struct option opts[] = {
 		{ "shared", required_argument, NULL, 's' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "commit", required_argument, NULL, 'c' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "previous", required_argument, NULL, 'p' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "no-compare", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -284,6 +659,10 @@ int main(int argc, char **argv)
 		case 's': shared = optarg; break;
 		case 'o': outdir = optarg; break;
 		case 'c': commit = optarg; break;
+		case 'd': device = optarg; break;
+		case 'p': prev_path = optarg; break;
+		case 'b': base_path = optarg; break;
+		case 'n': compare = false; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -292,11 +671,43 @@ int main(int argc, char **argv)
 		{ .model = "person_detect", .kase = "person" },
 		{ .model = "mobilenet_v2_quantized_1x3x224x224", .kase = "chelsea" },
 	};
-	int n = (int)(sizeof(runs) / sizeof(runs[0])), ok = 1;
+	enum { N = sizeof(runs) / sizeof(runs[0]) };
+	struct model_run alt[3][N];
+	struct cmp_row *cmp[N] = { NULL };
+	int ncmp[N] = { 0 }, n = N, ok = 1;
+	struct prev prev, base;
 
-	for (int m = 0; m < n; m++)
-		if (run_model(shared, &runs[m]))
+	if (prev_path)
+		read_prev(prev_path, &prev);
+	else
+		memset(&prev, 0, sizeof(prev));
+	if (base_path)
+		read_prev(base_path, &base);
+	else
+		memset(&base, 0, sizeof(base));
+	for (int m = 0; m < n; m++) {
+		if (run_model(shared, &runs[m], RUN_DEFAULT)) {
 			ok = 0;
+			continue;
+		}
+		runs[m].model_compulsory = model_compulsory(&runs[m], runs[m].spad_in);
+		if (!compare)
+			continue;
+		for (int k = 0; k < 3; k++) {
+			alt[k][m] = (struct model_run){ .model = runs[m].model, .kase = runs[m].kase };
+			if (run_model(shared, &alt[k][m], (enum run_kind)(RUN_NMC + k)))
+				ok = 0;
+			else if (!alt[k][m].exact && k < 2)
+				fprintf(stderr, "bench-sim: %s: the %s variant is not bit-exact\n",
+					runs[m].model, k ? "array" : "NMC");
+		}
+		if (!ok)
+			continue;
+		cmp[m] = calloc((size_t)alt[0][m].n_layers, sizeof(*cmp[m]));
+		if (cmp[m])
+			ncmp[m] = compare_rows(&alt[0][m], &alt[1][m], &alt[2][m],
+					       &runs[m], cmp[m]);
+	}
 	if (!ok) {
 		fprintf(stderr, "bench-sim: some models could not run (is %s/golden there?)\n", shared);
 		return 1;
@@ -313,20 +724,26 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (k == 0)
-			write_json(f, commit, runs, n);
+			write_json(f, commit, device, runs, n, compare ? cmp : NULL, ncmp);
 		else if (k == 1)
-			write_md(f, commit, runs, n);
+			write_md(f, commit, device, runs, n, compare ? cmp : NULL, ncmp,
+				 &prev, &base);
 		else
 			write_svg(f, runs, n);
 		fclose(f);
 	}
 	for (int m = 0; m < n; m++)
-		printf("%-36s %s  %10llu cycles  util %5.1f%%  DRAM %.2fx compulsory  %.2f Mcycles/s\n",
+		printf("%-36s %s  %10llu cycles  util %5.1f%%  DRAM %.2fx per-op / %.2fx model compulsory  %.1f uJ  %.2f Mcycles/s\n",
 		       runs[m].model, runs[m].exact ? "bit-exact" : "MISMATCH ",
 		       (unsigned long long)runs[m].cycles,
 		       100 * util(runs[m].macs, runs[m].cycles, runs[m].pe),
 		       runs[m].compulsory ? (double)runs[m].dram / runs[m].compulsory : 0,
+		       runs[m].model_compulsory ? (double)runs[m].dram / runs[m].model_compulsory : 0,
+		       e_total(&runs[m].e) * 1e-6,
 		       runs[m].wall_s > 0 ? runs[m].cycles / runs[m].wall_s / 1e6 : 0);
 	printf("bench-sim: wrote %s/sim.{json,md} and sim_roofline.svg\n", outdir);
+	for (int m = 0; m < n; m++)
+		if (!runs[m].exact)
+			return 1;
 	return 0;
 }

@@ -85,6 +85,9 @@ struct accel_op_profile {
 	uint64_t time_ns;       /* wall time of the last invoke */
 	uint64_t total_ns;      /* summed over all invokes */
 	uint64_t invokes;
+	/* placement's estimates (ns) for this op: the reference AIoT CPU of
+	 * the cost model and the context's device; -1 where not estimated */
+	int64_t est_cpu_ns, est_device_ns;
 };
 
 typedef struct accel_context accel_context;
@@ -151,6 +154,19 @@ struct accel_device_stats {
 	uint64_t compulsory_bytes;/* weights, inputs and outputs moved once */
 	uint32_t array_rows, array_cols;
 	const char *unit;         /* "array", "nmc", or NULL on the CPU */
+	/*
+	 * Event counts for energy estimates. The first three are the device's
+	 * perf counters over the job (zero where the backend cannot read
+	 * them, e.g. drm); ppu_elems comes from the compiled program.
+	 */
+	uint64_t array_macs;      /* MACs the array executed (DNPU_PERF_MACS) */
+	uint64_t nmc_ops;         /* NMC element operations (DNPU_PERF_NMC_OPS) */
+	uint64_t spad_read_bytes; /* scratchpad traffic (DNPU_PERF_SPAD_*) */
+	uint64_t spad_write_bytes;
+	uint64_t ppu_elems;       /* outputs requantized by the PPU */
+	uint64_t weight_bytes;    /* constants part of compulsory_bytes */
+	uint64_t output_bytes;    /* output part of compulsory_bytes */
+	uint32_t spad_in_bytes;   /* capacity of the IN scratchpad */
 };
 
 int accel_device_stats_get(const accel_network *net, int i,

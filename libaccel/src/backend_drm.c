@@ -654,6 +654,12 @@ static void drm_op_stats(void *priv, const struct accel_op *op,
 	st->dram_write_bytes = so->last.dram_wr_bytes;
 	st->compulsory_bytes = p->compulsory_bytes;
 	st->unit = p->unit;
+	/* the perf-counter events (array_macs, nmc_ops, spad_*) need
+	 * register access the driver does not give per job: left 0 */
+	st->ppu_elems = p->ppu_elems;
+	st->weight_bytes = p->weight_bytes;
+	st->output_bytes = p->out_bytes;
+	st->spad_in_bytes = d->caps.spad[DNPU_SPAD_IN];
 }
 
 const struct accel_backend_ops accel_backend_drm = {

@@ -57,6 +57,7 @@ struct sim_op {
 	bool done_by_producer;	/* add: the conv before already computed it */
 	bool ran_fused;		/* last run used the fused program / was fused */
 	struct dnpu_job_completion last;
+	uint64_t perf[DNPU_PERF_COUNT];	/* perf counter deltas of the last run */
 };
 
 static uint64_t bus_addr(unsigned window, uint64_t off)
@@ -118,6 +119,16 @@ static void reg_write(struct sim_dev *d, uint32_t off, uint32_t v)
 	simdev_write(d->dev, off, v);
 }
 
+/* The device's 64-bit perf counters (LO read latches HI). */
+static void perf_read(struct sim_dev *d, uint64_t v[DNPU_PERF_COUNT])
+{
+	for (uint32_t n = 0; n < DNPU_PERF_COUNT; n++) {
+		uint64_t lo = reg_read(d, DNPU_REG_PERF_LO(n));
+
+		v[n] = lo | (uint64_t)reg_read(d, DNPU_REG_PERF_HI(n)) << 32;
+	}
+}
+
 static int sim_probe(char *why, size_t len)
 {
 	(void)why;
@@ -144,6 +155,12 @@ static int read_caps(struct sim_dev *d, char *err, size_t len)
 	d->caps.spad[DNPU_SPAD_ACC] = reg_read(d, DNPU_REG_SPAD_ACC_BYTES);
 	d->caps.spad[DNPU_SPAD_OUT] = reg_read(d, DNPU_REG_SPAD_OUT_BYTES);
 	d->caps.spad[DNPU_SPAD_PARAM] = reg_read(d, DNPU_REG_SPAD_PARAM_BYTES);
+	/* measurement-only lowerings (bench/): docs/COMPILER.md */
+	const char *low = getenv("ACCEL_SIM_LOWERING");
+	if (low && strstr(low, "nmc-on-array"))
+		d->caps.lowering |= DNPU_LOWER_NMC_ON_ARRAY;
+	if (low && strstr(low, "no-fused-add"))
+		d->caps.lowering |= DNPU_LOWER_NO_FUSED_ADD;
 	if (!d->caps.rows || !d->caps.cols) {
 		snprintf(err, len, "simulated device reports an empty array");
 		return -1;
@@ -271,8 +288,11 @@ static struct sim_op *sim_state(const struct accel_op *op)
  */
 static int submit(struct sim_dev *d, const struct dnpu_program *p,
 		  struct accel_tensor *const t[DNPU_RGN_MAX],
-		  struct dnpu_job_completion *result, char *err, size_t len)
+		  struct dnpu_job_completion *result,
+		  uint64_t perf[DNPU_PERF_COUNT], char *err, size_t len)
 {
+	uint64_t before[DNPU_PERF_COUNT];
+
 	struct dnpu_job_desc *desc;
 	struct dnpu_job_completion *done = &d->sys->done;
 
@@ -310,6 +330,7 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 	desc->cmd_offset = 0;
 	desc->cmd_count = p->n_cmds;
 	desc->completion = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, done));
+	perf_read(d, before);
 	reg_write(d, DNPU_REG_RING_TAIL, ++d->tail);
 	reg_write(d, DNPU_REG_DOORBELL, 1);
 	if (simdev_wait_irq(d->dev)) {
@@ -329,6 +350,9 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 		return -1;
 	}
 	*result = *done;
+	perf_read(d, perf);
+	for (uint32_t n = 0; n < DNPU_PERF_COUNT; n++)
+		perf[n] -= before[n];
 	return 0;
 }
 
@@ -347,6 +371,7 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 	if (so->done_by_producer) {	/* computed in the conv's epilogue */
 		so->done_by_producer = false;
 		memset(&so->last, 0, sizeof(so->last));
+		memset(so->perf, 0, sizeof(so->perf));
 		so->ran_fused = true;
 		return 0;
 	}
@@ -359,7 +384,7 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 		add_so->done_by_producer = true;
 		so->ran_fused = true;
 	}
-	if (submit(d, p, t, &so->last, err, len)) {
+	if (submit(d, p, t, &so->last, so->perf, err, len)) {
 		if (add_so)
 			add_so->done_by_producer = false;
 		return -1;
@@ -412,6 +437,14 @@ static void sim_op_stats(void *priv, const struct accel_op *op,
 	st->dram_write_bytes = so->last.dram_wr_bytes;
 	st->compulsory_bytes = p->compulsory_bytes;
 	st->unit = p->unit;
+	st->array_macs = so->perf[DNPU_PERF_MACS];
+	st->nmc_ops = so->perf[DNPU_PERF_NMC_OPS];
+	st->spad_read_bytes = so->perf[DNPU_PERF_SPAD_RD_BYTES];
+	st->spad_write_bytes = so->perf[DNPU_PERF_SPAD_WR_BYTES];
+	st->ppu_elems = p->ppu_elems;
+	st->weight_bytes = p->weight_bytes;
+	st->output_bytes = p->out_bytes;
+	st->spad_in_bytes = d->caps.spad[DNPU_SPAD_IN];
 }
 
 const struct accel_backend_ops accel_backend_sim = {

@@ -30,6 +30,7 @@ struct accel_net_op {
 	bool prepared;
 	char reason[256];
 	uint64_t last_ns, total_ns, invokes;
+	int64_t est_cpu_ns, est_device_ns;	/* placement's costs, -1: none */
 };
 
 /* Called after op @op_index (execution order) ran, and at the place of a

@@ -195,6 +195,7 @@ static int place_ops(accel_network *net)
 		struct accel_op *op = &m->ops[i];
 		struct accel_net_op *no = &net->ops[i];
 		char why[128] = "";
+		no->est_cpu_ns = no->est_device_ns = -1;
 		if (op->removed) {
 			snprintf(no->reason, sizeof(no->reason), "%s",
 				 accel_op_is_alias(m, op) ?
@@ -210,6 +211,8 @@ static int place_ops(accel_network *net)
 			char cwhy[128] = "";
 			int64_t cpu = accel_backend_cpu.op_cost(NULL, m, op, cwhy,
 								sizeof(cwhy));
+			no->est_cpu_ns = cpu;
+			no->est_device_ns = cost;
 			if (cpu < 0 || cost <= cpu || prefer_device) {
 				no->be = ctx->be;
 				no->be_priv = ctx->be_priv;
@@ -608,5 +611,7 @@ int accel_profile_get(const accel_network *net, int i,
 	p->time_ns = no->last_ns;
 	p->total_ns = no->total_ns;
 	p->invokes = no->invokes;
+	p->est_cpu_ns = no->est_cpu_ns;
+	p->est_device_ns = no->est_device_ns;
 	return ACCEL_OK;
 }

@@ -442,6 +442,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 			};
 			track_deps(p, Q_COMPUTE, ppu_dep);
 			emit(p, &pp);
+			p->ppu_elems += (uint64_t)rows * g->ow * cnt;
 
 			uint32_t st_dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV;
 			if (cnt == g->n) {
@@ -541,8 +542,9 @@ static int compile_conv(const struct dnpu_caps *caps,
 	chan_params(cp, g.n, in, f, bias, out, wsum);
 	rc = lower_array_conv(caps, p, &g, wl, cp, (int8_t)in->q.zero_point[0],
 			      (int32_t)out->q.zero_point[0], lo, hi, fuse, why, len);
-	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
-			      (bias ? bias->bytes : 0);
+	p->weight_bytes = f->bytes + (bias ? bias->bytes : 0);
+	p->out_bytes = out->bytes;
+	p->compulsory_bytes = in->bytes + out->bytes + p->weight_bytes;
 out:
 	free(wl);
 	free(wsum);
@@ -601,13 +603,309 @@ static int compile_fc(const struct dnpu_caps *caps,
 	chan_params(cp, n, in, f, bias, out, wsum);
 	rc = lower_array_conv(caps, p, &g, wl, cp, (int8_t)in->q.zero_point[0],
 			      (int32_t)out->q.zero_point[0], lo, hi, NULL, why, len);
-	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
-			      (bias ? bias->bytes : 0);
+	p->weight_bytes = f->bytes + (bias ? bias->bytes : 0);
+	p->out_bytes = out->bytes;
+	p->compulsory_bytes = in->bytes + out->bytes + p->weight_bytes;
 out:
 	free(wl);
 	free(wsum);
 	free(cp);
 	return rc;
+}
+
+/* ---- measurement-only: depthwise and MEAN on the array ------------------- */
+
+/*
+ * DEPTHWISE_CONV_2D (depth multiplier 1) as block-diagonal convs on the
+ * array (DNPU_LOWER_NMC_ON_ARRAY, bench/ only): channels in groups of the
+ * array width; group g is a conv over its own input channels (the CONV
+ * reads a channel slice of the full-width input rows through in_base) with
+ * a [KH][KW][G][G] filter that is zero off the diagonal, so its results are
+ * exactly the depthwise ones. The PPU writes each group's channels into one
+ * output tile, stored once. The array executes G times the useful MACs.
+ */
+static int lower_dw_on_array(const struct dnpu_caps *caps,
+			     struct dnpu_program *p, const struct conv_geom *g,
+			     const int8_t *w, const struct dnpu_chan_param *cp,
+			     int8_t in_zp, int32_t out_zp, int32_t lo, int32_t hi,
+			     char *why, size_t len)
+{
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_wgt = caps->spad[DNPU_SPAD_WGT] / 2;
+	uint32_t half_acc = caps->spad[DNPU_SPAD_ACC] / 4 / 2;
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	uint32_t half_par = caps->spad[DNPU_SPAD_PARAM] / 2;
+	int G = (int)caps->cols, c = g->c, taps = g->kh * g->kw;
+	uint64_t row_bytes = (uint64_t)g->wp * c;
+	uint64_t gw = (uint64_t)taps * G * G;	/* one full group's filter */
+	int gpc = (int)(half_wgt / gw);		/* groups per weight chunk */
+	int ng = (c + G - 1) / G;
+
+	if ((uint64_t)gpc * G * sizeof(*cp) > half_par)
+		gpc = (int)(half_par / (G * sizeof(*cp)));
+	if (gpc <= 0)
+		return fail(why, len, "depthwise filter group does not fit");
+	if (gpc > ng)
+		gpc = ng;
+	int cc_max = gpc * G < c ? gpc * G : c;
+	int th = g->oh;
+	while (th > 0 && ((uint64_t)tile_in_rows(g, th) * row_bytes > half_in ||
+			  (uint64_t)th * g->ow * G > half_acc ||
+			  (uint64_t)th * g->ow * cc_max > half_out))
+		th--;
+	if (th <= 0)
+		return fail(why, len, "one depthwise output row does not fit");
+
+	int nchunks = (ng + gpc - 1) / gpc;
+	size_t *woff = calloc((size_t)nchunks, sizeof(*woff));
+	size_t *poff = calloc((size_t)nchunks, sizeof(*poff));
+	size_t *wlen = calloc((size_t)nchunks, sizeof(*wlen));
+	int8_t *bd = calloc((size_t)gpc, gw);
+
+	if (!woff || !poff || !wlen || !bd) {
+		free(woff);
+		free(poff);
+		free(wlen);
+		free(bd);
+		return fail(why, len, "out of memory");
+	}
+	for (int j = 0; j < nchunks; j++) {
+		int c0 = j * gpc * G, cc = c - c0 < gpc * G ? c - c0 : gpc * G;
+		size_t at = 0;
+
+		memset(bd, 0, (size_t)gpc * gw);
+		for (int q0 = 0; q0 < cc; q0 += G) {
+			int gc = cc - q0 < G ? cc - q0 : G;
+
+			for (int k = 0; k < taps; k++)
+				for (int i = 0; i < gc; i++)
+					bd[at + ((size_t)k * gc + i) * gc + i] =
+						w[(size_t)k * c + c0 + q0 + i];
+			at += (size_t)taps * gc * gc;
+		}
+		woff[j] = put_const(p, bd, at, 16);
+		wlen[j] = at;
+		poff[j] = put_const(p, cp + c0, (size_t)cc * sizeof(*cp), 16);
+	}
+	free(bd);
+
+	int t = 0;
+	for (int j = 0; j < nchunks; j++) {
+		int c0 = j * gpc * G, cc = c - c0 < gpc * G ? c - c0 : gpc * G;
+		uint32_t wb = (uint32_t)(j % 2);
+
+		for (int img = 0; img < g->batches; img++)
+		for (int oy0 = 0; oy0 < g->oh; oy0 += th, t++) {
+			int rows = g->oh - oy0 < th ? g->oh - oy0 : th;
+			uint32_t b = (uint32_t)(t % 2);
+			uint64_t in_img = (uint64_t)img * g->ih * g->iw * c;
+			uint64_t out_img = (uint64_t)img * g->oh * g->ow * c;
+			int iy0 = oy0 * g->sh - g->pad_top;
+			int iy1 = iy0 + tile_in_rows(g, rows) - 1;
+			int before = iy0 < 0 ? -iy0 : 0;
+			int after = iy1 >= g->ih ? iy1 - g->ih + 1 : 0;
+			int valid = iy1 - iy0 + 1 - before - after;
+			uint32_t first_dep = t >= 2 ? DNPU_CMD_POP_NEXT : 0;
+
+			if (valid <= 0) {
+				p->error = 1;
+				break;
+			}
+			if (oy0 == 0 && img == 0) {
+				emit_copy(p, DNPU_OP_LOAD, first_dep, DNPU_RGN_CONST,
+					  DNPU_SPAD_WGT, (uint32_t)woff[j],
+					  wb * half_wgt, (uint32_t)wlen[j]);
+				emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST,
+					  DNPU_SPAD_PARAM, (uint32_t)poff[j],
+					  wb * half_par, (uint32_t)(cc * sizeof(*cp)));
+				first_dep = 0;
+			}
+			struct dma_shape in = {
+				.len0 = (uint32_t)(g->iw * c),
+				.count1 = (uint32_t)valid,
+				.src_stride1 = (uint32_t)(g->iw * c),
+				.dst_stride1 = (uint32_t)row_bytes,
+				.pad0_before = (uint32_t)(g->pad_left * c),
+				.pad0_after = (uint32_t)(g->pad_right * c),
+				.pad1_before = (uint32_t)before,
+				.pad1_after = (uint32_t)after,
+			};
+			emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
+				 DNPU_RGN_IN0, DNPU_SPAD_IN, in_zp,
+				 (uint32_t)(in_img + (uint64_t)(iy0 + before) * g->iw * c),
+				 b * half_in, &in);
+			uint32_t wat = 0;
+			for (int q0 = 0; q0 < cc; q0 += G) {
+				int gc = cc - q0 < G ? cc - q0 : G;
+				bool first = q0 == 0, last = q0 + G >= cc;
+				uint32_t cdep = first ? DNPU_CMD_POP_PREV : 0;
+				struct dnpu_cmd_conv cv = {
+					.w0 = DNPU_CMD_W0(DNPU_OP_CONV, cdep, 0),
+					.out_hw = DNPU_PAIR(rows, g->ow),
+					.nc = DNPU_PAIR(gc, gc),
+					.kernel = (uint32_t)(g->kh | (g->kw << 8)),
+					.in_base = b * half_in + (uint32_t)(c0 + q0),
+					.in_sx = (uint32_t)(g->sw * c),
+					.in_sy = (uint32_t)(g->sh * row_bytes),
+					.in_tx = (uint32_t)(g->dw * c),
+					.in_ty = (uint32_t)(g->dh * row_bytes),
+					.w_base = wb * half_wgt + wat,
+					.w_pitch = (uint32_t)gc,
+					.acc_base = b * half_acc,
+					.acc_pitch = (uint32_t)gc,
+				};
+				track_deps(p, Q_COMPUTE, cdep);
+				emit(p, &cv);
+				wat += (uint32_t)(taps * gc * gc);
+				uint32_t pdep = (first && t >= 2 ? DNPU_CMD_POP_NEXT : 0) |
+						(last ? DNPU_CMD_PUSH_PREV | DNPU_CMD_PUSH_NEXT : 0);
+				struct dnpu_cmd_ppu pp = {
+					.w0 = DNPU_CMD_W0(DNPU_OP_PPU, pdep, 0),
+					.mn = DNPU_PAIR(rows * g->ow, gc),
+					.acc_base = b * half_acc,
+					.acc_pitch = (uint32_t)gc,
+					.param_base = wb * half_par +
+						      (uint32_t)(q0 * sizeof(*cp)),
+					.dst = DNPU_SPAD_OUT,
+					.dst_base = b * half_out + (uint32_t)q0,
+					.dst_pitch = (uint32_t)cc,
+					.quant = DNPU_PPU_QUANT(out_zp, lo, hi),
+				};
+				track_deps(p, Q_COMPUTE, pdep);
+				emit(p, &pp);
+				p->ppu_elems += (uint64_t)rows * g->ow * gc;
+			}
+			p->macs += (uint64_t)rows * g->ow * cc * taps;
+			uint32_t out_off = (uint32_t)(out_img + (uint64_t)oy0 * g->ow * c + c0);
+			uint32_t st_dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV;
+			struct dma_shape st = {
+				.len0 = (uint32_t)cc,
+				.count1 = (uint32_t)(rows * g->ow),
+				.src_stride1 = (uint32_t)cc,
+				.dst_stride1 = (uint32_t)c,
+			};
+			if (cc == c) {
+				st.len0 = (uint32_t)(rows * g->ow * c);
+				st.count1 = 1;
+			}
+			emit_dma(p, DNPU_OP_STORE, st_dep, DNPU_RGN_OUT, DNPU_SPAD_OUT,
+				 0, out_off, b * half_out, &st);
+		}
+	}
+	free(woff);
+	free(poff);
+	free(wlen);
+	p->unit = "array";
+	return 0;
+}
+
+/*
+ * MEAN over H and W on the array (DNPU_LOWER_NMC_ON_ARRAY, bench/ only):
+ * the input [H*W][C] is loaded as the weights and multiplied by a vector of
+ * H*W ones, so each column sums one channel; the PPU subtracts the zero
+ * point (bias) and applies TFLite's folded 1/N multiplier, as NMC_MEAN does.
+ */
+static int lower_mean_on_array(const struct dnpu_caps *caps,
+			       struct dnpu_program *p, int h, int w, int c,
+			       int32_t in_zp, int32_t out_zp, int32_t mult,
+			       int shift, char *why, size_t len)
+{
+	uint32_t half_wgt = caps->spad[DNPU_SPAD_WGT] / 2;
+	uint32_t half_par = caps->spad[DNPU_SPAD_PARAM] / 2;
+	uint32_t half_acc = caps->spad[DNPU_SPAD_ACC] / 4 / 2;
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	uint64_t px = (uint64_t)h * w;
+	uint64_t cc = (uint64_t)c;
+
+	if (px > 0xffff || px > caps->spad[DNPU_SPAD_IN])
+		return fail(why, len, "mean too large for the array lowering");
+	if (cc * px > half_wgt)
+		cc = half_wgt / px;
+	if (cc * sizeof(struct dnpu_chan_param) > half_par)
+		cc = half_par / sizeof(struct dnpu_chan_param);
+	if (cc > half_acc)
+		cc = half_acc;
+	if (cc > half_out)
+		cc = half_out;
+	if (cc > caps->cols)
+		cc -= cc % caps->cols;
+	if (cc == 0)
+		return fail(why, len, "one channel of the mean does not fit");
+	uint8_t *ones = malloc(px);
+	struct dnpu_chan_param *cp = calloc((size_t)c, sizeof(*cp));
+
+	if (!ones || !cp) {
+		free(ones);
+		free(cp);
+		return fail(why, len, "out of memory");
+	}
+	memset(ones, 1, px);
+	for (int i = 0; i < c; i++) {
+		cp[i].bias = (int32_t)(-(int64_t)in_zp * (int64_t)px);
+		cp[i].mult = mult;
+		cp[i].shift = shift;
+	}
+	size_t ooff = put_const(p, ones, px, 16);
+	size_t poff = put_const(p, cp, (size_t)c * sizeof(*cp), 16);
+	free(ones);
+	free(cp);
+	emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST, DNPU_SPAD_IN,
+		  (uint32_t)ooff, 0, (uint32_t)px);
+	int t = 0;
+	for (int c0 = 0; c0 < c; c0 += (int)cc, t++) {
+		uint32_t cnt = (uint32_t)(c - c0 < (int)cc ? c - c0 : (int)cc);
+		uint32_t b = (uint32_t)(t % 2);
+		struct dma_shape s = {
+			.len0 = cnt,
+			.count1 = (uint32_t)px,
+			.src_stride1 = (uint32_t)c,
+			.dst_stride1 = cnt,
+		};
+		if (cnt == (uint32_t)c) {
+			s.len0 = (uint32_t)(px * cnt);
+			s.count1 = 1;
+		}
+		emit_dma(p, DNPU_OP_LOAD, t >= 2 ? DNPU_CMD_POP_NEXT : 0,
+			 DNPU_RGN_IN0, DNPU_SPAD_WGT, 0, (uint32_t)c0,
+			 b * half_wgt, &s);
+		emit_copy(p, DNPU_OP_LOAD, DNPU_CMD_PUSH_NEXT, DNPU_RGN_CONST,
+			  DNPU_SPAD_PARAM, (uint32_t)(poff + (size_t)c0 * sizeof(struct dnpu_chan_param)),
+			  b * half_par, cnt * (uint32_t)sizeof(struct dnpu_chan_param));
+		struct dnpu_cmd_conv cv = {
+			.w0 = DNPU_CMD_W0(DNPU_OP_CONV, DNPU_CMD_POP_PREV, 0),
+			.out_hw = DNPU_PAIR(1, 1),
+			.nc = DNPU_PAIR(cnt, px),
+			.kernel = 1 | (1 << 8),
+			.in_base = 0,
+			.w_base = b * half_wgt,
+			.w_pitch = cnt,
+			.acc_base = b * half_acc,
+			.acc_pitch = cnt,
+		};
+		track_deps(p, Q_COMPUTE, DNPU_CMD_POP_PREV);
+		emit(p, &cv);
+		uint32_t pdep = DNPU_CMD_PUSH_PREV | DNPU_CMD_PUSH_NEXT |
+				(t >= 2 ? DNPU_CMD_POP_NEXT : 0);
+		struct dnpu_cmd_ppu pp = {
+			.w0 = DNPU_CMD_W0(DNPU_OP_PPU, pdep, 0),
+			.mn = DNPU_PAIR(1, cnt),
+			.acc_base = b * half_acc,
+			.acc_pitch = cnt,
+			.param_base = b * half_par,
+			.dst = DNPU_SPAD_OUT,
+			.dst_base = b * half_out,
+			.dst_pitch = cnt,
+			.quant = DNPU_PPU_QUANT(out_zp, -128, 127),
+		};
+		track_deps(p, Q_COMPUTE, pdep);
+		emit(p, &pp);
+		p->ppu_elems += cnt;
+		p->macs += px * cnt;
+		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
+			  DNPU_RGN_OUT, DNPU_SPAD_OUT, (uint32_t)c0, b * half_out, cnt);
+	}
+	p->unit = "array";
+	return 0;
 }
 
 /* ---- DEPTHWISE_CONV_2D on the NMC lanes ---------------------------------- */
@@ -688,6 +986,25 @@ static int compile_dwconv(const struct dnpu_caps *caps,
 		for (int c = 0; c < co; c++)
 			wsum[c] += w[(size_t)k * co + c];
 	chan_params(cp, co, in, f, bias, out, wsum);
+	if ((caps->lowering & DNPU_LOWER_NMC_ON_ARRAY) && dm == 1) {
+		struct conv_geom g = {
+			.batches = batches, .ih = ih, .iw = iw, .c = ci,
+			.oh = oh, .ow = ow, .n = co, .kh = kh, .kw = kw,
+			.sh = o->stride_h, .sw = o->stride_w,
+			.dh = o->dilation_h, .dw = o->dilation_w,
+			.pad_top = pt, .pad_left = pl, .pad_right = pr, .wp = wp,
+		};
+		int rc = lower_dw_on_array(caps, p, &g, w, cp,
+					   (int8_t)in->q.zero_point[0],
+					   (int32_t)out->q.zero_point[0], lo, hi,
+					   why, len);
+		free(wsum);
+		free(cp);
+		p->weight_bytes = f->bytes + (bias ? bias->bytes : 0);
+		p->out_bytes = out->bytes;
+		p->compulsory_bytes = in->bytes + out->bytes + p->weight_bytes;
+		return rc;
+	}
 	size_t woff = put_const(p, w, (size_t)kh * kw * co, 16);
 	size_t poff = put_const(p, cp, (size_t)co * sizeof(*cp), 16);
 	free(wsum);
@@ -757,8 +1074,9 @@ static int compile_dwconv(const struct dnpu_caps *caps,
 			  (uint32_t)(out_img + (uint64_t)oy0 * ow * co), b * half_out,
 			  (uint32_t)(rows * ow * co));
 	}
-	p->compulsory_bytes = in->bytes + out->bytes + f->bytes +
-			      (bias ? bias->bytes : 0);
+	p->weight_bytes = f->bytes + (bias ? bias->bytes : 0);
+	p->out_bytes = out->bytes;
+	p->compulsory_bytes = in->bytes + out->bytes + p->weight_bytes;
 	p->unit = "nmc";
 	return 0;
 }
@@ -823,6 +1141,7 @@ static int compile_add(const struct dnpu_caps *caps,
 			  DNPU_RGN_OUT, DNPU_SPAD_OUT, (uint32_t)off, b * half_out, cnt);
 	}
 	p->n_regions = DNPU_RGN_MAX;
+	p->out_bytes = out->bytes;
 	p->compulsory_bytes = a->bytes + bt->bytes + out->bytes;
 	p->unit = "nmc";
 	return 0;
@@ -911,6 +1230,7 @@ static int compile_pool(const struct dnpu_caps *caps,
 			  (uint32_t)(out_img + (uint64_t)oy0 * ow * c), b * half_out,
 			  (uint32_t)(rows * ow * c));
 	}
+	p->out_bytes = out->bytes;
 	p->compulsory_bytes = in->bytes + out->bytes;
 	p->unit = "nmc";
 	return 0;
@@ -953,6 +1273,14 @@ static int compile_mean(const struct dnpu_caps *caps,
 		return fail(why, len, "mean too large");
 	accel_mean_multiplier((double)in->q.scale[0], (double)out->q.scale[0],
 			      (int64_t)h * w, &mult, &shift);
+	if (caps->lowering & DNPU_LOWER_NMC_ON_ARRAY) {
+		p->out_bytes = out->bytes;
+		p->compulsory_bytes = in->bytes + out->bytes;
+		return lower_mean_on_array(caps, p, h, w, c,
+					   (int32_t)in->q.zero_point[0],
+					   (int32_t)out->q.zero_point[0], mult,
+					   shift, why, len);
+	}
 	/* channel chunks: all pixels of cc channels per tile */
 	uint64_t cc = (uint64_t)c;
 	if (cc * h * w > half_in)
@@ -995,6 +1323,7 @@ static int compile_mean(const struct dnpu_caps *caps,
 		emit_copy(p, DNPU_OP_STORE, DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV,
 			  DNPU_RGN_OUT, DNPU_SPAD_OUT, (uint32_t)c0, b * half_out, cnt);
 	}
+	p->out_bytes = out->bytes;
 	p->compulsory_bytes = in->bytes + out->bytes;
 	p->unit = "nmc";
 	return 0;
@@ -1060,6 +1389,8 @@ int dnpu_compile_conv_add(const struct dnpu_caps *caps,
 	memset(prog, 0, sizeof(*prog));
 	if (!(caps->features & DNPU_FEAT_PPU_FUSE_ADD))
 		return fail(why, len, "device cannot fuse adds into the epilogue");
+	if (caps->lowering & DNPU_LOWER_NO_FUSED_ADD)
+		return fail(why, len, "fusion off (ACCEL_SIM_LOWERING=no-fused-add)");
 	if (conv->opcode != ACCEL_OP_CONV_2D || add->opcode != ACCEL_OP_ADD ||
 	    !conv_out || (a != conv_out && b != conv_out) || a == b)
 		return fail(why, len, "not a conv feeding an add");
@@ -1076,6 +1407,7 @@ int dnpu_compile_conv_add(const struct dnpu_caps *caps,
 	rc = compile_conv(caps, m, conv, &ap, prog, why, len);
 	if (rc == 0) {
 		prog->compulsory_bytes += res->bytes + out->bytes - conv_out->bytes;
+		prog->out_bytes = out->bytes;
 		emit_simple(prog, DNPU_OP_END);
 		if (prog->error)
 			rc = fail(why, len, "internal compiler error (token or memory)");

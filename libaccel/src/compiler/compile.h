@@ -23,7 +23,18 @@ struct dnpu_caps {
 	uint32_t rows, cols, lanes;
 	uint32_t features;			/* DNPU_FEAT_* */
 	uint32_t spad[DNPU_SPAD_COUNT];		/* bytes */
+	uint32_t lowering;			/* DNPU_LOWER_*, normally 0 */
 };
+
+/*
+ * Alternative lowerings for measurements (bench/, "NMC pays off"): never
+ * chosen by placement, set only through ACCEL_SIM_LOWERING (backend_sim.c).
+ * NMC_ON_ARRAY: depthwise as block-diagonal convs on the array, MEAN and
+ * AVERAGE_POOL as convs with constant weights. NO_FUSED_ADD: residual adds
+ * run as their own NMC job instead of in the conv's epilogue.
+ */
+#define DNPU_LOWER_NMC_ON_ARRAY		(1u << 0)
+#define DNPU_LOWER_NO_FUSED_ADD		(1u << 1)
 
 /* Capabilities of the default 16x16 configuration. */
 void dnpu_caps_default(struct dnpu_caps *caps);
@@ -46,7 +57,10 @@ struct dnpu_program {
 	uint32_t n_regions;	/* DNPU_RGN_OUT + 1, or DNPU_RGN_MAX */
 	const char *unit;	/* "array" or "nmc" */
 	uint64_t macs;		/* useful multiply-accumulates */
+	uint64_t ppu_elems;	/* elements the PPU requantizes */
 	uint64_t compulsory_bytes; /* weights + inputs + outputs once */
+	uint64_t weight_bytes;	/* the constants part of it (weights, bias) */
+	uint64_t out_bytes;	/* the output part of it */
 	uint64_t dram_bytes;	/* what the stream moves */
 	/* tokens in flight, for the emitter's program-order check */
 	int tokens[4];
