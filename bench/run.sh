@@ -4,7 +4,9 @@
 # Writes bench/results/*.json, the per-suite Markdown reports and
 # bench/results/REPORT.md (all suites of this run, with the commit); each
 # sim report compares with the previous run's JSON and with
-# bench/results/baseline/ (docs/BENCH.md). BENCH_RTL=0 skips the RTL run.
+# bench/results/baseline/ (docs/BENCH.md). BENCH_RTL=0 skips the RTL run;
+# the RTL run leaves out the NMC vs array vs CPU comparison (three more runs
+# of each model) unless BENCH_RTL_COMPARE=1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}/main
@@ -48,6 +50,7 @@ if [ -f "$BUILD/sim/rtl/libdnpu_rtl.so" ] && [ "${BENCH_RTL:-1}" != 0 ]; then
 	DNPU_FIRMWARE="$BUILD/../firmware/dnpu-fw.bin" \
 		"$BUILD/bench/sim/bench-sim" --shared "$SHARED" --out "$OUT/rtl" \
 		--commit "$commit" --device "the Verilator RTL (exact cycles)" \
+		$([ "${BENCH_RTL_COMPARE:-0}" = 1 ] || echo --no-compare) \
 		$(compare_args "$OUT/rtl" "$OUT/rtl/baseline" rtl) || status=1
 	echo "bench: RTL suite took $(( $(date +%s) - t0 )) s"
 fi

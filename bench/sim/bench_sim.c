@@ -258,6 +258,37 @@ static double intensity(const struct accel_device_stats *s)
 	return b ? (double)s->macs / (double)b : 0.0;
 }
 
+/* CONV_2D/FULLY_CONNECTED layers with K and N >= 64 (the issue's 90% set). */
+struct kn64 {
+	int n, at90;
+	double min, max, agg;	/* agg: their MACs / (their cycles x pe) */
+};
+
+static struct kn64 kn64_of(const struct model_run *r)
+{
+	struct kn64 k = { .min = 1.0 };
+	uint64_t macs = 0, cyc = 0;
+
+	for (int i = 0; i < r->n_layers; i++) {
+		const struct accel_device_stats *s = &r->layers[i].st;
+
+		if (!s->unit || strcmp(s->unit, "array") || s->gemm_k < 64 || s->gemm_n < 64)
+			continue;
+		double u = util(s->macs, s->cycles, r->pe);
+
+		k.n++;
+		k.at90 += u >= 0.9;
+		k.min = u < k.min ? u : k.min;
+		k.max = u > k.max ? u : k.max;
+		macs += s->macs;
+		cyc += s->cycles;
+	}
+	if (!k.n)
+		k.min = 0;
+	k.agg = util(macs, cyc, r->pe);
+	return k;
+}
+
 /* ---- "NMC pays off": the same op on the NMC, the array and the CPU -------- */
 
 static bool nmc_class(const char *name)
@@ -373,6 +404,8 @@ static void write_json(FILE *f, const char *commit, const char *device,
 			"\"model_compulsory_bytes\": %llu, \"energy_uj\": %.3f, "
 			"\"energy_breakdown_uj\": {\"mac\": %.3f, \"nmc\": %.3f, \"ppu\": %.3f, "
 			"\"sram\": %.3f, \"dram\": %.3f}, "
+			"\"kn64_layers\": %d, \"kn64_at_90pct\": %d, \"kn64_min_util\": %.4f, "
+			"\"kn64_max_util\": %.4f, \"kn64_util\": %.4f, "
 			"\"wall_s\": %.4f, \"sim_cycles_per_s\": %.0f,\n      \"layers\": [\n",
 			r[m].model, r[m].kase, r[m].exact ? "true" : "false",
 			(unsigned long long)r[m].cycles, (unsigned long long)r[m].macs,
@@ -381,6 +414,8 @@ static void write_json(FILE *f, const char *commit, const char *device,
 			(unsigned long long)r[m].model_compulsory, e_total(&r[m].e) * 1e-6,
 			r[m].e.mac * 1e-6, r[m].e.nmc * 1e-6, r[m].e.ppu * 1e-6,
 			r[m].e.sram * 1e-6, r[m].e.dram * 1e-6,
+			kn64_of(&r[m]).n, kn64_of(&r[m]).at90, kn64_of(&r[m]).min,
+			kn64_of(&r[m]).max, kn64_of(&r[m]).agg,
 			r[m].wall_s, r[m].wall_s > 0 ? r[m].cycles / r[m].wall_s : 0.0);
 		for (int i = 0; i < r[m].n_layers; i++) {
 			const struct layer *l = &r[m].layers[i];
@@ -389,13 +424,14 @@ static void write_json(FILE *f, const char *commit, const char *device,
 			fprintf(f, "        {\"op\": %d, \"name\": \"%s\", \"backend\": \"%s\", "
 				"\"unit\": \"%s\", \"cycles\": %llu, \"macs\": %llu, "
 				"\"array_macs\": %llu, \"nmc_ops\": %llu, \"ppu_elems\": %llu, "
-				"\"spad_bytes\": %llu, "
+				"\"gemm_k\": %u, \"gemm_n\": %u, \"spad_bytes\": %llu, "
 				"\"dram_bytes\": %llu, \"compulsory_bytes\": %llu, \"energy_uj\": %.4f}%s\n",
 				l->op, l->name, l->backend, l->unit ? l->unit : "",
 				(unsigned long long)l->st.cycles, (unsigned long long)l->st.macs,
 				(unsigned long long)l->st.array_macs,
 				(unsigned long long)l->st.nmc_ops,
 				(unsigned long long)l->st.ppu_elems,
+				l->st.gemm_k, l->st.gemm_n,
 				(unsigned long long)(l->st.spad_read_bytes + l->st.spad_write_bytes),
 				(unsigned long long)(l->st.dram_read_bytes + l->st.dram_write_bytes),
 				(unsigned long long)l->st.compulsory_bytes, e_total(&e) * 1e-6,
@@ -529,6 +565,20 @@ static void write_md(FILE *f, const char *commit, const char *device,
 			r[m].model_compulsory ? (double)r[m].dram / r[m].model_compulsory : 0,
 			e_total(&r[m].e) * 1e-6,
 			r[m].wall_s > 0 ? r[m].cycles / r[m].wall_s : 0.0);
+	fprintf(f, "\nIssue targets:\n\n| model | end-to-end utilization | target | "
+		"CONV/FC layers with K, N >= 64 | at >= 90%% | their min / max | their "
+		"aggregate | DRAM / model compulsory | target |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int m = 0; m < n; m++) {
+		struct kn64 k = kn64_of(&r[m]);
+		bool mb = strstr(r[m].model, "mobilenet") != NULL;
+
+		fprintf(f, "| %s | %.1f%% | %s | %d | %d | %.1f%% / %.1f%% | %.1f%% | %.2fx | 1.3x |\n",
+			r[m].model, 100 * util(r[m].macs, r[m].cycles, r[m].pe),
+			mb ? "65%" : "50%", k.n, k.at90, 100 * k.min, 100 * k.max,
+			100 * k.agg,
+			r[m].model_compulsory ? (double)r[m].dram / r[m].model_compulsory : 0);
+	}
 	fprintf(f, "\nEnergy per inference by event (uJ):\n\n| model | MAC | NMC | PPU | "
 		"scratchpad | DRAM | total |\n|---|---:|---:|---:|---:|---:|---:|\n");
 	for (int m = 0; m < n; m++)

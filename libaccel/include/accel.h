@@ -166,6 +166,7 @@ struct accel_device_stats {
 	uint64_t ppu_elems;       /* outputs requantized by the PPU */
 	uint64_t weight_bytes;    /* constants part of compulsory_bytes */
 	uint64_t output_bytes;    /* output part of compulsory_bytes */
+	uint32_t gemm_k, gemm_n;  /* CONV_2D/FC on the array: K = KH*KW*C, N */
 	uint32_t spad_in_bytes;   /* capacity of the IN scratchpad */
 };
 

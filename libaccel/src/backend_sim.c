@@ -444,6 +444,8 @@ static void sim_op_stats(void *priv, const struct accel_op *op,
 	st->ppu_elems = p->ppu_elems;
 	st->weight_bytes = p->weight_bytes;
 	st->output_bytes = p->out_bytes;
+	st->gemm_k = p->gemm_k;
+	st->gemm_n = p->gemm_n;
 	st->spad_in_bytes = d->caps.spad[DNPU_SPAD_IN];
 }
 

@@ -258,9 +258,172 @@ static int tile_in_rows(const struct conv_geom *g, int th)
 }
 
 /*
+ * The compiler's estimate of a conv tiling, in cycles, following the C
+ * model's documented cycle model (docs/CMODEL.md): per weight tile of the
+ * array P + 2 * rows + cols cycles, the PPU 1 cycle per pixel per column
+ * tile in the same queue, DMA rows paying a DRAM latency per burst. The
+ * three queues overlap, so the estimate is the busiest queue plus one
+ * tile's load and store that cannot overlap. Used only to rank tilings.
+ */
+#define EST_DRAM_LATENCY	32u
+
+struct conv_tiling {
+	int nt;		/* output channels per weight chunk (and output tile) */
+	int ns;		/* output channels per CONV/PPU command */
+	int th;		/* output rows per tile */
+};
+
+static uint64_t est_dma(uint64_t rows, uint64_t len, uint64_t pad)
+{
+	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
+
+	return rows * ((len + burst - 1) / burst * EST_DRAM_LATENCY +
+		       (len + pad + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES);
+}
+
+static uint64_t max3(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t m = a > b ? a : b;
+
+	return m > c ? m : c;
+}
+
+/* Rows per tile: at most @th_max, the tiles of an image as even as possible. */
+static int even_rows(int oh, int th_max)
+{
+	int tiles = (oh + th_max - 1) / th_max;
+
+	return (oh + tiles - 1) / tiles;
+}
+
+/*
+ * Replays the emitted schedule with the token rules of the lowering: the
+ * loads of tile t wait for compute to release tile t - 2, compute waits for
+ * its loads, its first PPU for the store of tile t - 2, the store for
+ * compute.
+ */
+static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g,
+			 const struct conv_tiling *tl, bool fuse, uint64_t *bytes)
+{
+	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c, kt = (kdim + caps->rows - 1) / caps->rows;
+	uint64_t ld_free = 0, ex_free = 0, st_free = 0;
+	uint64_t ex_end[2] = { 0, 0 }, st_end[2] = { 0, 0 };
+	uint64_t fix = 2 * caps->rows + caps->cols;
+	int t = 0;
+
+	*bytes = 0;
+	for (int n0 = 0; n0 < g->n; n0 += tl->nt) {
+		int cnt = g->n - n0 < tl->nt ? g->n - n0 : tl->nt;
+
+		*bytes += kdim * cnt;
+		for (int img = 0; img < g->batches; img++)
+		for (int oy0 = 0; oy0 < g->oh; oy0 += tl->th, t++) {
+			int rows = g->oh - oy0 < tl->th ? g->oh - oy0 : tl->th;
+			uint64_t px = (uint64_t)rows * g->ow, c = 0, c_first = 0, l, s;
+
+			for (int s0 = 0; s0 < cnt; s0 += tl->ns) {
+				uint64_t ct = ((uint64_t)(cnt - s0 < tl->ns ? cnt - s0 : tl->ns) +
+					       caps->cols - 1) / caps->cols;
+
+				if (!s0)
+					c_first = kt * ct * (px + fix);
+				c += kt * ct * (px + fix) + px * ct;
+			}
+			/* one tile of one image: the input stays for all chunks */
+			bool in_again = n0 > 0 && tl->th >= g->oh && g->batches == 1;
+
+			l = in_again ? 0 : est_dma((uint64_t)tile_in_rows(g, rows),
+						   (uint64_t)g->iw * g->c,
+						   (uint64_t)(g->pad_left + g->pad_right) * g->c);
+			if (oy0 == 0 && img == 0)
+				l += est_dma(1, kdim * cnt, 0);
+			s = cnt == g->n ? est_dma(1, px * cnt, 0) : est_dma(px, cnt, 0);
+			if (fuse)
+				l += s;
+			*bytes += (in_again ? 0 : (uint64_t)tile_in_rows(g, rows) * g->iw * g->c) +
+				  px * cnt * (fuse ? 2 : 1);
+			uint64_t ls = ld_free > ex_end[t % 2] ? ld_free : ex_end[t % 2];
+			ld_free = ls + l;
+			uint64_t cs = ex_free > ld_free ? ex_free : ld_free;
+			uint64_t ppu0 = cs + c_first > st_end[t % 2] ? cs + c_first : st_end[t % 2];
+			ex_free = ppu0 + (c - c_first);
+			ex_end[t % 2] = ex_free;
+			uint64_t ss = st_free > ex_free ? st_free : ex_free;
+			st_free = ss + s;
+			st_end[t % 2] = st_free;
+		}
+	}
+	return max3(ld_free, ex_free, st_free);
+}
+
+/*
+ * Choose the tiling: every output-channel chunk width (all N, then
+ * multiples of the array width) and command width with the most output rows
+ * the buffers allow, ranked by est_conv(). A chunk's weights and channel
+ * records stay in one WGT/PARAM half; its output tile (and the residual
+ * with a fused add) in one OUT half; a command's accumulators in one ACC
+ * half; the input rows of a tile in one IN half. Among tilings within 5%
+ * of the fastest, the one moving the fewest DRAM bytes wins (DRAM access
+ * dominates the energy estimate, docs/BENCH.md).
+ */
+static int choose_conv_tiling(const struct dnpu_caps *caps, const struct conv_geom *g,
+			      uint32_t half_par, bool fuse, struct conv_tiling *best)
+{
+	uint32_t half_in = caps->spad[DNPU_SPAD_IN] / 2;
+	uint32_t half_wgt = caps->spad[DNPU_SPAD_WGT] / 2;
+	uint32_t half_acc = caps->spad[DNPU_SPAD_ACC] / 4 / 2; /* words */
+	uint32_t half_out = caps->spad[DNPU_SPAD_OUT] / 2;
+	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
+	uint64_t row_bytes = (uint64_t)g->wp * g->c, best_cost = UINT64_MAX;
+	int cols = (int)caps->cols, n = 0;
+	struct cand {
+		struct conv_tiling tl;
+		uint64_t cycles, bytes;
+	} *cand = NULL;
+
+	best->th = 0;
+	for (int nt = g->n; nt > 0; nt = nt > cols ? ((nt - 1) / cols) * cols : nt - 1) {
+		if (kdim * nt > half_wgt ||
+		    (uint64_t)nt * sizeof(struct dnpu_chan_param) > half_par)
+			continue;
+		for (int ns = nt; ns > 0; ns = ns > cols ? ((ns - 1) / cols) * cols : 0) {
+			int th = g->oh;
+
+			while (th > 0 && ((uint64_t)tile_in_rows(g, th) * row_bytes > half_in ||
+					  (uint64_t)th * g->ow * ns > half_acc ||
+					  (uint64_t)th * g->ow * nt * (fuse ? 2 : 1) > half_out))
+				th--;
+			if (th <= 0)
+				continue;
+			struct conv_tiling tl = { .nt = nt, .ns = ns, .th = even_rows(g->oh, th) };
+			struct cand *c2 = realloc(cand, (size_t)(n + 1) * sizeof(*cand));
+
+			if (!c2)
+				break;
+			cand = c2;
+			cand[n].tl = tl;
+			cand[n].cycles = est_conv(caps, g, &tl, fuse, &cand[n].bytes);
+			if (cand[n].cycles < best_cost)
+				best_cost = cand[n].cycles;
+			n++;
+		}
+	}
+	uint64_t best_bytes = UINT64_MAX;
+	for (int i = 0; i < n; i++)
+		if (cand[i].cycles <= best_cost + best_cost / 20 &&
+		    cand[i].bytes < best_bytes) {
+			best_bytes = cand[i].bytes;
+			*best = cand[i].tl;
+		}
+	free(cand);
+	return best->th > 0 ? 0 : -1;
+}
+
+/*
  * Emit a row-tiled, double-buffered conv over output rows with the filter
  * in @wl ([KH][KW][C][N] layout of all N channels, host order) and the
- * channel records @cp.
+ * channel records @cp. Per output tile: one input load, then per command
+ * width a CONV and a PPU writing its columns of the output tile, one store.
  */
 static int lower_array_conv(const struct dnpu_caps *caps,
 			    struct dnpu_program *p, const struct conv_geom *g,
@@ -276,33 +439,17 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 	/* with a fused add its parameters sit at the top of PARAM */
 	uint32_t add_par = (caps->spad[DNPU_SPAD_PARAM] - sizeof(*fuse)) & ~15u;
 	uint32_t half_par = (fuse ? add_par : caps->spad[DNPU_SPAD_PARAM]) / 2;
-	/* and the residual tile sits next to the output tile in OUT */
-	uint32_t out_tiles = fuse ? 2 : 1;
 	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
 	uint64_t row_bytes = (uint64_t)g->wp * g->c;
+	struct conv_tiling tl = { 0, 0, 0 };
 	int nt, th;
 
-	/*
-	 * Channels per weight tile: all if they fit, else multiples of the
-	 * array width; then as many output rows per tile as the buffers hold.
-	 * Narrower weight tiles let wide output rows fit the accumulators.
-	 */
-	for (nt = g->n; nt > 0;
-	     nt = nt > (int)caps->cols ? ((nt - 1) / (int)caps->cols) * (int)caps->cols
-				       : nt - 1) {
-		if (kdim * nt > half_wgt ||
-		    (uint64_t)nt * sizeof(struct dnpu_chan_param) > half_par)
-			continue;
-		th = g->oh;
-		while (th > 0 && ((uint64_t)tile_in_rows(g, th) * row_bytes > half_in ||
-				  (uint64_t)th * g->ow * nt > half_acc ||
-				  (uint64_t)th * g->ow * nt * out_tiles > half_out))
-			th--;
-		if (th > 0)
-			break;
-	}
-	if (nt <= 0)
+	if (choose_conv_tiling(caps, g, half_par, fuse != NULL, &tl))
 		return fail(why, len, "one output row does not fit the scratchpads");
+	nt = tl.nt;
+	th = tl.th;
+	p->gemm_k = (uint32_t)kdim;
+	p->gemm_n = (uint32_t)g->n;
 	if ((uint64_t)g->pad_left * g->c > 0xffff ||
 	    (uint64_t)g->pad_right * g->c > 0xffff)
 		return fail(why, len, "padding too wide for the DMA");
@@ -337,10 +484,16 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 		p->n_regions = DNPU_RGN_MAX;
 	}
 
-	int t = 0;
+	/* one tile of one image: its input is loaded once for all chunks */
+	bool in_once = th >= g->oh && g->batches == 1 && n_ntiles > 1;
+	int t = 0, cmd = 0;
 	for (int j = 0; j < n_ntiles; j++) {
 		int n0 = j * nt, cnt = g->n - n0 < nt ? g->n - n0 : nt;
 		uint32_t wb = (uint32_t)(j % 2);
+		bool skip_in = in_once && j > 0;
+		/* the last load of a tile signals compute */
+		uint32_t last_ld = skip_in ? DNPU_CMD_PUSH_NEXT : 0;
+		uint32_t in_half = in_once ? 0 : 1;
 
 		/* images of a batch share the weight tile */
 		for (int img = 0; img < g->batches; img++)
@@ -365,7 +518,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 				emit_copy(p, DNPU_OP_LOAD, first_dep, DNPU_RGN_CONST,
 					  DNPU_SPAD_WGT, (uint32_t)woff[j],
 					  wb * half_wgt, (uint32_t)(kdim * cnt));
-				emit_copy(p, DNPU_OP_LOAD, 0, DNPU_RGN_CONST,
+				emit_copy(p, DNPU_OP_LOAD, fuse ? 0 : last_ld, DNPU_RGN_CONST,
 					  DNPU_SPAD_PARAM, (uint32_t)poff[j],
 					  wb * half_par,
 					  (uint32_t)(cnt * sizeof(*cp)));
@@ -383,7 +536,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 					rs.len0 = (uint32_t)(rows * g->ow * cnt);
 					rs.count1 = 1;
 				}
-				emit_dma(p, DNPU_OP_LOAD, first_dep, DNPU_RGN_IN1,
+				emit_dma(p, DNPU_OP_LOAD, first_dep | last_ld, DNPU_RGN_IN1,
 					 DNPU_SPAD_OUT, 0, out_off,
 					 b * half_out + res_off, &rs);
 				first_dep = 0;
@@ -398,51 +551,61 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 				.pad1_before = (uint32_t)before,
 				.pad1_after = (uint32_t)after,
 			};
-			emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
-				 DNPU_RGN_IN0, DNPU_SPAD_IN, in_zp,
-				 (uint32_t)(in_img + (uint64_t)(iy0 + before) * g->iw * g->c),
-				 b * half_in, &in);
+			if (!skip_in)
+				emit_dma(p, DNPU_OP_LOAD, first_dep | DNPU_CMD_PUSH_NEXT,
+					 DNPU_RGN_IN0, DNPU_SPAD_IN, in_zp,
+					 (uint32_t)(in_img + (uint64_t)(iy0 + before) * g->iw * g->c),
+					 b * in_half * half_in, &in);
 
-			struct dnpu_cmd_conv cv = {
-				.w0 = DNPU_CMD_W0(DNPU_OP_CONV, DNPU_CMD_POP_PREV, 0),
-				.out_hw = DNPU_PAIR(rows, g->ow),
-				.nc = DNPU_PAIR(cnt, g->c),
-				.kernel = (uint32_t)(g->kh | (g->kw << 8)),
-				.in_base = b * half_in,
-				.in_sx = (uint32_t)(g->sw * g->c),
-				.in_sy = (uint32_t)(g->sh * row_bytes),
-				.in_tx = (uint32_t)(g->dw * g->c),
-				.in_ty = (uint32_t)(g->dh * row_bytes),
-				.w_base = wb * half_wgt,
-				.w_pitch = (uint32_t)cnt,
-				.acc_base = b * half_acc,
-				.acc_pitch = (uint32_t)cnt,
-			};
-			track_deps(p, Q_COMPUTE, DNPU_CMD_POP_PREV);
-			emit(p, &cv);
-			p->macs += (uint64_t)rows * g->ow * cnt * kdim;
+			for (int s0 = 0; s0 < cnt; s0 += tl.ns, cmd++) {
+				int sc = cnt - s0 < tl.ns ? cnt - s0 : tl.ns;
+				bool first = s0 == 0, last = s0 + tl.ns >= cnt;
+				uint32_t ab = (uint32_t)(cmd % 2) * half_acc;
+				uint32_t cdep = first ? DNPU_CMD_POP_PREV : 0;
+				struct dnpu_cmd_conv cv = {
+					.w0 = DNPU_CMD_W0(DNPU_OP_CONV, cdep, 0),
+					.out_hw = DNPU_PAIR(rows, g->ow),
+					.nc = DNPU_PAIR(sc, g->c),
+					.kernel = (uint32_t)(g->kh | (g->kw << 8)),
+					.in_base = b * in_half * half_in,
+					.in_sx = (uint32_t)(g->sw * g->c),
+					.in_sy = (uint32_t)(g->sh * row_bytes),
+					.in_tx = (uint32_t)(g->dw * g->c),
+					.in_ty = (uint32_t)(g->dh * row_bytes),
+					.w_base = wb * half_wgt + (uint32_t)s0,
+					.w_pitch = (uint32_t)cnt,
+					.acc_base = ab,
+					.acc_pitch = (uint32_t)sc,
+				};
+				track_deps(p, Q_COMPUTE, cdep);
+				emit(p, &cv);
+				p->macs += (uint64_t)rows * g->ow * sc * kdim;
 
-			uint32_t ppu_dep = DNPU_CMD_PUSH_PREV | DNPU_CMD_PUSH_NEXT |
-					   (t >= 2 ? DNPU_CMD_POP_NEXT : 0);
-			struct dnpu_cmd_ppu pp = {
-				.w0 = DNPU_CMD_W0(DNPU_OP_PPU, ppu_dep,
-						  fuse ? DNPU_PPU_F_FUSE_ADD : 0),
-				.mn = DNPU_PAIR(rows * g->ow, cnt),
-				.acc_base = b * half_acc,
-				.acc_pitch = (uint32_t)cnt,
-				.param_base = wb * half_par,
-				.dst = DNPU_SPAD_OUT,
-				.dst_base = b * half_out,
-				.dst_pitch = (uint32_t)cnt,
-				.quant = DNPU_PPU_QUANT(out_zp, act_lo, act_hi),
-				.res = fuse ? DNPU_SPAD_OUT : 0,
-				.res_base = fuse ? b * half_out + res_off : 0,
-				.res_pitch = fuse ? (uint32_t)cnt : 0,
-				.add_param = fuse ? add_par : 0,
-			};
-			track_deps(p, Q_COMPUTE, ppu_dep);
-			emit(p, &pp);
-			p->ppu_elems += (uint64_t)rows * g->ow * cnt;
+				/* the first PPU into the output half waits for its
+				 * store (tile t - 2); the last frees input, feeds store */
+				uint32_t ppu_dep = (first && t >= 2 ? DNPU_CMD_POP_NEXT : 0) |
+						   (last ? DNPU_CMD_PUSH_PREV | DNPU_CMD_PUSH_NEXT : 0);
+				struct dnpu_cmd_ppu pp = {
+					.w0 = DNPU_CMD_W0(DNPU_OP_PPU, ppu_dep,
+							  fuse ? DNPU_PPU_F_FUSE_ADD : 0),
+					.mn = DNPU_PAIR(rows * g->ow, sc),
+					.acc_base = ab,
+					.acc_pitch = (uint32_t)sc,
+					.param_base = wb * half_par +
+						      (uint32_t)(s0 * sizeof(*cp)),
+					.dst = DNPU_SPAD_OUT,
+					.dst_base = b * half_out + (uint32_t)s0,
+					.dst_pitch = (uint32_t)cnt,
+					.quant = DNPU_PPU_QUANT(out_zp, act_lo, act_hi),
+					.res = fuse ? DNPU_SPAD_OUT : 0,
+					.res_base = fuse ? b * half_out + res_off + (uint32_t)s0 : 0,
+					.res_pitch = fuse ? (uint32_t)cnt : 0,
+					.add_param = fuse ? add_par : 0,
+				};
+				track_deps(p, Q_COMPUTE, ppu_dep);
+				emit(p, &pp);
+				p->ppu_elems += (uint64_t)rows * g->ow * sc;
+			}
 
 			uint32_t st_dep = DNPU_CMD_POP_PREV | DNPU_CMD_PUSH_PREV;
 			if (cnt == g->n) {

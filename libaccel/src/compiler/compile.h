@@ -61,6 +61,7 @@ struct dnpu_program {
 	uint64_t compulsory_bytes; /* weights + inputs + outputs once */
 	uint64_t weight_bytes;	/* the constants part of it (weights, bias) */
 	uint64_t out_bytes;	/* the output part of it */
+	uint32_t gemm_k, gemm_n; /* array convs: KH*KW*C and N */
 	uint64_t dram_bytes;	/* what the stream moves */
 	/* tokens in flight, for the emitter's program-order check */
 	int tokens[4];
