@@ -246,6 +246,16 @@ out:
 	return rc;
 }
 
+static void free_run(struct model_run *r)
+{
+	for (int i = 0; r->layers && i < r->n_layers; i++) {
+		free((char *)r->layers[i].name);
+		free((char *)r->layers[i].backend);
+	}
+	free(r->layers);
+	r->layers = NULL;
+}
+
 static double util(uint64_t macs, uint64_t cycles, uint32_t pe)
 {
 	return cycles && pe ? (double)macs / ((double)cycles * pe) : 0.0;
@@ -727,6 +737,7 @@ int main(int argc, char **argv)
 	int ncmp[N] = { 0 }, n = N, ok = 1;
 	struct prev prev, base;
 
+	memset(alt, 0, sizeof(alt));
 	if (prev_path)
 		read_prev(prev_path, &prev);
 	else
@@ -792,8 +803,14 @@ int main(int argc, char **argv)
 		       e_total(&runs[m].e) * 1e-6,
 		       runs[m].wall_s > 0 ? runs[m].cycles / runs[m].wall_s / 1e6 : 0);
 	printf("bench-sim: wrote %s/sim.{json,md} and sim_roofline.svg\n", outdir);
-	for (int m = 0; m < n; m++)
+	int rc = 0;
+	for (int m = 0; m < n; m++) {
 		if (!runs[m].exact)
-			return 1;
-	return 0;
+			rc = 1;
+		free_run(&runs[m]);
+		free(cmp[m]);
+		for (int k = 0; k < 3; k++)
+			free_run(&alt[k][m]);
+	}
+	return rc;
 }
