@@ -270,8 +270,34 @@ static int tile_in_rows(const struct conv_geom *g, int th)
 struct conv_tiling {
 	int nt;		/* output channels per weight chunk (and output tile) */
 	int ns;		/* output channels per CONV/PPU command */
-	int th;		/* output rows per tile */
+	int th;		/* output rows per tile (at most) */
+	bool ramp;	/* first and last tiles a quarter of th */
 };
+
+/*
+ * Rows of the row tile starting at @oy0. With @ramp the first and the last
+ * tile are small, so the job's first load and last store, which nothing
+ * overlaps, are short; the tiles between are as even as possible.
+ */
+static int tile_rows(int oh, int th, bool ramp, int oy0)
+{
+	int q = th / 4 > 0 ? th / 4 : 1, mid, n;
+
+	if (!ramp || oh <= 2 * q)
+		return oh - oy0 < th ? oh - oy0 : th;
+	if (oy0 == 0 || oy0 >= oh - q)
+		return q;
+	mid = oh - 2 * q;
+	n = (mid + th - 1) / th;
+	/* even split of the middle rows: the first mid % n tiles get one more */
+	int base = mid / n, extra = mid % n, k = 0, at = q;
+
+	while (at < oy0) {
+		at += base + (k < extra);
+		k++;
+	}
+	return base + (k < extra);
+}
 
 static uint64_t est_dma(uint64_t rows, uint64_t len, uint64_t pad)
 {
@@ -317,8 +343,8 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 
 		*bytes += kdim * cnt;
 		for (int img = 0; img < g->batches; img++)
-		for (int oy0 = 0; oy0 < g->oh; oy0 += tl->th, t++) {
-			int rows = g->oh - oy0 < tl->th ? g->oh - oy0 : tl->th;
+		for (int oy0 = 0, rows; oy0 < g->oh; oy0 += rows, t++) {
+			rows = tile_rows(g->oh, tl->th, tl->ramp, oy0);
 			uint64_t px = (uint64_t)rows * g->ow, c = 0, c_first = 0, l, s;
 
 			for (int s0 = 0; s0 < cnt; s0 += tl->ns) {
@@ -330,7 +356,8 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 				c += kt * ct * (px + fix) + px * ct;
 			}
 			/* one tile of one image: the input stays for all chunks */
-			bool in_again = n0 > 0 && tl->th >= g->oh && g->batches == 1;
+			bool in_again = n0 > 0 && g->batches == 1 &&
+					 tile_rows(g->oh, tl->th, tl->ramp, 0) >= g->oh;
 
 			l = in_again ? 0 : est_dma((uint64_t)tile_in_rows(g, rows),
 						   (uint64_t)g->iw * g->c,
@@ -395,17 +422,22 @@ static int choose_conv_tiling(const struct dnpu_caps *caps, const struct conv_ge
 				th--;
 			if (th <= 0)
 				continue;
-			struct conv_tiling tl = { .nt = nt, .ns = ns, .th = even_rows(g->oh, th) };
-			struct cand *c2 = realloc(cand, (size_t)(n + 1) * sizeof(*cand));
+			for (int ramp = 0; ramp < 2; ramp++) {
+				struct conv_tiling tl = {
+					.nt = nt, .ns = ns, .ramp = ramp,
+					.th = ramp ? th : even_rows(g->oh, th),
+				};
+				struct cand *c2 = realloc(cand, (size_t)(n + 1) * sizeof(*cand));
 
-			if (!c2)
-				break;
-			cand = c2;
-			cand[n].tl = tl;
-			cand[n].cycles = est_conv(caps, g, &tl, fuse, &cand[n].bytes);
-			if (cand[n].cycles < best_cost)
-				best_cost = cand[n].cycles;
-			n++;
+				if (!c2)
+					break;
+				cand = c2;
+				cand[n].tl = tl;
+				cand[n].cycles = est_conv(caps, g, &tl, fuse, &cand[n].bytes);
+				if (cand[n].cycles < best_cost)
+					best_cost = cand[n].cycles;
+				n++;
+			}
 		}
 	}
 	uint64_t best_bytes = UINT64_MAX;
@@ -441,7 +473,7 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 	uint32_t half_par = (fuse ? add_par : caps->spad[DNPU_SPAD_PARAM]) / 2;
 	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
 	uint64_t row_bytes = (uint64_t)g->wp * g->c;
-	struct conv_tiling tl = { 0, 0, 0 };
+	struct conv_tiling tl = { .th = 0 };
 	int nt, th;
 
 	if (choose_conv_tiling(caps, g, half_par, fuse != NULL, &tl))
@@ -485,7 +517,8 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 	}
 
 	/* one tile of one image: its input is loaded once for all chunks */
-	bool in_once = th >= g->oh && g->batches == 1 && n_ntiles > 1;
+	bool in_once = tile_rows(g->oh, th, tl.ramp, 0) >= g->oh &&
+		       g->batches == 1 && n_ntiles > 1;
 	int t = 0, cmd = 0;
 	for (int j = 0; j < n_ntiles; j++) {
 		int n0 = j * nt, cnt = g->n - n0 < nt ? g->n - n0 : nt;
@@ -497,8 +530,8 @@ static int lower_array_conv(const struct dnpu_caps *caps,
 
 		/* images of a batch share the weight tile */
 		for (int img = 0; img < g->batches; img++)
-		for (int oy0 = 0; oy0 < g->oh; oy0 += th, t++) {
-			int rows = g->oh - oy0 < th ? g->oh - oy0 : th;
+		for (int oy0 = 0, rows; oy0 < g->oh; oy0 += rows, t++) {
+			rows = tile_rows(g->oh, th, tl.ramp, oy0);
 			uint32_t b = (uint32_t)(t % 2);
 			uint64_t in_img = (uint64_t)img * g->ih * g->iw * g->c;
 			uint64_t out_img = (uint64_t)img * g->oh * g->ow * g->n;
