@@ -396,6 +396,38 @@ static void write_cmp_md(FILE *f, const struct model_run *m, const struct cmp_ro
 	}
 	fprintf(f, "| | **total** | %.0f | %.0f | | | %.0f | %.0f | | %.0f | %.1f | %.0f | %.0f | %.0f |\n",
 		s_nmc, s_nb, s_alt, s_ab, s_cpu, s_host / 1e3, s_alt - s_nmc, s_ab - s_nb, s_cpu - s_nmc);
+
+	/* per operator: where the NMC pays off and where it does not */
+	fprintf(f, "\n| %s by operator | ops | NMC cycles | array cycles | CPU ref cycles | "
+		"NMC DRAM B | array DRAM B | NMC uJ | array uJ |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", m->model);
+	for (int i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (int k = 0; k < i; k++)
+			seen |= !strcmp(rows[k].name, rows[i].name) &&
+				!strcmp(rows[k].alt_unit, rows[i].alt_unit);
+		if (seen)
+			continue;
+		double c[7] = { 0 };
+		int cnt = 0;
+		for (int k = i; k < n; k++) {
+			const struct cmp_row *r = &rows[k];
+
+			if (strcmp(r->name, rows[i].name) || strcmp(r->alt_unit, rows[i].alt_unit))
+				continue;
+			cnt++;
+			c[0] += r->nmc_cyc;
+			c[1] += r->alt_cyc;
+			c[2] += r->cpu_ref_ns * DEV_HZ / 1e9;
+			c[3] += r->nmc_dram;
+			c[4] += r->alt_dram;
+			c[5] += r->nmc_uj;
+			c[6] += r->alt_uj;
+		}
+		fprintf(f, "| %s vs %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f |\n",
+			rows[i].name, rows[i].alt_unit, cnt, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+	}
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -547,7 +579,8 @@ static void write_compare(FILE *f, const char *title, const struct prev *pv,
 
 static void write_md(FILE *f, const char *commit, const char *device,
 		     struct model_run *r, int n, struct cmp_row **cmp, const int *ncmp,
-		     const struct prev *prev, const struct prev *base)
+		     const struct prev *prev, const struct prev *base,
+		     const char *base_path)
 {
 	fprintf(f, "# sim backend benchmark (commit %s)\n\n", commit);
 	fprintf(f, "Device: %s, default 16x16 configuration. Utilization = MACs / "
@@ -597,8 +630,15 @@ static void write_md(FILE *f, const char *commit, const char *device,
 			r[m].e.sram * 1e-6, r[m].e.dram * 1e-6, e_total(&r[m].e) * 1e-6);
 	if (prev && prev->n)
 		write_compare(f, "the previous run", prev, r, n);
-	if (base && base->n)
-		write_compare(f, "the baseline (bench/results/baseline)", base, r, n);
+	if (base && base->n) {
+		char title[512];
+		/* name it from the repository root when it is under it */
+		const char *rel = base_path ? strstr(base_path, "bench/results/") : NULL;
+
+		snprintf(title, sizeof(title), "the baseline %s",
+			 rel ? rel : base_path ? base_path : "");
+		write_compare(f, title, base, r, n);
+	}
 	if (cmp) {
 		fprintf(f, "\n## NMC pays off?\n\nThe same ops measured three ways: on the NMC "
 			"(residual ADD as its own NMC job), on the array (depthwise as "
@@ -788,7 +828,7 @@ int main(int argc, char **argv)
 			write_json(f, commit, device, runs, n, compare ? cmp : NULL, ncmp);
 		else if (k == 1)
 			write_md(f, commit, device, runs, n, compare ? cmp : NULL, ncmp,
-				 &prev, &base);
+				 &prev, &base, base_path);
 		else
 			write_svg(f, runs, n);
 		fclose(f);
