@@ -10,12 +10,18 @@
 // weight tile (one row per cycle), stream every output pixel's ROWS input
 // bytes (one unaligned lane-read of IN per pixel per cycle) and
 // read-add-write the COLS partial sums into ACC as they leave the array.
-// PPU: per output channel fetch its dnpu_chan_param (3 words), then stream
-// the M accumulators through dnpu_ppu, one element per cycle.
+// PPU: COLS lanes (one dnpu_ppu each). Per group of COLS output channels
+// fetch their dnpu_chan_params (12*COLS contiguous bytes, PL per cycle),
+// then stream the M rows: one COLS-wide ACC read, residual read and masked
+// destination write per row and cycle, so the epilogue keeps pace with the
+// array instead of costing a cycle per output element.
 `default_nettype none
 module dnpu_compute #(
     parameter integer ROWS     = 4,
     parameter integer COLS     = 4,
+    parameter integer IL       = (ROWS > COLS) ? ROWS : COLS,
+    parameter integer OL       = (COLS > 4) ? COLS : 4,
+    parameter integer PL       = (COLS >= 16) ? 16 : ((COLS > 4) ? COLS : 4),
     parameter [31:0]  SZ_IN    = 32'd16384,
     parameter [31:0]  SZ_WGT   = 32'd16384,
     parameter [31:0]  SZ_ACC   = 32'd16384,   // bytes
@@ -38,7 +44,7 @@ module dnpu_compute #(
     // scratchpads (all reads return data the next cycle)
     output reg                 in_re,
     output reg  [31:0]         in_raddr,
-    input  wire [ROWS*8-1:0]   in_rdata,
+    input  wire [IL*8-1:0]     in_rdata,       // IL = max(ROWS, COLS) lanes
     output reg                 wgt_re,
     output reg  [31:0]         wgt_raddr,
     input  wire [COLS*8-1:0]   wgt_rdata,
@@ -51,20 +57,23 @@ module dnpu_compute #(
     output reg  [COLS-1:0]     acc_wmask,
     output reg                 out_re,
     output reg  [31:0]         out_raddr,
-    input  wire [7:0]          out_rdata,
+    input  wire [OL*8-1:0]     out_rdata,      // OL = max(COLS, 4) lanes
     output reg                 prm_re,
     output reg  [31:0]         prm_raddr,
-    input  wire [31:0]         prm_rdata,
+    input  wire [PL*8-1:0]     prm_rdata,      // PL = max(4, min(16, COLS)) lanes
     output reg                 dst_we,
     output reg                 dst_out,        // 1: OUT, 0: IN
     output reg  [31:0]         dst_addr,
-    output reg  [7:0]          dst_wdata,
+    output reg  [COLS*8-1:0]   dst_wdata,      // lane i at dst_addr + i
+    output reg  [COLS-1:0]     dst_wmask,
     // perf
     output reg  [15:0]         macs_inc,
     output wire                array_busy
 );
 `include "dnpu_hw_params.vh"
     localparam integer RW = $clog2(ROWS);
+    localparam integer PR = 12 * COLS / PL;   // PARAM reads per channel group
+    localparam [4:0]   PR5 = PR[4:0];
 
     // ---------------------------------------------------------------
     // command fields
@@ -219,10 +228,10 @@ module dnpu_compute #(
     // ---------------------------------------------------------------
     // PPU state
     // ---------------------------------------------------------------
-    reg  [15:0]  pm, pn;                 // input side element
+    reg  [15:0]  pm, pn;                 // input side row, first channel of the group
     reg  [31:0]  p_acc_row, p_res_row;   // pm * pitch
-    reg  [1:0]   pp;                     // parameter word being read
-    reg  [31:0]  bias, mult, shift;
+    reg  [4:0]   pp;                     // parameter read of the group
+    reg  [12*COLS*8-1:0] pblk;           // the group's dnpu_chan_params
     reg  [383:0] add_prm;
     reg  [3:0]   ai;                     // add-param word index
     wire [3:0]   ai_m1 = ai - 4'd1;
@@ -231,24 +240,38 @@ module dnpu_compute #(
     reg  [31:0]  o_dst_row;
     reg  [15:0]  scan_j;
     reg          scan_v;                 // prm_rdata holds a word to check
-    wire         ppu_out_valid;
-    wire [7:0]   ppu_out_y;
-    wire [7:0]   res_byte = (p_res_sp == DNPU_SPAD_IN[3:0]) ? in_rdata[7:0] : out_rdata;
+    wire [COLS-1:0]   ppu_out_valid;
+    wire [COLS*8-1:0] ppu_out_y;
+    wire [16:0]  on_left = {1'b0, p_n} - {1'b0, on};
+    wire [16:0]  von = (on_left > COLS[16:0]) ? COLS[16:0] : on_left;   // valid output lanes
+    wire         res_in = (p_res_sp == DNPU_SPAD_IN[3:0]);
 
-    dnpu_ppu u_ppu (
-        .clk(clk), .rst(rst || state == S_IDLE),
-        .cfg_out_zp(p_quant[15:0]), .cfg_act_min(p_quant[23:16]), .cfg_act_max(p_quant[31:24]),
-        .cfg_fuse_add(flag0), .cfg_add_param(add_prm),
-        .in_valid(feed), .in_acc(acc_rdata[31:0]), .in_bias(bias), .in_mult(mult),
-        .in_shift(shift), .in_res(res_byte),
-        .out_valid(ppu_out_valid), .out_y(ppu_out_y));
+    genvar pl;
+    generate
+        for (pl = 0; pl < COLS; pl = pl + 1) begin : g_ppu
+            dnpu_ppu u_ppu (
+                .clk(clk), .rst(rst || state == S_IDLE),
+                .cfg_out_zp(p_quant[15:0]), .cfg_act_min(p_quant[23:16]),
+                .cfg_act_max(p_quant[31:24]),
+                .cfg_fuse_add(flag0), .cfg_add_param(add_prm),
+                .in_valid(feed), .in_acc(acc_rdata[pl*32 +: 32]),
+                .in_bias(pblk[pl*96 +: 32]), .in_mult(pblk[pl*96 + 32 +: 32]),
+                .in_shift(pblk[pl*96 + 64 +: 32]),
+                .in_res(res_in ? in_rdata[pl*8 +: 8] : out_rdata[pl*8 +: 8]),
+                .out_valid(ppu_out_valid[pl]), .out_y(ppu_out_y[pl*8 +: 8]));
+        end
+    endgenerate
 
+    integer dl;
     always @(*) begin
-        dst_we    = ppu_out_valid && !is_conv && (state == S_PELEM || state == S_PPARAM || state == S_PDRAIN);
+        dst_we    = ppu_out_valid[0] && !is_conv && (state == S_PELEM || state == S_PPARAM || state == S_PDRAIN);
         dst_out   = (p_dst_sp == DNPU_SPAD_OUT[3:0]);
         dst_addr  = p_dst_base + o_dst_row + {16'd0, on};
         dst_wdata = ppu_out_y;
+        for (dl = 0; dl < COLS; dl = dl + 1)
+            dst_wmask[dl] = (dl < von);
     end
+    wire ppu_valid_unused = ^ppu_out_valid;
 
     // ---------------------------------------------------------------
     // scratchpad read requests (combinational from the state)
@@ -274,8 +297,8 @@ module dnpu_compute #(
             in_raddr = tile_in + oy_off + ox_off;
         end
         S_PPARAM: begin
-            prm_re    = (pp != 2'd3);
-            prm_raddr = p_param_base + {13'd0, pn, 3'd0} + {14'd0, pn, 2'd0} + {28'd0, pp, 2'd0};
+            prm_re    = (pp < PR5);
+            prm_raddr = p_param_base + {13'd0, pn, 3'd0} + {14'd0, pn, 2'd0} + {27'd0, pp} * PL;
         end
         S_PELEM: begin
             acc_re    = 1'b1;
@@ -414,7 +437,7 @@ module dnpu_compute #(
                     scan_j <= scan_j + 16'd1;
                     scan_v <= 1'b1;
                 end
-                if (scan_v && shift_bad(prm_rdata)) begin
+                if (scan_v && shift_bad(prm_rdata[31:0])) begin
                     illegal();
                 end else if (scan_j == p_n && !scan_v) begin
                     cs    <= 4'd5;
@@ -425,7 +448,7 @@ module dnpu_compute #(
             S_ADDP: begin
                 ai <= ai + 4'd1;
                 if (ai != 4'd0)
-                    add_prm[32*ai_m1 +: 32] <= prm_rdata;
+                    add_prm[32*ai_m1 +: 32] <= prm_rdata[31:0];
                 if (ai == 4'd12) begin
                     cs    <= 4'd11;
                     state <= S_CHECK;
@@ -491,28 +514,25 @@ module dnpu_compute #(
                 end
             end
             // ---------------- PPU ----------------
+            // the group's records arrive one PARAM read after another;
+            // the previous group's last element was fed at pp == 0
             S_PPARAM: begin
-                pp <= pp + 2'd1;
-                case (pp)
-                2'd1: bias <= prm_rdata;
-                2'd2: mult <= prm_rdata;
-                2'd3: begin
-                    shift <= prm_rdata;
+                pp <= pp + 5'd1;
+                if (pp != 5'd0)
+                    pblk <= {prm_rdata, pblk[12*COLS*8-1:PL*8]};
+                if (pp == PR5)
                     state <= S_PELEM;
-                end
-                default: ;
-                endcase
             end
             S_PELEM: begin
                 feed <= 1'b1;
                 outstanding <= outstanding + 32'd1 - {31'd0, dst_we};
                 if (pm + 16'd1 == p_m) begin
                     pm <= 16'd0; p_acc_row <= 32'd0; p_res_row <= 32'd0;
-                    if (pn + 16'd1 == p_n) begin
+                    if ({1'b0, pn} + COLS[16:0] >= {1'b0, p_n}) begin
                         state <= S_PDRAIN;
                     end else begin
-                        pn <= pn + 16'd1;
-                        pp <= 2'd0;
+                        pn <= pn + COLS[15:0];
+                        pp <= 5'd0;
                         state <= S_PPARAM;
                     end
                 end else begin
@@ -554,7 +574,7 @@ module dnpu_compute #(
             // PPU output side
             if (dst_we) begin
                 if (om + 16'd1 == p_m) begin
-                    om <= 16'd0; o_dst_row <= 32'd0; on <= on + 16'd1;
+                    om <= 16'd0; o_dst_row <= 32'd0; on <= on + COLS[15:0];
                 end else begin
                     om <= om + 16'd1; o_dst_row <= o_dst_row + p_dst_pitch;
                 end
@@ -593,7 +613,7 @@ module dnpu_compute #(
 
     task start_ppu;
         begin
-            pm <= 16'd0; pn <= 16'd0; pp <= 2'd0;
+            pm <= 16'd0; pn <= 16'd0; pp <= 5'd0;
             p_acc_row <= 32'd0; p_res_row <= 32'd0;
             om <= 16'd0; on <= 16'd0; o_dst_row <= 32'd0;
             outstanding <= 32'd0;

@@ -2,10 +2,13 @@
 // row/plane pattern of struct dnpu_cmd_dma in the order of the C model
 // (docs/ISA.md), checks every row (region bounds, scratchpad range), inserts
 // padding (LOAD) and moves each row's data through a dnpu_xfer. Scratchpad
-// traffic is one byte per cycle through a byte port that the engine
-// arbitrates (compute wins; this side waits for sp_gnt).
+// traffic goes through a DW-byte port (lane i = sp_addr + i, any
+// alignment: the scratchpads are lane-interleaved) that the engine
+// arbitrates (compute wins; this side waits for sp_gnt), so a row moves
+// at the bus rate and padding at DW bytes per cycle.
 `default_nettype none
 module dnpu_dma #(
+    parameter integer DW      = 4,    // scratchpad port bytes: 1..16, power of two (4: small config)
     parameter [31:0] SZ_IN    = 32'd16384,
     parameter [31:0] SZ_WGT   = 32'd16384,
     parameter [31:0] SZ_OUT   = 32'd8192,
@@ -28,14 +31,16 @@ module dnpu_dma #(
     input  wire [63:0]  rg_addr,
     input  wire [31:0]  rg_size,
     input  wire [3:0]   rg_flags,
-    // scratchpad byte port
+    // scratchpad port: sp_cnt bytes at sp_addr (lanes 0..sp_cnt-1)
     output reg          sp_we,
     output reg          sp_re,
     output wire [2:0]   sp_sel,
     output reg  [31:0]  sp_addr,
-    output reg  [7:0]   sp_wdata,
+    output reg  [4:0]   sp_cnt,
+    output reg  [DW*8-1:0] sp_wdata,
+    output reg  [DW-1:0]   sp_wmask,
     input  wire         sp_gnt,
-    input  wire [7:0]   sp_rdata,     // cycle after a granted read
+    input  wire [DW*8-1:0] sp_rdata,  // cycle after a granted read
     // perf
     output wire         cnt_valid,
     output wire         cnt_write,
@@ -117,25 +122,36 @@ module dnpu_dma #(
     wire [3:0] x_cause;
     wire [31:0] x_off;
     wire       snk_valid;
-    wire [7:0] snk_data;
+    wire [DW*8-1:0] snk_data;
+    wire [4:0] snk_cnt;
     reg        snk_ready;
-    reg        src_valid;
-    reg [7:0]  src_data;
-    wire       src_ready;
+    wire       src_room;
     reg        rd_pend;      // STORE: a granted scratchpad read returns now
+    reg [4:0]  rd_pcnt;      // STORE: its byte count
     reg [32:0] rd_left;      // STORE: bytes still to read from the spad
+    localparam [32:0] DW33 = 33'd0 + DW;
+    // bytes of the next pad / store-read access
+    wire [4:0] pad_n = (cnt < DW33) ? cnt[4:0] : DW33[4:0];
+    wire [4:0] rd_n  = (rd_left < DW33) ? rd_left[4:0] : DW33[4:0];
+    function [DW-1:0] lanes(input [4:0] n);
+        integer l;
+        begin
+            for (l = 0; l < DW; l = l + 1)
+                lanes[l] = (l < n);
+        end
+    endfunction
 
     assign busy = (state != S_IDLE);
 
-    dnpu_xfer u_xfer (
+    dnpu_xfer #(.DW(DW)) u_xfer (
         .clk(clk), .rst(rst), .start(x_start), .write(!is_load),
         .base(rg_addr), .paged(rg_flags[3]),
         .offset(row_rg[31:0]), .len(len0), .kill(1'b0),
         .busy(x_busy), .done(x_done), .fault(x_fault), .fault_cause(x_cause),
         .fault_offset(x_off),
         .cnt_valid(cnt_valid), .cnt_write(cnt_write), .cnt_bytes(cnt_bytes),
-        .snk_valid(snk_valid), .snk_data(snk_data), .snk_ready(snk_ready),
-        .src_valid(src_valid), .src_data(src_data), .src_ready(src_ready),
+        .snk_valid(snk_valid), .snk_data(snk_data), .snk_cnt(snk_cnt), .snk_ready(snk_ready),
+        .src_valid(rd_pend), .src_data(sp_rdata), .src_cnt(rd_pcnt), .src_room(src_room),
         .req_valid(req_valid), .req_ready(req_ready), .req_write(req_write),
         .req_addr(req_addr), .req_len(req_len),
         .wvalid(wvalid), .wready(wready), .wdata(wdata), .wstrb(wstrb), .wlast(wlast),
@@ -147,18 +163,24 @@ module dnpu_dma #(
     always @(*) begin
         sp_we     = 1'b0;
         sp_re     = 1'b0;
-        sp_wdata  = padv;
+        sp_wdata  = {DW{padv}};
+        sp_cnt    = pad_n;
         snk_ready = 1'b0;
         case (state)
         S_PADB, S_PADA, S_PADROW: sp_we = (cnt != 33'd0);
         S_DATA: begin
             sp_we     = snk_valid;
             sp_wdata  = snk_data;
+            sp_cnt    = snk_cnt;
             snk_ready = sp_gnt;
         end
-        S_STORE: sp_re = (rd_left != 33'd0) && !rd_pend && (!src_valid || src_ready);
+        S_STORE: begin
+            sp_re  = (rd_left != 33'd0) && src_room;
+            sp_cnt = rd_n;
+        end
         default: ;
         endcase
+        sp_wmask = lanes(sp_cnt);
     end
 
     integer k;
@@ -168,7 +190,6 @@ module dnpu_dma #(
         if (rst) begin
             state     <= S_IDLE;
             fault     <= 1'b0;
-            src_valid <= 1'b0;
             rd_pend   <= 1'b0;
         end else begin
             case (state)
@@ -255,13 +276,13 @@ module dnpu_dma #(
                     x_start <= 1'b1;
                     state   <= S_DATA;
                 end else if (sp_gnt) begin
-                    cnt     <= cnt - 33'd1;
-                    sp_addr <= sp_addr + 32'd1;
+                    cnt     <= cnt - {28'd0, pad_n};
+                    sp_addr <= sp_addr + {27'd0, pad_n};
                 end
             end
             S_DATA: begin
                 if (snk_valid && sp_gnt)
-                    sp_addr <= sp_addr + 32'd1;
+                    sp_addr <= sp_addr + {27'd0, snk_cnt};
                 if (x_done) begin
                     if (x_fault) begin
                         fault        <= 1'b1;
@@ -279,26 +300,22 @@ module dnpu_dma #(
                 if (cnt == 33'd0) begin
                     state <= S_NEXTROW;
                 end else if (sp_gnt) begin
-                    cnt     <= cnt - 33'd1;
-                    sp_addr <= sp_addr + 32'd1;
+                    cnt     <= cnt - {28'd0, pad_n};
+                    sp_addr <= sp_addr + {27'd0, pad_n};
                 end
             end
+            // the read data goes straight into the xfer's funnel the next
+            // cycle (room for it was reserved by src_room)
             S_STORE: begin
                 if (sp_re && sp_gnt) begin
                     rd_pend <= 1'b1;
-                    rd_left <= rd_left - 33'd1;
-                    sp_addr <= sp_addr + 32'd1;
+                    rd_pcnt <= rd_n;
+                    rd_left <= rd_left - {28'd0, rd_n};
+                    sp_addr <= sp_addr + {27'd0, rd_n};
                 end else begin
                     rd_pend <= 1'b0;
                 end
-                if (src_valid && src_ready)
-                    src_valid <= 1'b0;
-                if (rd_pend) begin
-                    src_valid <= 1'b1;
-                    src_data  <= sp_rdata;
-                end
                 if (x_done) begin
-                    src_valid <= 1'b0;
                     rd_pend   <= 1'b0;
                     if (x_fault) begin
                         fault        <= 1'b1;

@@ -201,24 +201,37 @@ module dnpu_engine #(
     wire f_done, f_fault, f_snk_valid;
     wire [3:0]  f_cause;
     wire [31:0] f_off;
-    wire [7:0]  f_snk_data;
+    wire [127:0] f_snk_data;
+    wire [4:0]  f_snk_cnt;
     wire        f_cnt_valid, f_cnt_write;
     wire [12:0] f_cnt_bytes;
-    wire        f_busy, f_src_ready_unused;
-    dnpu_xfer u_fetch (
+    wire        f_busy, f_src_room_unused;
+    dnpu_xfer #(.DW(16)) u_fetch (
         .clk(clk), .rst(rst || flush), .start(f_start), .write(1'b0),
         .base(cmd_rg_addr), .paged(cmd_rg_flags[3]), .offset(d_off[31:0]), .len(32'd64),
         .kill(1'b0), .busy(f_busy), .done(f_done), .fault(f_fault), .fault_cause(f_cause),
         .fault_offset(f_off),
         .cnt_valid(f_cnt_valid), .cnt_write(f_cnt_write), .cnt_bytes(f_cnt_bytes),
-        .snk_valid(f_snk_valid), .snk_data(f_snk_data), .snk_ready(1'b1),
-        .src_valid(1'b0), .src_data(8'd0), .src_ready(f_src_ready_unused),
+        .snk_valid(f_snk_valid), .snk_data(f_snk_data), .snk_cnt(f_snk_cnt), .snk_ready(1'b1),
+        .src_valid(1'b0), .src_data(128'd0), .src_cnt(5'd0), .src_room(f_src_room_unused),
         .req_valid(c_req_valid[0]), .req_ready(c_req_ready[0]), .req_write(c_req_write[0]),
         .req_addr(c_req_addr[0 +: 64]), .req_len(c_req_len[0 +: 4]),
         .wvalid(c_wvalid[0]), .wready(c_wready[0]), .wdata(c_wdata[0 +: 128]),
         .wstrb(c_wstrb[0 +: 16]), .wlast(c_wlast[0]),
         .rvalid(c_rvalid[0]), .rready(c_rready[0]), .rdata(m_rdata), .rlast(m_rlast),
         .rerr(m_rerr), .bvalid(c_bvalid[0]), .berr(m_berr));
+
+    // the fetched command bytes shift into cbuf from the top, a chunk at a time
+    reg [511:0] cbuf_in;
+    integer fb, fc;
+    always @(*) begin
+        fc = {27'd0, f_snk_cnt};
+        for (fb = 0; fb < 64; fb = fb + 1)
+            if (fb + fc < 64)
+                cbuf_in[fb*8 +: 8] = cbuf[(fb + fc)*8 +: 8];
+            else
+                cbuf_in[fb*8 +: 8] = f_snk_data[(fb + fc - 64)*8 +: 8];
+    end
 
     // decode of cbuf
     wire [31:0] cw0     = cbuf[31:0];
@@ -403,21 +416,28 @@ module dnpu_engine #(
     localparam integer AW_OUT = $clog2(SZ_OUT);
     localparam integer AW_PRM = $clog2(SZ_PARAM);
 
-    // DMA byte ports
+    // DMA scratchpad ports: DMA_W bytes per cycle (every scratchpad the DMA
+    // touches has at least DMA_W lanes)
+    localparam integer DMA_W = (COLS >= 16) ? 16 : COLS;
+    localparam integer PRM_L = (DMA_W > 4) ? DMA_W : 4;      // PARAM lanes
     wire        ld_sp_we, ld_sp_re_unused, st_sp_we_unused, st_sp_re;
     wire [2:0]  ld_sp_sel, st_sp_sel;
     wire [31:0] ld_sp_addr, st_sp_addr;
-    wire [7:0]  ld_sp_wdata, st_sp_wdata_unused;
-    wire [7:0]  st_sp_rdata;
+    wire [4:0]  ld_sp_cnt, st_sp_cnt;
+    wire [DMA_W*8-1:0] ld_sp_wdata, st_sp_wdata_unused;
+    wire [DMA_W-1:0]   ld_sp_wmask, st_sp_wmask_unused;
+    wire [DMA_W*8-1:0] st_sp_rdata;
     // compute ports
     wire        c_in_re, c_wgt_re, c_acc_re, c_acc_we, c_out_re, c_prm_re, c_dst_we, c_dst_out;
     wire [31:0] c_in_raddr, c_wgt_raddr, c_acc_raddr, c_acc_waddr, c_out_raddr, c_prm_raddr, c_dst_addr;
-    wire [ROWS*8-1:0]  in_q;
     wire [COLS*8-1:0]  wgt_q;
     wire [COLS*32-1:0] acc_q, c_acc_wdata;
     wire [COLS-1:0]    c_acc_wmask;
-    wire [31:0] out_q, prm_q;
-    wire [7:0]  c_dst_wdata;
+    wire [31:0] prm_q;
+    wire [PRM_L*8-1:0] prm_qw;
+    assign prm_q = prm_qw[31:0];
+    wire [COLS*8-1:0] c_dst_wdata;
+    wire [COLS-1:0]   c_dst_wmask;
     wire [15:0] c_macs_inc;
     wire        c_array_busy;
     // NMC ports (dnpu_nmc, COLS lanes); the compute queue runs one command
@@ -431,8 +451,6 @@ module dnpu_engine #(
     wire [15:0] nm_ops_inc;
     wire [IN_L*8-1:0]  in_qw;
     wire [OUT_L*8-1:0] out_qw;
-    assign in_q  = in_qw[ROWS*8-1:0];
-    assign out_q = out_qw[31:0];
     wire nmw_in  = nm_dst_we && !nm_dst_out;
     wire nmw_out = nm_dst_we && nm_dst_out;
     reg  [63:0] nm_wr_bytes;                                   // perf
@@ -463,7 +481,7 @@ module dnpu_engine #(
     wire st_r_out = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_OUT[2:0];
     reg  st_from_out;
     always @(posedge clk) st_from_out <= (st_sp_sel == DNPU_SPAD_OUT[2:0]);
-    assign st_sp_rdata = st_from_out ? out_q[7:0] : in_q[7:0];
+    assign st_sp_rdata = st_from_out ? out_qw[DMA_W*8-1:0] : in_qw[DMA_W*8-1:0];
 
     dnpu_spad_lanes #(.LANES(IN_L), .LANE_W(8), .DEPTH(SZ_IN / IN_L)) u_in (
         .clk(clk),
@@ -473,14 +491,18 @@ module dnpu_engine #(
         .wr_en(cw_in || ld_w_in),
         .wr_addr(nmw_in ? nm_dst_addr[AW_IN-1:0] : cw_in ? c_dst_addr[AW_IN-1:0] : ld_sp_addr[AW_IN-1:0]),
         .wr_data(nmw_in ? {{(IN_L-COLS)*8{1'b0}}, nm_dst_wdata}
-                       : {{(IN_L-1)*8{1'b0}}, cw_in ? c_dst_wdata : ld_sp_wdata}),
-        .wr_mask(nmw_in ? {{(IN_L-COLS){1'b0}}, nm_dst_wmask} : {{(IN_L-1){1'b0}}, 1'b1}));
+               : cw_in ? {{(IN_L-COLS)*8{1'b0}}, c_dst_wdata}
+               : {{(IN_L-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+        .wr_mask(nmw_in ? {{(IN_L-COLS){1'b0}}, nm_dst_wmask}
+               : cw_in ? {{(IN_L-COLS){1'b0}}, c_dst_wmask}
+               : {{(IN_L-DMA_W){1'b0}}, ld_sp_wmask}));
     dnpu_spad_lanes #(.LANES(COLS), .LANE_W(8), .DEPTH(SZ_WGT / COLS)) u_wgt (
         .clk(clk),
         .rd_en(c_wgt_re || nm_wgt_re),
         .rd_addr(nm_wgt_re ? nm_wgt_raddr[AW_WGT-1:0] : c_wgt_raddr[AW_WGT-1:0]), .rd_data(wgt_q),
         .wr_en(ld_w_wgt), .wr_addr(ld_sp_addr[AW_WGT-1:0]),
-        .wr_data({{(COLS-1)*8{1'b0}}, ld_sp_wdata}), .wr_mask({{(COLS-1){1'b0}}, 1'b1}));
+        .wr_data({{(COLS-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+        .wr_mask({{(COLS-DMA_W){1'b0}}, ld_sp_wmask}));
     dnpu_spad_lanes #(.LANES(COLS), .LANE_W(32), .DEPTH(SZ_ACC / 4 / COLS)) u_acc (
         .clk(clk),
         .rd_en(c_acc_re), .rd_addr(c_acc_raddr[AW_ACC-1:0]), .rd_data(acc_q),
@@ -494,14 +516,18 @@ module dnpu_engine #(
         .wr_en(cw_out || ld_w_out),
         .wr_addr(nmw_out ? nm_dst_addr[AW_OUT-1:0] : cw_out ? c_dst_addr[AW_OUT-1:0] : ld_sp_addr[AW_OUT-1:0]),
         .wr_data(nmw_out ? {{(OUT_L-COLS)*8{1'b0}}, nm_dst_wdata}
-                        : {{(OUT_L-1)*8{1'b0}}, cw_out ? c_dst_wdata : ld_sp_wdata}),
-        .wr_mask(nmw_out ? {{(OUT_L-COLS){1'b0}}, nm_dst_wmask} : {{(OUT_L-1){1'b0}}, 1'b1}));
-    dnpu_spad_lanes #(.LANES(4), .LANE_W(8), .DEPTH(SZ_PARAM / 4)) u_prm (
+                : cw_out ? {{(OUT_L-COLS)*8{1'b0}}, c_dst_wdata}
+                : {{(OUT_L-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+        .wr_mask(nmw_out ? {{(OUT_L-COLS){1'b0}}, nm_dst_wmask}
+                : cw_out ? {{(OUT_L-COLS){1'b0}}, c_dst_wmask}
+                : {{(OUT_L-DMA_W){1'b0}}, ld_sp_wmask}));
+    dnpu_spad_lanes #(.LANES(PRM_L), .LANE_W(8), .DEPTH(SZ_PARAM / PRM_L)) u_prm (
         .clk(clk),
         .rd_en(c_prm_re || nm_prm_re),
-        .rd_addr(nm_prm_re ? nm_prm_raddr[AW_PRM-1:0] : c_prm_raddr[AW_PRM-1:0]), .rd_data(prm_q),
+        .rd_addr(nm_prm_re ? nm_prm_raddr[AW_PRM-1:0] : c_prm_raddr[AW_PRM-1:0]), .rd_data(prm_qw),
         .wr_en(ld_w_prm), .wr_addr(ld_sp_addr[AW_PRM-1:0]),
-        .wr_data({24'd0, ld_sp_wdata}), .wr_mask(4'b0001));
+        .wr_data({{(PRM_L-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+        .wr_mask({{(PRM_L-DMA_W){1'b0}}, ld_sp_wmask}));
 
     // ---------------------------------------------------------------
     // execution units
@@ -510,14 +536,16 @@ module dnpu_engine #(
     wire [12:0] ld_cnt_bytes, st_cnt_bytes;
     wire        ld_busy_unused, st_busy_unused, cp_busy_unused;
 
-    dnpu_dma #(.SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_load (
+    dnpu_dma #(.DW(DMA_W), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT),
+               .SZ_PARAM(SZ_PARAM)) u_load (
         .clk(clk), .rst(rst || flush), .start(ld_start), .cmd(ld_cmd), .kill(ld_kill),
         .busy(ld_busy_unused), .done(ld_done), .fault(ld_fault), .fault_cause(ld_cause),
         .fault_region(ld_fregion), .fault_offset(ld_foff),
         .rg_idx(ld_rg), .rg_exists(ld_rg_exists), .rg_addr(rg_addr[ld_rg]),
         .rg_size(rg_size[ld_rg]), .rg_flags(rg_flags[ld_rg]),
         .sp_we(ld_sp_we), .sp_re(ld_sp_re_unused), .sp_sel(ld_sp_sel), .sp_addr(ld_sp_addr),
-        .sp_wdata(ld_sp_wdata), .sp_gnt(ld_gnt), .sp_rdata(8'd0),
+        .sp_cnt(ld_sp_cnt), .sp_wdata(ld_sp_wdata), .sp_wmask(ld_sp_wmask), .sp_gnt(ld_gnt),
+        .sp_rdata({DMA_W*8{1'b0}}),
         .cnt_valid(ld_cnt_valid), .cnt_write(ld_cnt_write), .cnt_bytes(ld_cnt_bytes),
         .req_valid(c_req_valid[1]), .req_ready(c_req_ready[1]), .req_write(c_req_write[1]),
         .req_addr(c_req_addr[64 +: 64]), .req_len(c_req_len[4 +: 4]),
@@ -526,14 +554,16 @@ module dnpu_engine #(
         .rvalid(c_rvalid[1]), .rready(c_rready[1]), .rdata(m_rdata), .rlast(m_rlast),
         .rerr(m_rerr), .bvalid(c_bvalid[1]), .berr(m_berr));
 
-    dnpu_dma #(.SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_store (
+    dnpu_dma #(.DW(DMA_W), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT),
+               .SZ_PARAM(SZ_PARAM)) u_store (
         .clk(clk), .rst(rst || flush), .start(st_start), .cmd(st_cmd), .kill(st_kill),
         .busy(st_busy_unused), .done(st_done), .fault(st_fault), .fault_cause(st_cause),
         .fault_region(st_fregion), .fault_offset(st_foff),
         .rg_idx(st_rg), .rg_exists(st_rg_exists), .rg_addr(rg_addr[st_rg]),
         .rg_size(rg_size[st_rg]), .rg_flags(rg_flags[st_rg]),
         .sp_we(st_sp_we_unused), .sp_re(st_sp_re), .sp_sel(st_sp_sel), .sp_addr(st_sp_addr),
-        .sp_wdata(st_sp_wdata_unused), .sp_gnt(st_gnt), .sp_rdata(st_sp_rdata),
+        .sp_cnt(st_sp_cnt), .sp_wdata(st_sp_wdata_unused), .sp_wmask(st_sp_wmask_unused),
+        .sp_gnt(st_gnt), .sp_rdata(st_sp_rdata),
         .cnt_valid(st_cnt_valid), .cnt_write(st_cnt_write), .cnt_bytes(st_cnt_bytes),
         .req_valid(c_req_valid[2]), .req_ready(c_req_ready[2]), .req_write(c_req_write[2]),
         .req_addr(c_req_addr[128 +: 64]), .req_len(c_req_len[8 +: 4]),
@@ -542,19 +572,20 @@ module dnpu_engine #(
         .rvalid(c_rvalid[2]), .rready(c_rready[2]), .rdata(m_rdata), .rlast(m_rlast),
         .rerr(m_rerr), .bvalid(c_bvalid[2]), .berr(m_berr));
 
-    dnpu_compute #(.ROWS(ROWS), .COLS(COLS), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
+    dnpu_compute #(.ROWS(ROWS), .COLS(COLS), .IL(IN_L), .OL(OUT_L), .PL(PRM_L), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
                    .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_compute (
         .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop && !cp_nmc), .cmd(cp_cmd),
         .cmd_region(cmd_region), .cmd_off(cp_uoff), .kill(cp_kill),
         .busy(cp_busy_unused), .done(k_done), .fault(k_fault), .fault_cause(k_cause),
         .fault_region(k_fregion), .fault_offset(k_foff),
-        .in_re(c_in_re), .in_raddr(c_in_raddr), .in_rdata(in_q),
+        .in_re(c_in_re), .in_raddr(c_in_raddr), .in_rdata(in_qw),
         .wgt_re(c_wgt_re), .wgt_raddr(c_wgt_raddr), .wgt_rdata(wgt_q),
         .acc_re(c_acc_re), .acc_raddr(c_acc_raddr), .acc_rdata(acc_q),
         .acc_we(c_acc_we), .acc_waddr(c_acc_waddr), .acc_wdata(c_acc_wdata), .acc_wmask(c_acc_wmask),
-        .out_re(c_out_re), .out_raddr(c_out_raddr), .out_rdata(out_q[7:0]),
-        .prm_re(c_prm_re), .prm_raddr(c_prm_raddr), .prm_rdata(prm_q),
+        .out_re(c_out_re), .out_raddr(c_out_raddr), .out_rdata(out_qw),
+        .prm_re(c_prm_re), .prm_raddr(c_prm_raddr), .prm_rdata(prm_qw),
         .dst_we(c_dst_we), .dst_out(c_dst_out), .dst_addr(c_dst_addr), .dst_wdata(c_dst_wdata),
+        .dst_wmask(c_dst_wmask),
         .macs_inc(c_macs_inc), .array_busy(c_array_busy));
 
     // NMC_* commands go to dnpu_nmc; done/fault come from the unit that ran
@@ -583,7 +614,6 @@ module dnpu_engine #(
         .prm_re(nm_prm_re), .prm_raddr(nm_prm_raddr), .prm_rdata(prm_q),
         .dst_we(nm_dst_we), .dst_out(nm_dst_out), .dst_addr(nm_dst_addr),
         .dst_wdata(nm_dst_wdata), .dst_wmask(nm_dst_wmask), .ops_inc(nm_ops_inc));
-    wire [23:0] out_q_unused = out_q[31:8];
     // scratchpad addresses are range-checked before use; only the bits that
     // index a scratchpad matter, and some token directions do not exist
     wire misc_unused = ^{ld_sp_addr, st_sp_addr, c_in_raddr, c_wgt_raddr, c_acc_raddr,
@@ -597,22 +627,27 @@ module dnpu_engine #(
     // ---------------------------------------------------------------
     reg         mb_start, mb_write;
     reg  [6:0]  mb_len;
-    reg  [5:0]  mb_pos;
-    wire        mb_done, mb_fault, mb_snk_valid, mb_src_ready, mb_busy_unused;
+    reg  [6:0]  mb_pos;               // bytes moved so far
+    wire        mb_done, mb_fault, mb_snk_valid, mb_src_room, mb_busy_unused;
     wire [7:0]  mb_snk_data;
+    wire [4:0]  mb_snk_cnt_unused;
+    // write: one byte per cycle into the xfer's funnel while it has room
+    wire        mb_push = mbox_busy && mb_write && !mb_start && mb_src_room && (mb_pos < mb_len);
     wire [3:0]  mb_cause_unused;
     wire [31:0] mb_off_unused;
     wire        mb_cnt_v_unused, mb_cnt_w_unused;
     wire [12:0] mb_cnt_b_unused;
     wire [31:0] mb_word = mbox_data[mb_pos[5:2]];
-    dnpu_xfer u_mbox (
+    dnpu_xfer #(.DW(1)) u_mbox (
         .clk(clk), .rst(rst), .start(mb_start), .write(mb_write),
         .base(mbox_addr), .paged(1'b0), .offset(32'd0), .len({25'd0, mb_len}),
         .kill(1'b0), .busy(mb_busy_unused), .done(mb_done), .fault(mb_fault),
         .fault_cause(mb_cause_unused), .fault_offset(mb_off_unused),
         .cnt_valid(mb_cnt_v_unused), .cnt_write(mb_cnt_w_unused), .cnt_bytes(mb_cnt_b_unused),
-        .snk_valid(mb_snk_valid), .snk_data(mb_snk_data), .snk_ready(1'b1),
-        .src_valid(1'b1), .src_data(mb_word[{mb_pos[1:0], 3'b000} +: 8]), .src_ready(mb_src_ready),
+        .snk_valid(mb_snk_valid), .snk_data(mb_snk_data), .snk_cnt(mb_snk_cnt_unused),
+        .snk_ready(1'b1),
+        .src_valid(mb_push), .src_data(mb_word[{mb_pos[1:0], 3'b000} +: 8]), .src_cnt(5'd1),
+        .src_room(mb_src_room),
         .req_valid(c_req_valid[3]), .req_ready(c_req_ready[3]), .req_write(c_req_write[3]),
         .req_addr(c_req_addr[192 +: 64]), .req_len(c_req_len[12 +: 4]),
         .wvalid(c_wvalid[3]), .wready(c_wready[3]), .wdata(c_wdata[384 +: 128]),
@@ -654,6 +689,14 @@ module dnpu_engine #(
 
     localparam [63:0] ROWS_B = 64'd1 * ROWS;
     localparam [63:0] COLS_B = 64'd1 * COLS;
+    localparam [63:0] PRM_B  = 64'd1 * PRM_L;
+    reg  [63:0] c_wr_bytes;                                    // perf
+    integer cwb;
+    always @(*) begin
+        c_wr_bytes = 64'd0;
+        for (cwb = 0; cwb < COLS; cwb = cwb + 1)
+            c_wr_bytes = c_wr_bytes + {63'd0, c_dst_wmask[cwb]};
+    end
 
     // watchdog
     reg  [41:0] wd_cnt;
@@ -761,7 +804,7 @@ module dnpu_engine #(
                             mb_start  <= 1'b1;
                             mb_write  <= reg_wdata[8];
                             mb_len    <= reg_wdata[6:0];
-                            mb_pos    <= 6'd0;
+                            mb_pos    <= 7'd0;
                         end
                     end
                     default: ;
@@ -777,10 +820,10 @@ module dnpu_engine #(
             if (mbox_busy) begin
                 if (mb_snk_valid) begin
                     mbox_data[mb_pos[5:2]][{mb_pos[1:0], 3'b000} +: 8] <= mb_snk_data;
-                    mb_pos <= mb_pos + 6'd1;
+                    mb_pos <= mb_pos + 7'd1;
                 end
-                if (mb_src_ready)
-                    mb_pos <= mb_pos + 6'd1;
+                if (mb_push)
+                    mb_pos <= mb_pos + 7'd1;
                 if (mb_done) begin
                     mbox_busy <= 1'b0;
                     mbox_err  <= mb_fault;
@@ -789,7 +832,7 @@ module dnpu_engine #(
 
             // ---------------- fetch buffer ----------------
             if (f_snk_valid)
-                cbuf <= {f_snk_data, cbuf[511:8]};
+                cbuf <= cbuf_in;
 
             // ---------------- runtime tokens ----------------
             if (start_go || flush) begin
@@ -926,9 +969,11 @@ module dnpu_engine #(
             pc[6] <= pc[6] + (c_in_re ? ROWS_B : 64'd0) + (c_wgt_re ? COLS_B : 64'd0)
                            + ((nm_in_re || nm_out_re) ? COLS_B : 64'd0) + (nm_wgt_re ? COLS_B : 64'd0)
                            + (nm_prm_re ? 64'd4 : 64'd0)
-                           + (c_acc_re ? 4 * COLS_B : 64'd0) + (c_prm_re ? 64'd4 : 64'd0)
-                           + ((c_out_re || st_r_in || st_r_out) ? 64'd1 : 64'd0);
-            pc[7] <= pc[7] + ((ld_sp_we && ld_gnt) ? 64'd1 : 64'd0) + (c_dst_we ? 64'd1 : 64'd0)
+                           + (c_acc_re ? 4 * COLS_B : 64'd0) + (c_prm_re ? PRM_B : 64'd0)
+                           + (c_out_re ? COLS_B : 64'd0)
+                           + ((st_r_in || st_r_out) ? {59'd0, st_sp_cnt} : 64'd0);
+            pc[7] <= pc[7] + ((ld_sp_we && ld_gnt) ? {59'd0, ld_sp_cnt} : 64'd0)
+                           + (c_dst_we ? c_wr_bytes : 64'd0)
                            + (nm_dst_we ? nm_wr_bytes : 64'd0)
                            + (c_acc_we ? 4 * COLS_B : 64'd0);
             if (c_array_busy) pc[8] <= pc[8] + 64'd1;

@@ -1,17 +1,26 @@
-// Region-translated byte mover: moves len bytes between (region, offset)
-// and a byte stream, as 128-bit bus bursts (<= DNPU_DMA_MAX_BURST beats,
-// never crossing a 256 B burst boundary or, for PAGED regions, a page).
+// Region-translated mover: moves len bytes between (region, offset) and a
+// chunk stream, as 128-bit bus bursts (<= DNPU_DMA_MAX_BURST beats, never
+// crossing a 256 B burst boundary or, for PAGED regions, a page).
 //   CONTIG: bus = base + offset.
 //   PAGED:  bus = list[offset >> 12] + (offset & 0xfff); the list entry is
 //           fetched at the start of every page piece (as the C model does)
 //           and must be 4 KiB aligned (else PAGE_ALIGN).
-// Read: bytes leave through snk_* in order. Write: bytes come from src_*.
+// The stream side moves up to DW bytes per cycle, so the scratchpad side
+// keeps up with the bus whatever the alignment of either side:
+//   read:  chunks leave through snk_* in order (snk_cnt bytes, byte 0 at
+//          snk_data[7:0]); a bus beat is cut into chunks of <= DW bytes.
+//   write: the producer pushes chunks (src_valid, src_cnt <= DW bytes) into
+//          a byte funnel whenever src_room was set in the same or the
+//          previous cycle (so a scratchpad read issued on src_room can land
+//          a cycle later); bus beats are cut from the funnel's head.
 // Bounds/permission are checked by the caller. Faults: BUS_ERROR and
 // PAGE_ALIGN, reported with the offset where the current piece started
 // (the row start for CONTIG, the page piece for PAGED), like the C model.
 // kill stops at the next burst boundary (the bus protocol always finishes).
 `default_nettype none
-module dnpu_xfer (
+module dnpu_xfer #(
+    parameter integer DW = 4         // stream bytes per cycle: 1, 2, 4, 8 or 16
+) (
     input  wire         clk,
     input  wire         rst,
     input  wire         start,
@@ -30,13 +39,15 @@ module dnpu_xfer (
     output reg          cnt_valid,
     output reg          cnt_write,
     output reg  [12:0]  cnt_bytes,
-    // byte stream
-    output reg          snk_valid,
-    output reg  [7:0]   snk_data,
-    input  wire         snk_ready,
-    input  wire         src_valid,
-    input  wire [7:0]   src_data,
-    output wire         src_ready,
+    // chunk stream
+    output reg            snk_valid,
+    output reg  [DW*8-1:0] snk_data,
+    output reg  [4:0]     snk_cnt,
+    input  wire           snk_ready,
+    input  wire           src_valid,
+    input  wire [DW*8-1:0] src_data,
+    input  wire [4:0]     src_cnt,
+    output wire           src_room,
     // bus client
     output reg          req_valid,
     input  wire         req_ready,
@@ -61,6 +72,11 @@ module dnpu_xfer (
     localparam [3:0] S_IDLE = 4'd0, S_NEXT = 4'd1, S_PREQ = 4'd2, S_PWAIT = 4'd3,
                      S_CHUNK = 4'd4, S_RBEAT = 4'd5, S_RBYTES = 4'd6,
                      S_WFILL = 4'd7, S_WSEND = 4'd8, S_WRESP = 4'd9, S_END = 4'd10;
+    // write funnel: a beat's worth plus two chunks (one landing, one issued)
+    localparam integer FB = 16 + 2 * DW;
+    localparam [5:0]   DW6 = DW[5:0];
+    localparam [5:0]   FB6 = FB[5:0];
+
     reg [3:0]  state;
     reg        wr;
     reg        is_paged;
@@ -72,11 +88,13 @@ module dnpu_xfer (
     reg [12:0] page_left;    // PAGED: bytes left in the current page
     reg [8:0]  blen;         // bytes of the current burst (<= 256)
     reg [8:0]  bleft;        // bytes of the burst not yet moved
-    reg [3:0]  bpos;         // byte lane within the current beat
+    reg [4:0]  bpos;         // byte lane of the next byte within the beat
     reg [127:0] beat;
     reg        first_beat;
     reg        err;
     reg [3:0]  beats_left;
+    reg [FB*8-1:0] fbuf;     // write funnel, byte 0 = next byte to send
+    reg [5:0]  fcnt;
 
     assign busy = (state != S_IDLE);
 
@@ -93,12 +111,43 @@ module dnpu_xfer (
     wire [22:0] lim2_unused = lim2[31:9];
     wire        misc_unused = rlast ^ (^span_last[9:8]) ^ (^span_last[3:0]) ^ (^list_entry[2:0]);
 
-    // read beats are taken only when the byte buffer is empty
-    assign rready    = (state == S_RBEAT) || (state == S_PWAIT);
-    assign src_ready = (state == S_WFILL) && !(bleft == 9'd0);
+    // bytes of the burst in the rest of the current beat
+    wire [4:0]  beat_rest  = 5'd16 - bpos;
+    wire [4:0]  beat_take  = (bleft < {4'd0, beat_rest}) ? bleft[4:0] : beat_rest;
+    // read: next chunk of the held beat
+    wire [4:0]  r_cnt      = (beat_take > DW6[4:0]) ? DW6[4:0] : beat_take;
+    wire [127:0] beat_sh   = beat >> {bpos[3:0], 3'b000};
+    wire        beat_sh_unused = ^beat_sh;
+    // write: the funnel holds the rest of this beat
+    wire        w_have     = (fcnt >= {1'b0, beat_take});
 
-    wire [7:0]  beat_byte = beat[{bpos, 3'b000} +: 8];
+    // read beats are taken only when the chunk buffer is empty
+    assign rready   = (state == S_RBEAT) || (state == S_PWAIT);
+    assign src_room = ({1'b0, fcnt} + {1'b0, DW6} + {1'b0, DW6}) <= {1'b0, FB6};
+
     wire [63:0] rdata_entry = list_entry[3] ? rdata[127:64] : rdata[63:0];
+
+    // funnel: pop w_pop bytes from the head, push src_cnt at the tail
+    wire        w_pop_go  = (state == S_WFILL) && w_have && (bleft != 9'd0);
+    wire [5:0]  w_pop     = w_pop_go ? {1'b0, beat_take} : 6'd0;
+    wire [FB*8-1:0] f_shift = fbuf >> {w_pop, 3'b000};
+    wire [5:0]  f_kept    = fcnt - w_pop;
+    // bytes above fcnt stay zero: pushes are masked to src_cnt bytes
+    reg  [DW*8-1:0] src_masked;
+    integer si;
+    always @(*)
+        for (si = 0; si < DW; si = si + 1)
+            src_masked[si*8 +: 8] = (si < src_cnt) ? src_data[si*8 +: 8] : 8'd0;
+    wire [FB*8-1:0] f_in  = {{(FB-DW)*8{1'b0}}, src_masked} << {f_kept, 3'b000};
+    // the popped bytes, placed at their lanes of the beat
+    wire [127:0] w_bytes  = fbuf[127:0] << {bpos[3:0], 3'b000};
+    reg  [15:0] w_mask;
+    integer mi;
+    always @(*) begin
+        w_mask = 16'd0;
+        for (mi = 0; mi < 16; mi = mi + 1)
+            w_mask[mi] = (mi[4:0] >= bpos) && (mi[5:0] < {1'b0, bpos} + {1'b0, beat_take});
+    end
 
     always @(posedge clk) begin
         done      <= 1'b0;
@@ -109,9 +158,19 @@ module dnpu_xfer (
             wvalid    <= 1'b0;
             snk_valid <= 1'b0;
             fault     <= 1'b0;
+            fcnt      <= 6'd0;
+            fbuf      <= {FB*8{1'b0}};
         end else begin
             if (snk_valid && snk_ready)
                 snk_valid <= 1'b0;
+            // funnel
+            if (start && state == S_IDLE) begin
+                fcnt <= 6'd0;
+                fbuf <= {FB*8{1'b0}};
+            end else begin
+                fbuf <= (src_valid ? (f_shift | f_in) : f_shift);
+                fcnt <= f_kept + (src_valid ? {1'b0, src_cnt} : 6'd0);
+            end
             case (state)
             S_IDLE: if (start) begin
                 wr        <= write;
@@ -167,14 +226,13 @@ module dnpu_xfer (
                 // one burst: [cur_addr, cur_addr + lim2)
                 blen       <= lim2[8:0];
                 bleft      <= lim2[8:0];
-                bpos       <= cur_addr[3:0];
+                bpos       <= {1'b0, cur_addr[3:0]};
                 first_beat <= 1'b1;
                 req_valid  <= 1'b1;
                 req_write  <= wr;
                 req_addr   <= {cur_addr[63:4], 4'd0};
                 req_len    <= burst_len;
                 beats_left <= burst_len;
-                wstrb      <= 16'd0;
                 state      <= wr ? S_WFILL : S_RBEAT;
             end
             // ---- read burst ----
@@ -186,7 +244,7 @@ module dnpu_xfer (
                     if (rerr)
                         err <= 1'b1;
                     if (!first_beat)
-                        bpos <= 4'd0;
+                        bpos <= 5'd0;
                     first_beat <= 1'b0;
                     state <= S_RBYTES;
                 end
@@ -195,10 +253,11 @@ module dnpu_xfer (
             // bytes run out exactly in its last beat.
             S_RBYTES: if (!snk_valid || snk_ready) begin
                 snk_valid <= !err;
-                snk_data  <= beat_byte;
-                bleft     <= bleft - 9'd1;
-                bpos      <= bpos + 4'd1;
-                if (bleft == 9'd1) begin
+                snk_data  <= beat_sh[DW*8-1:0];
+                snk_cnt   <= r_cnt;
+                bleft     <= bleft - {4'd0, r_cnt};
+                bpos      <= bpos + r_cnt;
+                if ({4'd0, r_cnt} == bleft) begin
                     cur_off   <= cur_off + {23'd0, blen};
                     remain    <= remain - {23'd0, blen};
                     if (is_paged)
@@ -214,7 +273,7 @@ module dnpu_xfer (
                     end else begin
                         state <= S_NEXT;
                     end
-                end else if (bpos == 4'd15) begin
+                end else if (r_cnt == beat_take) begin
                     state <= S_RBEAT;
                 end
             end
@@ -222,16 +281,14 @@ module dnpu_xfer (
             S_WFILL: begin
                 if (req_valid && req_ready)
                     req_valid <= 1'b0;
-                if (src_valid && src_ready) begin
-                    wdata[{bpos, 3'b000} +: 8] <= src_data;
-                    wstrb[bpos] <= 1'b1;
-                    bleft <= bleft - 9'd1;
-                    bpos  <= bpos + 4'd1;
-                    if (bpos == 4'd15 || bleft == 9'd1) begin
-                        wvalid <= 1'b1;
-                        wlast  <= (beats_left == 4'd0);
-                        state  <= S_WSEND;
-                    end
+                if (w_pop_go) begin
+                    wdata  <= w_bytes;
+                    wstrb  <= w_mask;
+                    bleft  <= bleft - {4'd0, beat_take};
+                    bpos   <= 5'd0;
+                    wvalid <= 1'b1;
+                    wlast  <= (beats_left == 4'd0);
+                    state  <= S_WSEND;
                 end
             end
             S_WSEND: begin
@@ -239,8 +296,6 @@ module dnpu_xfer (
                     req_valid <= 1'b0;
                 if (wvalid && wready && !req_valid) begin
                     wvalid     <= 1'b0;
-                    wstrb      <= 16'd0;
-                    bpos       <= 4'd0;
                     beats_left <= beats_left - 4'd1;
                     state      <= wlast ? S_WRESP : S_WFILL;
                 end

@@ -20,7 +20,9 @@ void dnpu_cmodel_config_default(struct dnpu_cmodel_config *cfg)
 	cfg->spad_bytes[DNPU_SPAD_ACC] = DNPU_DEFAULT_SPAD_ACC;
 	cfg->spad_bytes[DNPU_SPAD_OUT] = DNPU_DEFAULT_SPAD_OUT;
 	cfg->spad_bytes[DNPU_SPAD_PARAM] = DNPU_DEFAULT_SPAD_PARAM;
-	cfg->dram_latency = 32;
+	/* the RTL device's DRAM model (sim/rtl/dnpu_rtl.cpp) */
+	cfg->dram_latency = 100;
+	cfg->dram_bytes_per_cycle = 8;
 	cfg->watchdog_cycles = 0;
 }
 
@@ -333,16 +335,60 @@ static void dma_decode(const uint32_t *w, struct dma *d)
 	d->pad1a = DNPU_PAIR_HI(w[12]);
 }
 
-/* Cycle model of one DMA row: a burst (<= 16 beats of 16 B) costs latency. */
-static uint64_t dma_row_cycles(const struct dnpu_cmodel *m, uint64_t data,
-			       uint64_t pad)
+/*
+ * Cycle model of the DMA, after rtl/dnpu_xfer.v and dnpu_dma.v: a transfer
+ * is cut into bursts that never cross 256 B (nor, PAGED, a page; each page
+ * piece first reads its list entry); one burst is on the bus at a time and
+ * costs the DRAM latency plus a beat period per further beat; the
+ * scratchpad side moves cm_dma_width() bytes per cycle.
+ */
+uint64_t cm_dma_width(const struct dnpu_cmodel *m)
 {
-	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
-	uint64_t c = cm_smul(cm_ceil_div(data, burst), m->cfg.dram_latency);
-	c = cm_sadd(c, cm_ceil_div(data, DNPU_DMA_BUS_BYTES));
-	c = cm_sadd(c, cm_ceil_div(pad, DNPU_DMA_BUS_BYTES));
-	return c ? c : 1;
+	return m->cfg.cols >= DNPU_DMA_BUS_BYTES ? DNPU_DMA_BUS_BYTES : m->cfg.cols;
 }
+
+static uint64_t beat_period(const struct dnpu_cmodel *m)
+{
+	uint64_t bpc = m->cfg.dram_bytes_per_cycle ? m->cfg.dram_bytes_per_cycle
+						     : DNPU_DMA_BUS_BYTES;
+	uint64_t bus = cm_ceil_div(DNPU_DMA_BUS_BYTES, bpc);
+	uint64_t spad = 1 + cm_ceil_div(DNPU_DMA_BUS_BYTES, cm_dma_width(m));
+	return bus > spad ? bus : spad;
+}
+
+/*
+ * One dnpu_xfer of @len bytes at region offset @off: its cycles, and in
+ * *bus the cycles it holds the bus.
+ */
+static uint64_t xfer_cycles(const struct dnpu_cmodel *m, uint32_t ri,
+			    uint64_t off, uint64_t len, uint64_t *bus)
+{
+	const struct cm_region *r = &m->reg[ri < DNPU_MAX_REGIONS ? ri : 0];
+	bool paged = r->flags & DNPU_REGION_PAGED;
+	uint64_t a = paged ? off : r->addr + off;
+	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
+	uint64_t lat = m->cfg.dram_latency, per = beat_period(m);
+	uint64_t bursts = cm_ceil_div((a % burst) + len, burst);
+	uint64_t beats = cm_ceil_div((a % DNPU_DMA_BUS_BYTES) + len,
+				     DNPU_DMA_BUS_BYTES);
+	uint64_t pieces = paged ? cm_ceil_div((off % DNPU_PAGE_SIZE) + len,
+					      DNPU_PAGE_SIZE) : 0;
+	/*
+	 * per burst: request and arbitration, the latency to the first beat
+	 * (or after the last write beat), one beat period per further beat
+	 */
+	uint64_t more = cm_smul(beats - bursts, per);
+	uint64_t c = cm_sadd(cm_smul(bursts, lat + 6), more);
+	uint64_t b = cm_sadd(cm_smul(bursts, lat + 2), more);
+
+	c = cm_sadd(c, cm_smul(pieces, lat + 4));
+	b = cm_sadd(b, cm_smul(pieces, lat + 2));
+	*bus = cm_sadd(*bus, b);
+	return cm_sadd(c, 3);
+}
+
+/* Rows beyond this are costed like the average of the first ones. */
+#define DMA_COST_ROWS 4096u
 
 static uint32_t dma_check(struct dnpu_cmodel *m, const uint32_t *w,
 			  bool load, uint64_t *cost)
@@ -362,12 +408,31 @@ static uint32_t dma_check(struct dnpu_cmodel *m, const uint32_t *w,
 		    d.padv || w[11] || w[12])
 			return cm_illegal(m);
 	}
-	uint64_t pad_bytes = d.pad0b + d.pad0a;
-	uint64_t data_row = dma_row_cycles(m, d.len0, pad_bytes);
-	uint64_t pad_row = dma_row_cycles(m, 0, d.len0 + pad_bytes);
-	uint64_t plane = cm_sadd(cm_smul(d.count1, data_row),
-				 cm_smul(d.pad1b + d.pad1a, pad_row));
-	*cost = cm_smul(plane, d.count2);
+	/*
+	 * The RTL's row walk: per data row 4 steps, the padding at the DMA
+	 * width, the transfer; per pad row 3 steps + its bytes; 4 per command
+	 * plus the queue hand-over.
+	 */
+	uint64_t dw = cm_dma_width(m), bus = 0, c = 0, n = 0;
+	uint64_t pad_row = 3 + cm_ceil_div(d.pad0b + d.len0 + d.pad0a, dw);
+	uint64_t data_fix = load ? 4 + cm_ceil_div(d.pad0b, dw) +
+			    cm_ceil_div(d.pad0a, dw) : 2;
+	for (uint64_t z = 0; z < d.count2 && n < DMA_COST_ROWS; z++)
+		for (uint64_t r = 0; r < d.count1 && n < DMA_COST_ROWS; r++, n++) {
+			uint64_t off = cm_sadd(d.offset,
+				cm_sadd(cm_smul(z, load ? d.src_stride2 : d.dst_stride2),
+					cm_smul(r, load ? d.src_stride1 : d.dst_stride1)));
+			c = cm_sadd(c, data_fix + xfer_cycles(m, d.ri, off, d.len0, &bus));
+		}
+	uint64_t rows = cm_smul(d.count1, d.count2);
+	if (n < rows) {
+		/* same average for the rest */
+		c = cm_smul(cm_ceil_div(c, n), rows);
+		bus = cm_smul(cm_ceil_div(bus, n), rows);
+	}
+	c = cm_sadd(c, cm_smul(cm_smul(d.pad1b + d.pad1a, d.count2), pad_row));
+	*cost = cm_sadd(c, 6);
+	m->cost_bus = bus;
 	return DNPU_FAULT_NONE;
 }
 
@@ -494,8 +559,6 @@ static uint64_t max64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-/* Commands fetched in 256 B bursts (4 commands), one burst after another. */
-#define FETCH_CMDS_PER_BURST 4u
 
 uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 			 uint32_t cmd_offset, uint32_t cmd_count,
@@ -503,7 +566,9 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 {
 	struct cm_tokq tq[TQ_COUNT];
 	uint64_t qfree[Q_COUNT] = { 0, 0, 0 };
-	uint64_t dispatch_t = 0, fetch_t = 0, now = 0;
+	/* when each queue's one-command slot is free again */
+	uint64_t qslot[Q_COUNT] = { 0, 0, 0 };
+	uint64_t dispatch_t = 0, fetch_t = 0, now = 0, bus_total = 0;
 	struct dnpu_cmodel_stats *st = &res->stats;
 	uint32_t f = DNPU_FAULT_NONE;
 	uint32_t i;
@@ -542,17 +607,21 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 		if (f)
 			break;
 		st->cmd_fetch_bytes += DNPU_CMD_BYTES;
-		if (i % FETCH_CMDS_PER_BURST == 0)
-			fetch_t += m->cfg.dram_latency +
-				   FETCH_CMDS_PER_BURST * DNPU_CMD_BYTES /
-				   DNPU_DMA_BUS_BYTES;
-		dispatch_t = max64(dispatch_t + 1, fetch_t);
+		/*
+		 * The RTL fetches one command at a time, after the previous
+		 * one was handed to its queue, then decodes it (2 cycles).
+		 */
+		fetch_t = cm_sadd(dispatch_t + 2,
+				  xfer_cycles(m, cmd_region, off, DNPU_CMD_BYTES,
+					      &bus_total));
+		dispatch_t = fetch_t;
 
 		/* decode */
 		uint32_t op = DNPU_CMD_OPCODE(w[0]);
 		uint32_t dep = w[0] & DNPU_CMD_DEP_MASK;
 		int q = queue_of(op);
 		uint64_t cost = 1;
+		m->cost_bus = 0;
 
 		if (w[0] & 0xf000u) {
 			f = cm_illegal(m);
@@ -600,7 +669,7 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 			uint64_t t = dispatch_t;
 			for (int k = 0; k < Q_COUNT; k++)
 				t = max64(t, qfree[k]);
-			t += 1;
+			t += 2;
 			if (m->watchdog && t > m->watchdog) {
 				f = cm_fault(m, DNPU_FAULT_TIMEOUT, cmd_region,
 					     off);
@@ -622,8 +691,13 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 			continue;
 		}
 
-		/* tokens, counted in program order */
-		uint64_t start = max64(dispatch_t, qfree[q]);
+		/*
+		 * The command waits in its queue's slot until the one before it
+		 * finished, then pops its tokens and starts (queue hand-over 2).
+		 */
+		dispatch_t = max64(dispatch_t, qslot[q]);
+		uint64_t leave = max64(dispatch_t, qfree[q]);
+		uint64_t start = leave + 2;
 		for (uint32_t bit = DNPU_CMD_POP_PREV; bit <= DNPU_CMD_POP_NEXT;
 		     bit <<= 1) {
 			if (!(dep & bit))
@@ -632,7 +706,7 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 			if (t->n == 0)
 				f = cm_fault(m, DNPU_FAULT_TOKEN, cmd_region, off);
 			else
-				start = max64(start, t->t[t->head]);
+				start = max64(start, t->t[t->head] + 1);
 		}
 		for (uint32_t bit = DNPU_CMD_PUSH_PREV;
 		     bit <= DNPU_CMD_PUSH_NEXT; bit <<= 1)
@@ -677,8 +751,10 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 			t->t[(t->head + t->n) % DNPU_TOKEN_DEPTH] = end;
 			t->n++;
 		}
-		qfree[q] = end;
-		now = max64(now, end);
+		qslot[q] = leave + 1;
+		qfree[q] = end + 1;
+		bus_total = cm_sadd(bus_total, m->cost_bus);
+		now = max64(now, end + 1);
 		if (q == Q_LOAD)
 			st->load_busy += cost;
 		else if (q == Q_STORE)
@@ -693,7 +769,8 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 
 	for (int k = 0; k < Q_COUNT; k++)
 		now = max64(now, qfree[k]);
-	st->cycles = max64(now, dispatch_t);
+	/* one burst on the bus at a time: the queues cannot beat the bus */
+	st->cycles = max64(max64(now, dispatch_t), bus_total);
 	if (!f)
 		res->status = DNPU_JOB_OK;
 	m->inject_armed = false;

@@ -180,10 +180,16 @@ static uint32_t conv_check(struct dnpu_cmodel *m, const uint32_t *w,
 			      cm_smul(span(c.acc_base, an, as, 1, c.n), 4))))
 		return f;
 
-	/* weight-stationary: per tile, preload rows, stream pixels, drain */
+	/*
+	 * Weight stationary as rtl/dnpu_compute.v: K is tiled per (ky, kx)
+	 * into rows-channel slices; per tile rows+1 cycles of weight preload,
+	 * the pixels, the array latency rows+cols-1 and 4 steps; 13 cycles
+	 * of checks first.
+	 */
 	uint64_t rows = m->cfg.rows, cols = m->cfg.cols;
-	uint64_t tiles = cm_ceil_div(k, rows) * cm_ceil_div(c.n, cols);
-	*cost = cm_smul(tiles, px + 2 * rows + cols);
+	uint64_t tiles = cm_smul(c.kh * c.kw * cm_ceil_div(c.c, rows),
+				 cm_ceil_div(c.n, cols));
+	*cost = cm_sadd(cm_smul(tiles, px + 2 * rows + cols + 4), 15);
 	return DNPU_FAULT_NONE;
 }
 
@@ -299,7 +305,17 @@ static uint32_t ppu_check(struct dnpu_cmodel *m, const uint32_t *w,
 		if (!add_param_read(m, (uint32_t)p.add_param, &ap))
 			return cm_illegal(m);
 	}
-	*cost = p.mm * cm_ceil_div(p.n, m->cfg.cols);
+	/*
+	 * rtl/dnpu_compute.v: checks (a cycle per channel's shift, 13 more
+	 * for the fused ADD's parameters); per group of cols channels their
+	 * records (12 * cols bytes at the PARAM port width), then a row of
+	 * cols elements per cycle; the pipeline drains at the end.
+	 */
+	uint64_t cols = m->cfg.cols;
+	uint64_t pw = cols >= 16 ? 16 : (cols > 4 ? cols : 4);
+	uint64_t groups = cm_ceil_div(p.n, cols);
+	*cost = cm_sadd(cm_smul(groups, 12 * cols / pw + 1 + p.mm),
+			p.n + 30 + (p.fuse ? 17 : 0));
 	return DNPU_FAULT_NONE;
 }
 
@@ -600,8 +616,10 @@ static uint32_t nmc_dw_check(struct dnpu_cmodel *m, const uint32_t *w,
 	    (f = chan_params_check(m, (uint32_t)d.param_base, (uint32_t)d.co)) ||
 	    (f = cm_spad_need(m, d.ds, span(d.dst, on, os, 2, d.co))))
 		return f;
-	*cost = cm_smul(cm_smul(d.oh * d.ow, cm_ceil_div(d.co, m->cfg.nmc_lanes)),
-			d.kh * d.kw);
+	/* per channel vector: its parameter records, then a cycle per tap */
+	uint64_t vec = cm_ceil_div(d.co, m->cfg.nmc_lanes);
+	*cost = cm_sadd(cm_smul(vec, cm_sadd(cm_smul(d.oh * d.ow, d.kh * d.kw),
+					    3 * m->cfg.nmc_lanes + 1)), 30);
 	return DNPU_FAULT_NONE;
 }
 

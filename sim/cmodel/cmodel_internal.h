@@ -49,7 +49,10 @@ struct dnpu_cmodel {
 	uint32_t cmd_region;		/* for fault reports */
 	uint32_t cur_cmd_offset;
 	bool inject_armed;
+	uint64_t cost_bus;		/* bus cycles of the last dma_check */
 };
+
+uint64_t cm_dma_width(const struct dnpu_cmodel *m);
 
 static inline uint64_t cm_sadd(uint64_t a, uint64_t b)
 {

@@ -24,7 +24,8 @@ struct dnpu_cmodel_config {
 	uint32_t cols;			/* systolic array columns (outputs) */
 	uint32_t nmc_lanes;		/* NMC / PPU element lanes */
 	uint32_t spad_bytes[DNPU_SPAD_COUNT];
-	uint32_t dram_latency;		/* cycles per DMA burst (cycle model) */
+	uint32_t dram_latency;		/* cycles to a burst's first beat / write response */
+	uint32_t dram_bytes_per_cycle;	/* DRAM data rate (cycle model); 0 = 16 */
 	uint64_t watchdog_cycles;	/* per-run limit, 0 = none */
 };
 
