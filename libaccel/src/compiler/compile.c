@@ -259,13 +259,15 @@ static int tile_in_rows(const struct conv_geom *g, int th)
 
 /*
  * The compiler's estimate of a conv tiling, in cycles, following the C
- * model's documented cycle model (docs/CMODEL.md): per weight tile of the
- * array P + 2 * rows + cols cycles, the PPU 1 cycle per pixel per column
- * tile in the same queue, DMA rows paying a DRAM latency per burst. The
- * three queues overlap, so the estimate is the busiest queue plus one
- * tile's load and store that cannot overlap. Used only to rank tilings.
+ * model's cycle model of the RTL device (docs/CMODEL.md): CONV per 16x16
+ * weight tile P + 2 * rows + cols + 4, the PPU a row of cols channels per
+ * cycle in the same queue, DMA rows paying the DRAM latency per burst with
+ * one burst on the bus at a time (loads and stores share it), and commands
+ * fetched one at a time. Used only to rank tilings.
  */
-#define EST_DRAM_LATENCY	32u
+#define EST_DRAM_LATENCY	100u	/* the default DRAM model's */
+#define EST_BEAT_CYCLES		2u	/* 16 B beats at 8 B/cycle */
+#define EST_CMD_FETCH		(EST_DRAM_LATENCY + 20u)
 
 struct conv_tiling {
 	int nt;		/* output channels per weight chunk (and output tile) */
@@ -299,12 +301,17 @@ static int tile_rows(int oh, int th, bool ramp, int oy0)
 	return base + (k < extra);
 }
 
-static uint64_t est_dma(uint64_t rows, uint64_t len, uint64_t pad)
+/* Cycles of a DMA of @rows rows of @len bytes; *bus += its bus cycles. */
+static uint64_t est_dma(uint64_t rows, uint64_t len, uint64_t pad, uint64_t *bus)
 {
 	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
+	uint64_t bursts = (len + burst - 1) / burst;
+	uint64_t beats = (len + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES;
+	uint64_t more = (beats - bursts) * EST_BEAT_CYCLES;
 
-	return rows * ((len + burst - 1) / burst * EST_DRAM_LATENCY +
-		       (len + pad + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES);
+	*bus += rows * (bursts * (EST_DRAM_LATENCY + 2) + more);
+	return rows * (7 + bursts * (EST_DRAM_LATENCY + 6) + more +
+		       (pad + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES) + 6;
 }
 
 static uint64_t max3(uint64_t a, uint64_t b, uint64_t c)
@@ -331,10 +338,11 @@ static int even_rows(int oh, int th_max)
 static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g,
 			 const struct conv_tiling *tl, bool fuse, uint64_t *bytes)
 {
-	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c, kt = (kdim + caps->rows - 1) / caps->rows;
-	uint64_t ld_free = 0, ex_free = 0, st_free = 0;
+	uint64_t kt = (uint64_t)g->kh * g->kw * ((g->c + caps->rows - 1) / caps->rows);
+	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
+	uint64_t ld_free = 0, ex_free = 0, st_free = 0, bus = 0, cmds = 1;
 	uint64_t ex_end[2] = { 0, 0 }, st_end[2] = { 0, 0 };
-	uint64_t fix = 2 * caps->rows + caps->cols;
+	uint64_t fix = 2 * caps->rows + caps->cols + 4;
 	int t = 0;
 
 	*bytes = 0;
@@ -345,28 +353,40 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 		for (int img = 0; img < g->batches; img++)
 		for (int oy0 = 0, rows; oy0 < g->oh; oy0 += rows, t++) {
 			rows = tile_rows(g->oh, tl->th, tl->ramp, oy0);
-			uint64_t px = (uint64_t)rows * g->ow, c = 0, c_first = 0, l, s;
+			uint64_t px = (uint64_t)rows * g->ow, c = 0, c_first = 0, l = 0, s;
 
 			for (int s0 = 0; s0 < cnt; s0 += tl->ns) {
-				uint64_t ct = ((uint64_t)(cnt - s0 < tl->ns ? cnt - s0 : tl->ns) +
-					       caps->cols - 1) / caps->cols;
+				uint64_t nc = (uint64_t)(cnt - s0 < tl->ns ? cnt - s0 : tl->ns);
+				uint64_t ct = (nc + caps->cols - 1) / caps->cols;
 
 				if (!s0)
-					c_first = kt * ct * (px + fix);
-				c += kt * ct * (px + fix) + px * ct;
+					c_first = kt * ct * (px + fix) + 15;
+				c += kt * ct * (px + fix) + 15 +
+				     ct * (13 + px) + nc + 30 + (fuse ? 17 : 0);
+				cmds += 2;
 			}
 			/* one tile of one image: the input stays for all chunks */
 			bool in_again = n0 > 0 && g->batches == 1 &&
 					 tile_rows(g->oh, tl->th, tl->ramp, 0) >= g->oh;
 
-			l = in_again ? 0 : est_dma((uint64_t)tile_in_rows(g, rows),
-						   (uint64_t)g->iw * g->c,
-						   (uint64_t)(g->pad_left + g->pad_right) * g->c);
-			if (oy0 == 0 && img == 0)
-				l += est_dma(1, kdim * cnt, 0);
-			s = cnt == g->n ? est_dma(1, px * cnt, 0) : est_dma(px, cnt, 0);
-			if (fuse)
-				l += s;
+			if (!in_again) {
+				l = est_dma((uint64_t)tile_in_rows(g, rows),
+					    (uint64_t)g->iw * g->c,
+					    (uint64_t)(g->pad_left + g->pad_right) * g->c, &bus);
+				cmds++;
+			}
+			if (oy0 == 0 && img == 0) {
+				l += est_dma(1, kdim * cnt, 0, &bus) +
+				     est_dma(1, (uint64_t)cnt * sizeof(struct dnpu_chan_param), 0, &bus);
+				cmds += 2;
+			}
+			s = cnt == g->n ? est_dma(1, px * cnt, 0, &bus) : est_dma(px, cnt, 0, &bus);
+			cmds++;
+			if (fuse) {
+				l += cnt == g->n ? est_dma(1, px * cnt, 0, &bus) :
+						   est_dma(px, cnt, 0, &bus);
+				cmds++;
+			}
 			*bytes += (in_again ? 0 : (uint64_t)tile_in_rows(g, rows) * g->iw * g->c) +
 				  px * cnt * (fuse ? 2 : 1);
 			uint64_t ls = ld_free > ex_end[t % 2] ? ld_free : ex_end[t % 2];
@@ -380,7 +400,10 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 			st_end[t % 2] = st_free;
 		}
 	}
-	return max3(ld_free, ex_free, st_free);
+	/* the shared bus and the one-at-a-time command fetch bound it too */
+	uint64_t q = max3(ld_free, ex_free, st_free);
+
+	return max3(q, bus, cmds * EST_CMD_FETCH);
 }
 
 /*
@@ -389,7 +412,7 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
  * the buffers allow, ranked by est_conv(). A chunk's weights and channel
  * records stay in one WGT/PARAM half; its output tile (and the residual
  * with a fused add) in one OUT half; a command's accumulators in one ACC
- * half; the input rows of a tile in one IN half. Among tilings within 5%
+ * half; the input rows of a tile in one IN half. Among tilings within 1%
  * of the fastest, the one moving the fewest DRAM bytes wins (DRAM access
  * dominates the energy estimate, docs/BENCH.md).
  */
@@ -442,7 +465,7 @@ static int choose_conv_tiling(const struct dnpu_caps *caps, const struct conv_ge
 	}
 	uint64_t best_bytes = UINT64_MAX;
 	for (int i = 0; i < n; i++)
-		if (cand[i].cycles <= best_cost + best_cost / 20 &&
+		if (cand[i].cycles <= best_cost + best_cost / 100 &&
 		    cand[i].bytes < best_bytes) {
 			best_bytes = cand[i].bytes;
 			*best = cand[i].tl;
