@@ -7,6 +7,7 @@
  *
  *   bench-cpu [--iters N] [--shared DIR] [--out DIR]
  */
+#include <limits.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "kernels/kernels.h"
 #ifdef HAVE_XNNPACK
 #include "xnn_runner.h"
+#include "toolutil.h"
 #endif
 
 static uint64_t now_ns(void)
@@ -25,24 +27,6 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *p = malloc((size_t)n + 1);
-	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return p;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -179,11 +163,11 @@ static int bench_model(const char *shared, const char *model, const char *cas,
 	char path[1024];
 	size_t msz, isz, osz;
 	snprintf(path, sizeof(path), "%s/golden/models/%s.tflite", shared, model);
-	void *mb = read_file(path, &msz);
+	void *mb = tool_read_file(path, &msz);
 	snprintf(path, sizeof(path), "%s/golden/%s/%s/input_0.bin", shared, model, cas);
-	void *in = read_file(path, &isz);
+	void *in = tool_read_file(path, &isz);
 	snprintf(path, sizeof(path), "%s/golden/%s/%s/output_0.bin", shared, model, cas);
-	void *gold = read_file(path, &osz);
+	void *gold = tool_read_file(path, &osz);
 	if (!mb || !in || !gold) {
 		fprintf(stderr, "bench-cpu: missing golden data for %s\n", model);
 		return -1;
@@ -357,9 +341,13 @@ int main(int argc, char **argv)
 	const char *outdir = DNPU_SOURCE_DIR "/bench/results";
 	int iters = 20;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--iters") && i + 1 < argc)
-			iters = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--shared") && i + 1 < argc)
+		long v;
+
+		if (!strcmp(argv[i], "--iters") && i + 1 < argc &&
+		    !tool_parse_int(argv[i + 1], 1, INT_MAX, &v)) {
+			iters = (int)v;
+			i++;
+		} else if (!strcmp(argv[i], "--shared") && i + 1 < argc)
 			shared = argv[++i];
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			outdir = argv[++i];
@@ -368,8 +356,6 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (iters < 1)
-		iters = 1;
 	tfl_load();
 	static struct model_result res[2];
 	const char *models[2] = { "person_detect", "mobilenet_v2_quantized_1x3x224x224" };

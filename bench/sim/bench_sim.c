@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "accel.h"
+#include "toolutil.h"
 
 /*
  * Energy per event in pJ, Horowitz, "Computing's energy problem (and what
@@ -54,29 +55,6 @@ struct model_run {
 	uint32_t pe, spad_in;
 	struct energy e;
 };
-
-static void *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long len;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)len + 1);
-		if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf)
-			((char *)buf)[len] = 0;
-		*n = (size_t)len;
-	}
-	fclose(f);
-	return buf;
-}
 
 static double now_s(void)
 {
@@ -166,8 +144,8 @@ static int run_model(const char *shared, struct model_run *r, enum run_kind kind
 	snprintf(path, sizeof(path), "%s/golden/models/%s.tflite", shared, r->model);
 	snprintf(inp, sizeof(inp), "%s/golden/%s/%s/input_0.bin", shared, r->model, r->kase);
 	snprintf(outp, sizeof(outp), "%s/golden/%s/%s/output_0.bin", shared, r->model, r->kase);
-	in = slurp(inp, &in_n);
-	exp = slurp(outp, &exp_n);
+	in = tool_read_file(inp, &in_n);
+	exp = tool_read_file(outp, &exp_n);
 	if (!in || !exp) {
 		fprintf(stderr, "bench-sim: %s: golden data missing (%s)\n", r->model, inp);
 		goto out;
@@ -527,7 +505,7 @@ static double json_num(const char *line, const char *key)
 static int read_prev(const char *path, struct prev *pv)
 {
 	size_t n;
-	char *s = slurp(path, &n), *line, *save = NULL;
+	char *s = tool_read_file(path, &n), *line, *save = NULL;
 
 	memset(pv, 0, sizeof(*pv));
 	if (!s)

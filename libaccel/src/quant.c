@@ -12,8 +12,8 @@ void accel_quantize_multiplier(double real, int32_t *mult, int *shift)
 	}
 	int exp;
 	double q = frexp(real, &exp);
-	int64_t q_fixed = (int64_t)llround(q * (double)(1ll << 31));
-	if (q_fixed == (1ll << 31)) {
+	int64_t q_fixed = (int64_t)llround(q * (double)(1LL << 31));
+	if (q_fixed == (1LL << 31)) {
 		q_fixed /= 2;
 		exp++;
 	}
@@ -24,7 +24,7 @@ void accel_quantize_multiplier(double real, int32_t *mult, int *shift)
 	/* as TFLite/TFLM: larger shifts are clamped (single-rounding limit) */
 	if (exp > 30) {
 		exp = 30;
-		q_fixed = (1ll << 31) - 1;
+		q_fixed = (1LL << 31) - 1;
 	}
 	*mult = (int32_t)q_fixed;
 	*shift = exp;

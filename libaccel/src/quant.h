@@ -15,14 +15,14 @@ static inline int32_t accel_srdhm(int32_t a, int32_t b)
 	if (a == INT32_MIN && b == INT32_MIN)
 		return INT32_MAX;
 	int64_t ab = (int64_t)a * (int64_t)b;
-	int64_t nudge = ab >= 0 ? (1ll << 30) : (1 - (1ll << 30));
-	return (int32_t)((ab + nudge) / (1ll << 31));
+	int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+	return (int32_t)((ab + nudge) / (1LL << 31));
 }
 
 /* gemmlowp RoundingDivideByPOT: round half away from zero. */
 static inline int32_t accel_rdbpot(int32_t x, int exponent)
 {
-	int32_t mask = (int32_t)((1ll << exponent) - 1);
+	int32_t mask = (int32_t)((1LL << exponent) - 1);
 	int32_t remainder = x & mask;
 	int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
 	return (x >> exponent) + (remainder > threshold ? 1 : 0);

@@ -27,6 +27,7 @@
 #include "kernels/kernels.h"
 #include "tflite_ref.h"
 #include "tflite_write.h"
+#include "toolutil.h"
 
 #define IN_ELEMS ((size_t)BF_INPUT * BF_INPUT * 3)
 #define REG_ELEMS ((size_t)BF_ANCHORS * BF_COORDS)
@@ -48,24 +49,6 @@ static uint8_t *float_buf, *int8_buf;
 static size_t float_size, int8_size;
 static struct tfl_model fm;
 static float inputs[N_TEST][IN_ELEMS];
-
-static uint8_t *read_all(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long sz = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = sz > 0 ? malloc((size_t)sz) : NULL;
-	if (b && fread(b, 1, (size_t)sz, f) != (size_t)sz) {
-		free(b);
-		b = NULL;
-	}
-	fclose(f);
-	*n = (size_t)sz;
-	return b;
-}
 
 static int setup(void **state)
 {
@@ -98,7 +81,7 @@ static int setup(void **state)
 		rgb_image_free(&img);
 	}
 	struct tfl_model qm;
-	float_buf = read_all(BF_MODEL, &float_size);
+	float_buf = tool_read_file(BF_MODEL, &float_size);
 	int ret = -1;
 	if (!float_buf || bf_load_float(BF_MODEL, &fm, err, sizeof(err)) ||
 	    bf_quantize(&fm, imgs, n, &qm, NULL, err, sizeof(err))) {

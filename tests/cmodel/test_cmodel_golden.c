@@ -20,30 +20,13 @@
 #include <cmocka.h>
 
 #include "lower_tflite.h"
+#include "toolutil.h"
 
 #define OP_AVERAGE_POOL_2D	TFL_OP_AVERAGE_POOL_2D
 #define OP_CONV_2D		TFL_OP_CONV_2D
 #define OP_DEPTHWISE_CONV_2D	TFL_OP_DEPTHWISE_CONV_2D
 
 static const char *shared_dir;
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = n > 0 ? malloc((size_t)n) : NULL;
-	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	fclose(f);
-	*size = b ? (size_t)n : 0;
-	return b;
-}
 
 static uint8_t *read_tensor(const char *cs, int idx, size_t expect)
 {
@@ -52,7 +35,7 @@ static uint8_t *read_tensor(const char *cs, int idx, size_t expect)
 	snprintf(path, sizeof(path),
 		 "%s/golden/person_detect/%s/intermediates/t%03d.bin",
 		 shared_dir, cs, idx);
-	uint8_t *b = read_file(path, &n);
+	uint8_t *b = tool_read_file(path, &n);
 	assert_non_null(b);
 	assert_int_equal(n, expect);
 	return b;
@@ -161,7 +144,7 @@ static void run_case(const char *cs, bool small)
 
 	snprintf(path, sizeof(path), "%s/golden/models/person_detect.tflite",
 		 shared_dir);
-	uint8_t *buf = read_file(path, &size);
+	uint8_t *buf = tool_read_file(path, &size);
 	assert_non_null(buf);
 	assert_int_equal(tfl_open(&m, buf, size), 0);
 	struct env *e = env_new(small);

@@ -21,6 +21,7 @@
 
 #include "lower_tflite.h"
 #include "quant.h"
+#include "toolutil.h"
 
 #define MODEL "mobilenet_v2_quantized_1x3x224x224"
 
@@ -31,24 +32,6 @@ enum {
 
 static const char *shared_dir;
 
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = n > 0 ? malloc((size_t)n) : NULL;
-	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	fclose(f);
-	*size = b ? (size_t)n : 0;
-	return b;
-}
-
 static const char *cur_case;
 
 static uint8_t *tensor_data(int idx, size_t expect)
@@ -57,7 +40,7 @@ static uint8_t *tensor_data(int idx, size_t expect)
 	size_t n;
 	snprintf(path, sizeof(path), "%s/golden/" MODEL "/%s/intermediates/t%03d.bin",
 		 shared_dir, cur_case, idx);
-	uint8_t *b = read_file(path, &n);
+	uint8_t *b = tool_read_file(path, &n);
 	if (!b)
 		fail_msg("missing %s", path);
 	assert_int_equal(n, expect);
@@ -304,7 +287,7 @@ static void run_case(const char *cs, bool small)
 	memset(&n, 0, sizeof(n));
 	cur_case = cs;
 	snprintf(path, sizeof(path), "%s/golden/models/" MODEL ".tflite", shared_dir);
-	uint8_t *buf = read_file(path, &size);
+	uint8_t *buf = tool_read_file(path, &size);
 	assert_non_null(buf);
 	assert_int_equal(tfl_open(&m, buf, size), 0);
 	struct env *e = env_new_sized(small, 2u << 20, 12u << 20, 4u << 20);

@@ -21,25 +21,7 @@
 #include "loader.h"
 #include "model.h"
 #include "ops/ops.h"
-
-static void *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	void *p = malloc(n > 0 ? (size_t)n : 1);
-	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	if (size)
-		*size = (size_t)n;
-	return p;
-}
+#include "toolutil.h"
 
 static const char *golden_dir(void)
 {
@@ -56,7 +38,7 @@ static int run_case(const char *model, const char *cas)
 	char path[1200];
 	size_t sz;
 	snprintf(path, sizeof(path), "%s/models/%s.tflite", g, model);
-	void *bytes = read_file(path, &sz);
+	void *bytes = tool_read_file(path, &sz);
 	assert_non_null(bytes);
 	struct accel_model *m = NULL;
 	char err[256] = "";
@@ -90,7 +72,7 @@ static int run_case(const char *model, const char *cas)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s/%s/intermediates/t%03d.bin",
 				 g, model, cas, ti);
-			void *d = read_file(path, &sz);
+			void *d = tool_read_file(path, &sz);
 			if (!d)
 				fail_msg("missing %s", path);
 			assert_int_equal(sz, m->tensors[ti].bytes);
@@ -110,7 +92,7 @@ static int run_case(const char *model, const char *cas)
 				snprintf(path, sizeof(path),
 					 "%s/%s/%s/intermediates/t%03d.bin", g,
 					 model, cas, ti);
-				void *d = read_file(path, &sz);
+				void *d = tool_read_file(path, &sz);
 				if (!d)
 					fail_msg("missing %s", path);
 				assert_int_equal(sz, t->bytes);

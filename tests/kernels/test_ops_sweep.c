@@ -19,6 +19,7 @@
 #include "kernels/kernels.h"
 #include "opgen.h"
 #include "tflite_ref.h"
+#include "toolutil.h"
 
 /*
  * Cases per op. CONV_2D and FULLY_CONNECTED run through ruy inside TFLite
@@ -100,12 +101,12 @@ static void test_sweep(void **state)
 	(void)state;
 	if (!tfl_ref_available())
 		skip();
-	int scale = getenv("ACCEL_SWEEP_SCALE") ? atoi(getenv("ACCEL_SWEEP_SCALE")) : 1;
-	if (scale < 1)
-		scale = 1;
+	/* ACCEL_SWEEP_SCALE=N: N times the cases; unset or invalid: 1 */
+	long scale = 1;
+	(void)tool_parse_int(getenv("ACCEL_SWEEP_SCALE"), 1, 1000, &scale);
 	int total = 0, exact = 0, bad = 0;
 	for (size_t p = 0; p < sizeof(plan) / sizeof(plan[0]); p++) {
-		int n = plan[p].n * scale, ok = 0;
+		int n = (int)(plan[p].n * scale), ok = 0;
 		for (int i = 0; i < n; i++)
 			ok += run_one(plan[p].kind, (uint32_t)(1000 * p + i + 1),
 				      i % 8 == 7, &bad);

@@ -7,6 +7,7 @@
  * runs twice: with the graph passes (PAD folding, reshape views) and
  * without, so folded-away tensors are checked too.
  */
+#include <limits.h>
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "loader.h"
 #include "net.h"
 #include "testutil.h"
+#include "toolutil.h"
 
 static const char *const models[] = {
 	"hello_world_int8", "keyword_scrambled_8bit", "micro_speech_quantized",
@@ -58,17 +60,15 @@ static int load_refs(const char *casedir, struct golden_case *gc)
 	char path[8192];
 	size_t len;
 	snprintf(path, sizeof(path), "%s/intermediates/index.tsv", casedir);
-	char *tsv = (char *)tu_read_file(path, &len);
+	char *tsv = (char *)tool_read_file(path, &len);
 	if (!tsv)
 		return -1;
-	tsv = realloc(tsv, len + 1);
-	tsv[len] = '\0';
 	int cap = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(tsv, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		int tensor, producer;
-		char file[256], bytes_s[32];
+		long tensor, producer, bytes;
+		char file[256];
 		/* tensor file name type shape bytes producer ... */
 		char *f[8] = { 0 };
 		int nf = 0;
@@ -78,23 +78,23 @@ static int load_refs(const char *casedir, struct golden_case *gc)
 			if (p)
 				*p++ = '\0';
 		}
-		if (nf < 7 || sscanf(f[0], "%d", &tensor) != 1)
+		if (nf < 7 || tool_parse_int(f[0], 0, INT_MAX, &tensor))
 			continue;       /* header */
 		snprintf(file, sizeof(file), "%s", f[1]);
-		snprintf(bytes_s, sizeof(bytes_s), "%s", f[5]);
-		producer = atoi(f[6]);
+		assert_int_equal(tool_parse_int(f[5], 0, LONG_MAX, &bytes), 0);
+		assert_int_equal(tool_parse_int(f[6], -1, INT_MAX, &producer), 0);
 		if (gc->n_refs == cap) {
 			cap = cap ? 2 * cap : 64;
 			gc->refs = realloc(gc->refs, (size_t)cap * sizeof(*gc->refs));
 		}
 		struct ref_tensor *r = &gc->refs[gc->n_refs++];
 		memset(r, 0, sizeof(*r));
-		r->tensor = tensor;
-		r->producer = producer;
+		r->tensor = (int)tensor;
+		r->producer = (int)producer;
 		snprintf(path, sizeof(path), "%s/intermediates/%s", casedir, file);
-		r->data = tu_read_file(path, &r->bytes);
+		r->data = tool_read_file(path, &r->bytes);
 		assert_non_null(r->data);
-		assert_int_equal(r->bytes, (size_t)atol(bytes_s));
+		assert_int_equal(r->bytes, (size_t)bytes);
 	}
 	free(tsv);
 	return 0;
@@ -181,7 +181,7 @@ static bool run_case(const char *model, const char *casedir, bool passes,
 	accel_network *net;
 	struct accel_plan_opts opts = { passes, passes, passes };
 	size_t mlen;
-	uint8_t *mbytes = tu_read_file(tu_model_path(model), &mlen);
+	uint8_t *mbytes = tool_read_file(tu_model_path(model), &mlen);
 	assert_non_null(mbytes);
 	assert_int_equal(accel_open(&ctx, ACCEL_BACKEND_CPU), ACCEL_OK);
 	int rc = accel_load_memory_opts(ctx, mbytes, mlen, &opts, &net);
@@ -197,7 +197,7 @@ static bool run_case(const char *model, const char *casedir, bool passes,
 	for (int i = 0; i < accel_num_inputs(net); i++) {
 		size_t len;
 		snprintf(path, sizeof(path), "%s/input_%d.bin", casedir, i);
-		uint8_t *in = tu_read_file(path, &len);
+		uint8_t *in = tool_read_file(path, &len);
 		assert_non_null(in);
 		assert_int_equal(accel_set_input(net, i, in, len), ACCEL_OK);
 		free(in);
@@ -234,7 +234,7 @@ static bool run_case(const char *model, const char *casedir, bool passes,
 	for (int i = 0; i < accel_num_outputs(net) && !rc; i++) {
 		size_t len;
 		snprintf(path, sizeof(path), "%s/output_%d.bin", casedir, i);
-		uint8_t *want = tu_read_file(path, &len);
+		uint8_t *want = tool_read_file(path, &len);
 		assert_non_null(want);
 		compare(gc, m, m->outputs[i], want, len, "graph output");
 		free(want);
@@ -302,9 +302,9 @@ static void test_hello_sweep(void **state)
 	char path[4200];
 	size_t nin, nout;
 	snprintf(path, sizeof(path), "%s/hello_world_int8/sweep_all_int8/sweep_inputs.bin", golden);
-	uint8_t *in = tu_read_file(path, &nin);
+	uint8_t *in = tool_read_file(path, &nin);
 	snprintf(path, sizeof(path), "%s/hello_world_int8/sweep_all_int8/sweep_outputs.bin", golden);
-	uint8_t *out = tu_read_file(path, &nout);
+	uint8_t *out = tool_read_file(path, &nout);
 	assert_non_null(in);
 	assert_non_null(out);
 	assert_int_equal(nin, 256);
@@ -344,7 +344,7 @@ static long tflm_arena(const char *golden, const char *model)
 	while (d && (e = readdir(d)) && best < 0) {
 		size_t len;
 		snprintf(path, sizeof(path), "%s/%s/case.json", dir, e->d_name);
-		char *s = (char *)tu_read_file(path, &len);
+		char *s = (char *)tool_read_file(path, &len);
 		if (!s)
 			continue;
 		s = realloc(s, len + 1);

@@ -154,7 +154,7 @@ static void test_truncations(void **state)
 		return;
 	}
 	size_t len;
-	uint8_t *buf = tu_read_file(tu_model_path("hello_world_int8"), &len);
+	uint8_t *buf = tool_read_file(tu_model_path("hello_world_int8"), &len);
 	assert_non_null(buf);
 	truncations(buf, len, "hello_world_int8");
 	free(buf);
@@ -202,7 +202,7 @@ static void test_corruptions(void **state)
 					     "keyword_scrambled_8bit" };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t len;
-		uint8_t *buf = tu_read_file(tu_model_path(names[i]), &len);
+		uint8_t *buf = tool_read_file(tu_model_path(names[i]), &len);
 		assert_non_null(buf);
 		corruptions(buf, len, i == 0 ? 3000 : 1000, names[i]);
 		free(buf);
@@ -464,7 +464,7 @@ static void test_golden_structure(void **state)
 	size_t len;
 	struct accel_model *m;
 	char err[256];
-	uint8_t *buf = tu_read_file(tu_model_path("person_detect"), &len);
+	uint8_t *buf = tool_read_file(tu_model_path("person_detect"), &len);
 	assert_non_null(buf);
 	assert_int_equal(accel_model_load(buf, len, &m, err, sizeof(err)), 0);
 	free(buf);
@@ -490,7 +490,7 @@ static void test_golden_structure(void **state)
 	assert_int_equal(per_channel_bias, 14);
 	accel_model_free(m);
 
-	buf = tu_read_file(tu_model_path("keyword_scrambled_8bit"), &len);
+	buf = tool_read_file(tu_model_path("keyword_scrambled_8bit"), &len);
 	assert_non_null(buf);
 	assert_int_equal(accel_model_load(buf, len, &m, err, sizeof(err)), 0);
 	free(buf);

@@ -292,7 +292,7 @@ static void test_golden_arenas(void **state)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		for (int passes = 0; passes <= 1; passes++) {
 			size_t len;
-			uint8_t *buf = tu_read_file(tu_model_path(names[i]), &len);
+			uint8_t *buf = tool_read_file(tu_model_path(names[i]), &len);
 			struct accel_model *m;
 			struct accel_plan_opts o = { passes, passes, passes };
 			char err[256];

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Whole file in a malloc'd buffer (NULL if unreadable); *len set. */
-uint8_t *tu_read_file(const char *path, size_t *len);
+#include "toolutil.h"	/* tool_read_file */
+
 bool tu_exists(const char *path);
 
 /* "<DNPU_SHARED_DIR>/golden" or NULL when the reference data is absent. */

@@ -19,25 +19,7 @@
 #include "synth_model.h"
 #include "tflite_read.h"
 #include "tflite_write.h"
-
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	*size = 0;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return b;
-}
+#include "toolutil.h"
 
 static accel_network *load(accel_context *ctx, const uint8_t *b, size_t n)
 {
@@ -53,7 +35,7 @@ static void roundtrip(const char *name)
 	snprintf(path, sizeof(path), "%s/golden/models/%s.tflite",
 		 DNPU_SHARED_DIR, name);
 	size_t size = 0, size2 = 0;
-	uint8_t *orig = slurp(path, &size), *again;
+	uint8_t *orig = tool_read_file(path, &size), *again;
 	if (!orig)
 		skip();
 	struct tfl_model m;

@@ -4,6 +4,7 @@
  * byte-identical to TFLite's, and the device must actually have run the
  * models' convolutions (placement is checked, not assumed).
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,31 +18,11 @@
 #include <cmocka.h>
 
 #include "accel.h"
+#include "toolutil.h"
 
 #ifndef SHARED_DIR
 #define SHARED_DIR "../shared"
 #endif
-
-static void *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long len;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)len + 1);
-		if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-			free(buf);
-			buf = NULL;
-		}
-		*n = (size_t)len;
-	}
-	fclose(f);
-	return buf;
-}
 
 /* Run every case directory of @model; returns ops placed on the device. */
 static int run_cases(const char *model, int *cases)
@@ -68,11 +49,11 @@ static int run_cases(const char *model, int *cases)
 		void *in, *exp, *out;
 
 		snprintf(path, sizeof(path), "%s/%s/input_0.bin", dir, e->d_name);
-		in = slurp(path, &in_n);
+		in = tool_read_file(path, &in_n);
 		if (!in)
 			continue;	/* not a single-input case (e.g. a sweep) */
 		snprintf(path, sizeof(path), "%s/%s/output_0.bin", dir, e->d_name);
-		exp = slurp(path, &exp_n);
+		exp = tool_read_file(path, &exp_n);
 		assert_non_null(exp);
 		/* variable tensors (SVDF state) start from reset in every case */
 		accel_network_free(net);
@@ -165,8 +146,15 @@ int main(int argc, char **argv)
 			    (argv[a][n] && argv[a][n] != '='))
 				continue;
 			want = 1;
-			if (argv[a][n] == '=')
-				min_override[i] = atoi(argv[a] + n + 1);
+			if (argv[a][n] == '=') {
+				long v;
+
+				if (tool_parse_int(argv[a] + n + 1, 0, INT_MAX, &v)) {
+					fprintf(stderr, "%s: not a count\n", argv[a]);
+					return 2;
+				}
+				min_override[i] = (int)v;
+			}
 		}
 		if (want)
 			tests[n++] = all[i];

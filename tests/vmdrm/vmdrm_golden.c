@@ -27,30 +27,10 @@
 #include <unistd.h>
 
 #include "accel.h"
+#include "toolutil.h"
 
 static int case_no, failures;
 static int cpu_ok;
-
-static void *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long len;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)len + 1);
-		if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-			free(buf);
-			buf = NULL;
-		}
-		*n = (size_t)len;
-	}
-	fclose(f);
-	return buf;
-}
 
 static double now_ms(void)
 {
@@ -99,9 +79,9 @@ static void run_case(accel_context *ctx, const char *dir, const char *model,
 
 	snprintf(name, sizeof(name), "%s/%s", model, cname);
 	snprintf(path, sizeof(path), "%s/%s/%s/input_0.bin", dir, model, cname);
-	in = slurp(path, &in_n);
+	in = tool_read_file(path, &in_n);
 	snprintf(path, sizeof(path), "%s/%s/%s/output_0.bin", dir, model, cname);
-	exp = slurp(path, &exp_n);
+	exp = tool_read_file(path, &exp_n);
 	snprintf(path, sizeof(path), "%s/models/%s.tflite", dir, model);
 	case_no++;
 	/* a fresh network per case: variable state starts from reset */
@@ -187,9 +167,9 @@ static int inject_case(accel_context *ctx, const char *dir, const char *model,
 	int rc = -1, fd;
 
 	snprintf(path, sizeof(path), "%s/%s/%s/input_0.bin", dir, model, cname);
-	in = slurp(path, &in_n);
+	in = tool_read_file(path, &in_n);
 	snprintf(path, sizeof(path), "%s/%s/%s/output_0.bin", dir, model, cname);
-	exp = slurp(path, &exp_n);
+	exp = tool_read_file(path, &exp_n);
 	out = malloc(exp_n + 1);
 	snprintf(path, sizeof(path), "%s/models/%s.tflite", dir, model);
 	if (!in || !exp || !out) {

@@ -6,6 +6,7 @@
 
 #include "bf_pipeline.h"
 #include "tflite_write.h"
+#include "toolutil.h"
 
 #define MAX_IMAGES 512
 
@@ -35,11 +36,13 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--lfw") && i + 1 < argc) {
 			lfw = argv[++i];
 		} else if (!strcmp(argv[i], "--lfw-count") && i + 1 < argc) {
-			lfw_count = atoi(argv[++i]);
-			if (lfw_count < 0 || lfw_count > MAX_IMAGES / 2) {
+			long v;
+
+			if (tool_parse_int(argv[++i], 0, MAX_IMAGES / 2, &v)) {
 				fprintf(stderr, "blazeface-quantize: --lfw-count out of range\n");
 				return 2;
 			}
+			lfw_count = (int)v;
 		} else if (argv[i][0] == '-') {
 			usage(stderr);
 			return 2;

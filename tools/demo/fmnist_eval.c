@@ -4,6 +4,7 @@
  * test set, run by libaccel (any backend) or by the toolchain's float
  * reference executor. Prints accuracy, per-image and wall time.
  */
+#include <limits.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include "float_exec.h"
 #include "idx.h"
 #include "tflite_read.h"
+#include "toolutil.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 #define CLASSES 10
@@ -227,13 +229,20 @@ int main(int argc, char **argv)
 	const char *engine = "accel", *backend = "cpu", *data = DEFAULT_DATA;
 	const char *label = NULL, *same_as = NULL;
 	int count = 0, quiet = 0, c;
+	long v;
 	double min_acc = -1.0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e': engine = optarg; break;
 		case 'b': backend = optarg; break;
 		case 'd': data = optarg; break;
-		case 'n': count = atoi(optarg); break;
+		case 'n':
+			if (tool_parse_int(optarg, 0, INT_MAX, &v)) {
+				usage(stderr);
+				return 2;
+			}
+			count = (int)v;
+			break;
 		case 'l': label = optarg; break;
 		case 'm': min_acc = strtod(optarg, NULL); break;
 		case 'q': quiet = 1; break;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* quantize: float32 TFLite -> int8 TFLite by post-training quantization. */
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -12,6 +13,7 @@
 #include "quantize.h"
 #include "tflite_read.h"
 #include "tflite_write.h"
+#include "toolutil.h"
 
 static void usage(FILE *f)
 {
@@ -116,15 +118,28 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *calib_path = NULL, *out = NULL;
 	int n_calib = 500, quiet = 0, c;
+	long v;
 	struct quant_options qo = { .percentile = 100.0, .report_samples = 100 };
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': calib_path = optarg; break;
-		case 'n': n_calib = atoi(optarg); break;
+		case 'n':
+			if (tool_parse_int(optarg, 0, INT_MAX, &v)) {
+				usage(stderr);
+				return 2;
+			}
+			n_calib = (int)v;
+			break;
 		case 'o': out = optarg; break;
 		case 'p': qo.percentile = strtod(optarg, NULL); break;
 		case 'f': qo.float_io = true; break;
-		case 's': qo.report_samples = atoi(optarg); break;
+		case 's':
+			if (tool_parse_int(optarg, 0, INT_MAX, &v)) {
+				usage(stderr);
+				return 2;
+			}
+			qo.report_samples = (int)v;
+			break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;

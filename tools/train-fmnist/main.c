@@ -3,6 +3,7 @@
  * train-fmnist: train the compact CNN of cnn.h on Fashion-MNIST and export
  * it as a float32 TFLite model.
  */
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "cnn.h"
 #include "idx.h"
 #include "tflite_write.h"
+#include "toolutil.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 
@@ -100,15 +102,24 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *data = DEFAULT_DATA, *out = NULL;
 	int epochs = 3, n_train = 0, n_test = 0, quiet = 0, c;
+	int *count;
+	long v;
 	struct cnn_config cfg;
 	cnn_default_config(&cfg);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': data = optarg; break;
 		case 'o': out = optarg; break;
-		case 'e': epochs = atoi(optarg); break;
-		case 'n': n_train = atoi(optarg); break;
-		case 't': n_test = atoi(optarg); break;
+		case 'e':
+		case 'n':
+		case 't':
+			count = c == 'e' ? &epochs : c == 'n' ? &n_train : &n_test;
+			if (tool_parse_int(optarg, 0, INT_MAX, &v)) {
+				usage(stderr);
+				return 2;
+			}
+			*count = (int)v;
+			break;
 		case 's': cfg.seed = strtoull(optarg, NULL, 0); break;
 		case 'l': cfg.lr = strtof(optarg, NULL); break;
 		case 'q': quiet = 1; break;

@@ -163,9 +163,9 @@ static inline int32_t accel_requant_one(const struct accel_requant *rq, int c,
 	if (accel_kernels_ruy_rounding) {
 		/* ruy (TFLite 2.9 x86): SRDHM, then round-half-up shift */
 		int32_t x = (int32_t)((uint32_t)acc << rq->lshift[c]);
-		int32_t h = (int32_t)(((int64_t)x * rq->mult[c] + (1ll << 30)) >> 31);
+		int32_t h = (int32_t)(((int64_t)x * rq->mult[c] + (1LL << 30)) >> 31);
 		int e = rq->rshift[c];
-		int32_t v = (e ? (int32_t)(((int64_t)h + (1ll << (e - 1))) >> e) : h) +
+		int32_t v = (e ? (int32_t)(((int64_t)h + (1LL << (e - 1))) >> e) : h) +
 			    rq->out_zp;
 		return v < rq->act_min ? rq->act_min :
 		       (v > rq->act_max ? rq->act_max : v);
@@ -173,9 +173,9 @@ static inline int32_t accel_requant_one(const struct accel_requant *rq, int c,
 	int32_t x = (int32_t)((uint32_t)acc << rq->lshift[c]);
 	int64_t ab = (int64_t)x * rq->mult[c];
 	/* SRDHM with a positive multiplier: floor((ab + 2^30) / 2^31) */
-	int32_t h = (int32_t)((ab + (1ll << 30)) >> 31);
+	int32_t h = (int32_t)((ab + (1LL << 30)) >> 31);
 	int e = rq->rshift[c];
-	int32_t mask = (int32_t)((1ll << e) - 1);
+	int32_t mask = (int32_t)((1LL << e) - 1);
 	int32_t rem = h & mask;
 	int32_t thr = (mask >> 1) + (h < 0);
 	/* int32 wraps here in TFLite; say so instead of overflowing */

@@ -19,7 +19,7 @@
  */
 AVX2_FN __m256i avx2_mbqm(__m256i x, __m256i mult, __m256i lsh, __m256i rsh)
 {
-	const __m256i half = _mm256_set1_epi64x(1ll << 30);
+	const __m256i half = _mm256_set1_epi64x(1LL << 30);
 	const __m256i one = _mm256_set1_epi32(1);
 	x = _mm256_sllv_epi32(x, lsh);
 	__m256i pe = _mm256_add_epi64(_mm256_mul_epi32(x, mult), half);

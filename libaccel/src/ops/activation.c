@@ -69,14 +69,14 @@ int accel_prepare_softmax(struct accel_model *m, struct accel_op *op,
 	/* PreprocessSoftmaxScaling */
 	double real = (double)st->beta * (double)qscale(in) *
 		      (double)(1 << (31 - SOFTMAX_DIFF_BITS));
-	if (real > (double)((1ll << 31) - 1))
-		real = (double)((1ll << 31) - 1);
+	if (real > (double)((1LL << 31) - 1))
+		real = (double)((1LL << 31) - 1);
 	accel_quantize_multiplier(real, &st->mult, &st->shift);
 	OP_CHECK(st->shift >= 0, "input scale * beta too small");
 	/* CalculateInputRadius */
 	double max_in = 1.0 * ((1 << SOFTMAX_DIFF_BITS) - 1) *
-			(double)(1ll << (31 - SOFTMAX_DIFF_BITS)) /
-			(double)(1ll << st->shift);
+			(double)(1LL << (31 - SOFTMAX_DIFF_BITS)) /
+			(double)(1LL << st->shift);
 	st->radius = (int32_t)floor(max_in);
 	return 0;
 }
@@ -169,10 +169,10 @@ int accel_prepare_logistic(struct accel_model *m, struct accel_op *op,
 	double real = (double)qscale(in) * (double)(1 << (31 - 4));
 	int e;
 	double q = frexp(real, &e);
-	st->mult = (int32_t)round(q * (double)(1ll << 31));
+	st->mult = (int32_t)round(q * (double)(1LL << 31));
 	st->shift = e;
-	double max_in = 1.0 * ((1 << 4) - 1) * (double)(1ll << (31 - 4)) /
-			(double)(1ll << e);
+	double max_in = 1.0 * ((1 << 4) - 1) * (double)(1LL << (31 - 4)) /
+			(double)(1LL << e);
 	st->radius = (int32_t)floor(max_in);
 	return 0;
 }

@@ -124,9 +124,15 @@ static inline int32_t fp_logistic(int32_t a, int ibits)
 
 static inline int accel_clz32(uint32_t x) { return x ? __builtin_clz(x) : 32; }
 
-/* TFLite GetReciprocal: 1/x for x with @ibits integer bits. */
+/* TFLite GetReciprocal: 1/x for x > 0 with @ibits integer bits. x == 0 (a
+ * softmax row where no input is within range: every output is the minimum
+ * and the result is unused) gives 0 rather than shifting by 32. */
 static inline int32_t fp_reciprocal(int32_t x, int ibits, int *num_bits_over_unit)
 {
+	if (x == 0) {
+		*num_bits_over_unit = 0;
+		return 0;
+	}
 	int headroom_plus_one = accel_clz32((uint32_t)x);
 	*num_bits_over_unit = ibits - headroom_plus_one;
 	int32_t shifted_minus_one =
