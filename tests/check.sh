@@ -92,7 +92,9 @@ fi
 if command -v clang >/dev/null 2>&1; then
 	if CC=clang CXX=clang++ configure_build fuzz "$BUILD/fuzz" -DDNPU_FUZZ=ON -DDNPU_HW=OFF -DCMAKE_BUILD_TYPE=Debug; then
 		note "fuzz targets, $FUZZ_SECONDS s each"
-		run_ctest ctest-fuzz "$BUILD/fuzz" -L fuzz
+		# --fuzz-long keeps each fuzzer's final stats (executions,
+		# coverage, corpus) in build/check/ctest-fuzz.log
+		run_ctest ctest-fuzz "$BUILD/fuzz" -L fuzz ${ONLY_FUZZ:+-V}
 	fi
 fi
 
