@@ -516,17 +516,14 @@ static int submit(struct drm_dev *d, struct drm_prog *dp,
 
 	bos[DNPU_RGN_CMD] = (struct drm_dnpu_submit_bo){ dp->cmd.handle, DRM_DNPU_BO_READ };
 	bos[DNPU_RGN_CONST] = (struct drm_dnpu_submit_bo){ dp->consts.handle, DRM_DNPU_BO_READ };
+	if (devjob_check_regions(p, t, err, len))
+		return -1;
 	for (uint32_t r = DNPU_RGN_IN0; r < n; r++) {
-		struct drm_bo *bo;
+		struct drm_bo *bo = stage(d, stage_of[r], t[r]->bytes, err, len);
 
-		if (!t[r] || !t[r]->data) {
-			snprintf(err, len, "tensor of region %u has no storage", r);
-			return -1;
-		}
-		bo = stage(d, stage_of[r], t[r]->bytes, err, len);
 		if (!bo)
 			return -1;
-		if (r == DNPU_RGN_OUT) {
+		if (devjob_region_writable(r)) {
 			out = bo;
 			bos[r] = (struct drm_dnpu_submit_bo){ bo->handle, DRM_DNPU_BO_WRITE };
 		} else {
@@ -590,13 +587,9 @@ static int drm_run(void *priv, struct accel_model *m, struct accel_op *op,
 	struct drm_dev *d = priv;
 	struct drm_op *so = op->user_data, *add_so = NULL;
 	struct drm_prog *dp = &so->plain;
-	struct accel_tensor *t[DNPU_RGN_MAX] = {
-		[DNPU_RGN_IN0] = op_in(m, op, 0),
-		[DNPU_RGN_OUT] = op_out(m, op, 0),
-		[DNPU_RGN_IN1] = dp->prog.n_regions > DNPU_RGN_IN1 ?
-				 op_in(m, op, 1) : NULL,
-	};
+	struct accel_tensor *t[DNPU_RGN_MAX];
 
+	devjob_op_regions(m, op, &dp->prog, t);
 	if (so->done_by_producer) {	/* computed in the conv's epilogue */
 		so->done_by_producer = false;
 		memset(&so->last, 0, sizeof(so->last));
@@ -640,28 +633,11 @@ static void drm_op_stats(void *priv, const struct accel_op *op,
 
 	if (!so)
 		return;
-	p = so->ran_fused && so->fused.prog.cmds ? &so->fused.prog
-						 : &so->plain.prog;
-	st->array_rows = d->caps.rows;
-	st->array_cols = d->caps.cols;
-	if (so->ran_fused && !so->fused.prog.cmds) {
-		st->unit = "fused";	/* an add done by the conv before it */
-		return;
-	}
-	st->cycles = so->last.cycles;
-	st->macs = p->macs;
-	st->dram_read_bytes = so->last.dram_rd_bytes;
-	st->dram_write_bytes = so->last.dram_wr_bytes;
-	st->compulsory_bytes = p->compulsory_bytes;
-	st->unit = p->unit;
+	p = !so->ran_fused ? &so->plain.prog :
+	    so->fused.prog.cmds ? &so->fused.prog : NULL;
 	/* the perf-counter events (array_macs, nmc_ops, spad_*) need
 	 * register access the driver does not give per job: left 0 */
-	st->ppu_elems = p->ppu_elems;
-	st->weight_bytes = p->weight_bytes;
-	st->output_bytes = p->out_bytes;
-	st->gemm_k = p->gemm_k;
-	st->gemm_n = p->gemm_n;
-	st->spad_in_bytes = d->caps.spad[DNPU_SPAD_IN];
+	devjob_op_stats(&d->caps, p, &so->last, st);
 }
 
 const struct accel_backend_ops accel_backend_drm = {

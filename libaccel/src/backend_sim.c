@@ -302,11 +302,9 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 	d->win[JOB_WINDOW(DNPU_RGN_CMD)].size = (uint64_t)p->n_cmds * DNPU_CMD_BYTES;
 	d->win[JOB_WINDOW(DNPU_RGN_CONST)].ptr = p->consts;
 	d->win[JOB_WINDOW(DNPU_RGN_CONST)].size = p->const_bytes;
+	if (devjob_check_regions(p, t, err, len))
+		return -1;
 	for (uint32_t r = DNPU_RGN_IN0; r < p->n_regions; r++) {
-		if (!t[r] || !t[r]->data) {
-			snprintf(err, len, "tensor of region %u has no storage", r);
-			return -1;
-		}
 		d->win[JOB_WINDOW(r)].ptr = t[r]->data;
 		d->win[JOB_WINDOW(r)].size = t[r]->bytes;
 	}
@@ -315,7 +313,7 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 		d->sys->regions[r].addr = bus_addr(JOB_WINDOW(r), 0);
 		d->sys->regions[r].size = (uint32_t)d->win[JOB_WINDOW(r)].size;
 		d->sys->regions[r].flags = DNPU_REGION_VALID |
-			(r == DNPU_RGN_OUT ? DNPU_REGION_WRITE : DNPU_REGION_READ);
+			(devjob_region_writable(r) ? DNPU_REGION_WRITE : DNPU_REGION_READ);
 	}
 	memset(done, 0, sizeof(*done));
 	if (++d->seqno == 0)
@@ -362,12 +360,9 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 	struct sim_dev *d = priv;
 	struct sim_op *so = op->user_data, *add_so = NULL;
 	const struct dnpu_program *p = &so->prog;
-	struct accel_tensor *t[DNPU_RGN_MAX] = {
-		[DNPU_RGN_IN0] = op_in(m, op, 0),
-		[DNPU_RGN_OUT] = op_out(m, op, 0),
-		[DNPU_RGN_IN1] = p->n_regions > DNPU_RGN_IN1 ? op_in(m, op, 1) : NULL,
-	};
+	struct accel_tensor *t[DNPU_RGN_MAX];
 
+	devjob_op_regions(m, op, p, t);
 	if (so->done_by_producer) {	/* computed in the conv's epilogue */
 		so->done_by_producer = false;
 		memset(&so->last, 0, sizeof(so->last));
@@ -422,31 +417,16 @@ static void sim_op_stats(void *priv, const struct accel_op *op,
 {
 	const struct sim_dev *d = priv;
 	const struct sim_op *so = op->user_data;
-	const struct dnpu_program *p = so->ran_fused && so->fused.cmds ?
-				       &so->fused : &so->prog;
+	const struct dnpu_program *p = !so->ran_fused ? &so->prog :
+				       so->fused.cmds ? &so->fused : NULL;
 
-	st->array_rows = d->caps.rows;
-	st->array_cols = d->caps.cols;
-	if (so->ran_fused && !so->fused.cmds) {
-		st->unit = "fused";	/* an add done by the conv before it */
+	devjob_op_stats(&d->caps, p, &so->last, st);
+	if (!p)
 		return;
-	}
-	st->cycles = so->last.cycles;
-	st->macs = p->macs;
-	st->dram_read_bytes = so->last.dram_rd_bytes;
-	st->dram_write_bytes = so->last.dram_wr_bytes;
-	st->compulsory_bytes = p->compulsory_bytes;
-	st->unit = p->unit;
 	st->array_macs = so->perf[DNPU_PERF_MACS];
 	st->nmc_ops = so->perf[DNPU_PERF_NMC_OPS];
 	st->spad_read_bytes = so->perf[DNPU_PERF_SPAD_RD_BYTES];
 	st->spad_write_bytes = so->perf[DNPU_PERF_SPAD_WR_BYTES];
-	st->ppu_elems = p->ppu_elems;
-	st->weight_bytes = p->weight_bytes;
-	st->output_bytes = p->out_bytes;
-	st->gemm_k = p->gemm_k;
-	st->gemm_n = p->gemm_n;
-	st->spad_in_bytes = d->caps.spad[DNPU_SPAD_IN];
 }
 
 const struct accel_backend_ops accel_backend_sim = {

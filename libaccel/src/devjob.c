@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Placement cost and residual-add fusion shared by the sim and drm backends. */
+/* Placement cost, residual-add fusion, job regions and statistics shared by
+ * the sim and drm backends. */
 #include <stdio.h>
 #include <string.h>
 
@@ -119,4 +120,41 @@ void devjob_fault_str(const struct dnpu_job_completion *c, char *buf,
 	snprintf(buf, len, "device fault %s at command %u (region %u offset %u)",
 		 dnpu_fault_name(c->status), c->fault_cmd, c->fault_region,
 		 c->fault_offset);
+}
+
+void devjob_op_regions(struct accel_model *m, const struct accel_op *op,
+		       const struct dnpu_program *p,
+		       struct accel_tensor *t[DNPU_RGN_MAX])
+{
+	for (unsigned r = 0; r < DNPU_RGN_MAX; r++)
+		t[r] = NULL;
+	t[DNPU_RGN_IN0] = op_in(m, op, 0);
+	t[DNPU_RGN_OUT] = op_out(m, op, 0);
+	if (p->n_regions > DNPU_RGN_IN1)
+		t[DNPU_RGN_IN1] = op_in(m, op, 1);
+}
+
+void devjob_op_stats(const struct dnpu_caps *caps,
+		     const struct dnpu_program *p,
+		     const struct dnpu_job_completion *last,
+		     struct accel_device_stats *st)
+{
+	st->array_rows = caps->rows;
+	st->array_cols = caps->cols;
+	if (!p) {
+		st->unit = "fused";	/* an add done by the conv before it */
+		return;
+	}
+	st->cycles = last->cycles;
+	st->macs = p->macs;
+	st->dram_read_bytes = last->dram_rd_bytes;
+	st->dram_write_bytes = last->dram_wr_bytes;
+	st->compulsory_bytes = p->compulsory_bytes;
+	st->unit = p->unit;
+	st->ppu_elems = p->ppu_elems;
+	st->weight_bytes = p->weight_bytes;
+	st->output_bytes = p->out_bytes;
+	st->gemm_k = p->gemm_k;
+	st->gemm_n = p->gemm_n;
+	st->spad_in_bytes = caps->spad[DNPU_SPAD_IN];
 }

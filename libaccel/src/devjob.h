@@ -11,7 +11,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "accel.h"
 #include "compiler/compile.h"
 #include "model.h"
 
@@ -47,6 +49,52 @@ bool devjob_add_fuses_into_prev(const struct dnpu_caps *caps,
  */
 bool devjob_fused_regions(struct accel_model *m, const struct accel_op *add,
 			  struct accel_tensor *t[DNPU_RGN_MAX]);
+
+/* The tensors behind the data regions of @op's job with program @p: IN0,
+ * OUT and, when the program has it, IN1. */
+void devjob_op_regions(struct accel_model *m, const struct accel_op *op,
+		       const struct dnpu_program *p,
+		       struct accel_tensor *t[DNPU_RGN_MAX]);
+
+/*
+ * Before a job: @p has an OUT region and at most DNPU_RGN_MAX regions, and
+ * the tensor of every data region (IN0 .. n_regions) has storage. 0, or -1
+ * with the reason in @err. Inline so that the static analyzer sees these
+ * bounds in the callers.
+ */
+static inline int devjob_check_regions(const struct dnpu_program *p,
+				       struct accel_tensor *const t[DNPU_RGN_MAX],
+				       char *err, size_t len)
+{
+	if (p->n_regions <= DNPU_RGN_OUT || p->n_regions > DNPU_RGN_MAX) {
+		snprintf(err, len, "program has %u regions (want %u..%u)",
+			 p->n_regions, DNPU_RGN_OUT + 1, DNPU_RGN_MAX);
+		return -1;
+	}
+	for (uint32_t r = DNPU_RGN_IN0; r < p->n_regions; r++) {
+		if (!t[r] || !t[r]->data) {
+			snprintf(err, len, "tensor of region %u has no storage", r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Whether the device may write region @r of a job (only OUT). */
+static inline bool devjob_region_writable(uint32_t r)
+{
+	return r == DNPU_RGN_OUT;
+}
+
+/*
+ * The statistics both backends report for a device op: @p is the program
+ * that ran and @last its completion record, or @p NULL for an add that the
+ * conv before it computed ("fused").
+ */
+void devjob_op_stats(const struct dnpu_caps *caps,
+		     const struct dnpu_program *p,
+		     const struct dnpu_job_completion *last,
+		     struct accel_device_stats *st);
 
 /* "device fault <cause> at command N (region R offset O)" for a failed
  * completion record. */

@@ -41,6 +41,8 @@
 
 #include "dnpu_drm.h"
 #include "dnpu_hw.h"
+#include "guest_util.h"
+#include "toolutil.h"
 
 /* ---- common ---- */
 
@@ -68,49 +70,24 @@ static uint32_t rn(uint32_t n)
 	return n ? (uint32_t)(rnd() % n) : 0;
 }
 
-static int open_node(void)
-{
-	static const char *const dirs[] = { "/dev/accel", "/dev/dri" };
-	static const char *const prefixes[] = { "accel", "renderD" };
-	char path[PATH_MAX], name[32];
-	struct drm_version ver;
-	struct dirent *e;
-	size_t i;
-	DIR *d;
-	int fd;
-
-	for (i = 0; i < 2; i++) {
-		d = opendir(dirs[i]);
-		if (!d)
-			continue;
-		while ((e = readdir(d))) {
-			if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
-			fd = open(path, O_RDWR | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			memset(&ver, 0, sizeof(ver));
-			memset(name, 0, sizeof(name));
-			ver.name = name;
-			ver.name_len = sizeof(name) - 1;
-			if (ioctl(fd, DRM_IOCTL_VERSION, &ver) == 0 &&
-			    strcmp(name, "dnpu") == 0) {
-				closedir(d);
-				return fd;
-			}
-			close(fd);
-		}
-		closedir(d);
-	}
-	return -1;
-}
-
 /* ---- debugfs leak counters (optional: not every driver build has them) */
 
 struct leaks {
 	long bos, jobs, fences;
 };
+
+/* 1 if @line is "NAME: VALUE" of the leaks file, with VALUE into *@v. */
+static int leak_line(const char *line, const char *name, long *v)
+{
+	size_t n = strlen(name);
+	const char *p = line + n + 1;
+	char *end;
+
+	if (strncmp(line, name, n) != 0 || line[n] != ':')
+		return 0;
+	*v = strtol(p, &end, 10);
+	return end != p;
+}
 
 static int read_leaks(struct leaks *l)
 {
@@ -140,9 +117,9 @@ static int read_leaks(struct leaks *l)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		n += sscanf(line, "bos: %ld", &l->bos) +
-		     sscanf(line, "jobs: %ld", &l->jobs) +
-		     sscanf(line, "fences: %ld", &l->fences);
+		n += leak_line(line, "bos", &l->bos) +
+		     leak_line(line, "jobs", &l->jobs) +
+		     leak_line(line, "fences", &l->fences);
 	fclose(f);
 	return n == 3 ? 0 : -1;
 }
@@ -848,6 +825,8 @@ int main(int argc, char **argv)
 	int procs = 4, fuzz = 0, load = 0, i, failed, have_leaks;
 	unsigned long calls = 20000, jobs = 1000;
 	double seconds = 50;
+	char *end;
+	long v;
 	uint64_t t0;
 
 	a.seed = 1;
@@ -857,13 +836,16 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--load"))
 			load = 1;
 		else if (!strcmp(argv[i], "--procs") && i + 1 < argc)
-			procs = atoi(argv[++i]);
+			procs = tool_parse_int(argv[++i], 1, 64, &v) ? 0 : (int)v;
 		else if (!strcmp(argv[i], "--calls") && i + 1 < argc)
 			calls = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--jobs") && i + 1 < argc)
 			jobs = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
-			seconds = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
+			seconds = strtod(argv[++i], &end);
+			if (*end || !(seconds > 0))
+				break;
+		}
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			a.seed = strtoull(argv[++i], NULL, 0);
 		else
@@ -877,7 +859,8 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* a child killed mid-run must not take the others with SIGPIPE etc. */
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		perror("signal");
 	have_leaks = read_leaks(&before) == 0;
 	t0 = now_ns();
 	if (fuzz) {

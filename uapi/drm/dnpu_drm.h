@@ -13,8 +13,8 @@
  * grow at the end in later versions — DRM zero-extends shorter structs from
  * older userspace, so a zero new field must mean "old behaviour".
  */
-#ifndef _DNPU_DRM_H_
-#define _DNPU_DRM_H_
+#ifndef DNPU_DRM_H_
+#define DNPU_DRM_H_
 
 #include "drm.h"
 
@@ -220,4 +220,4 @@ struct drm_dnpu_bo_wait {
 }
 #endif
 
-#endif /* _DNPU_DRM_H_ */
+#endif /* DNPU_DRM_H_ */

@@ -30,9 +30,8 @@
 #include <unistd.h>
 
 #include "dnpu_hw.h"
+#include "guest_util.h"
 
-#define IVSHMEM_VENDOR		0x1af4
-#define IVSHMEM_DEVICE		0x1110
 #define IVSHMEM_IVPOSITION	0x08
 #define IVSHMEM_DOORBELL	0x0c
 #define TIMEOUT_MS		5000
@@ -53,25 +52,6 @@
 
 static volatile uint32_t *bar0;
 static struct dnpu_cosim_mbox *mbox;
-static int case_no, failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	case_no++;
-	if (!ok)
-		failures++;
-	printf("%s %d %s", ok ? "ok" : "not ok", case_no, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-}
 
 static uint64_t now_us(void)
 {
@@ -79,48 +59,6 @@ static uint64_t now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static int read_hex(const char *dir, const char *file, unsigned long *v)
-{
-	char path[512], buf[32];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	*v = strtoul(buf, NULL, 16);
-	return 0;
-}
-
-static int find_ivshmem(char *dir, size_t len)
-{
-	const char *root = "/sys/bus/pci/devices";
-	unsigned long vendor, device;
-	struct dirent *e;
-	DIR *d = opendir(root);
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(dir, len, "%s/%s", root, e->d_name);
-		if (read_hex(dir, "vendor", &vendor) == 0 &&
-		    read_hex(dir, "device", &device) == 0 &&
-		    vendor == IVSHMEM_VENDOR && device == IVSHMEM_DEVICE) {
-			closedir(d);
-			return 0;
-		}
-	}
-	closedir(d);
-	return -1;
 }
 
 static void *map_bar(const char *dir, int bar, size_t len)

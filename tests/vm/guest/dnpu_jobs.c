@@ -34,6 +34,7 @@
 
 #include "dnpu_drm.h"
 #include "dnpu_hw.h"
+#include "guest_util.h"
 
 #define BO_SIZE		4096u
 #define WAIT_NS		(10ull * 1000000000ull)
@@ -55,7 +56,6 @@ struct ctx {
 	uint32_t syncobj;
 };
 
-static int case_no, failures;
 static const char *skipped[8];
 static int nskipped;
 
@@ -73,61 +73,6 @@ static int skip_case(const char *name)
 		}
 	}
 	return 0;
-}
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	case_no++;
-	failures += !ok;
-	printf("%s %d %s", ok ? "ok" : "not ok", case_no, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-}
-
-static int open_node(void)
-{
-	static const char *const dirs[] = { "/dev/accel", "/dev/dri" };
-	static const char *const prefixes[] = { "accel", "renderD" };
-	char path[PATH_MAX], name[32];
-	struct drm_version ver;
-	struct dirent *e;
-	size_t i;
-	DIR *d;
-	int fd;
-
-	for (i = 0; i < 2; i++) {
-		d = opendir(dirs[i]);
-		if (!d)
-			continue;
-		while ((e = readdir(d))) {
-			if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
-			fd = open(path, O_RDWR | O_CLOEXEC);
-			if (fd < 0)
-				continue;
-			memset(&ver, 0, sizeof(ver));
-			memset(name, 0, sizeof(name));
-			ver.name = name;
-			ver.name_len = sizeof(name) - 1;
-			if (ioctl(fd, DRM_IOCTL_VERSION, &ver) == 0 &&
-			    strcmp(name, "dnpu") == 0) {
-				closedir(d);
-				return fd;
-			}
-			close(fd);
-		}
-		closedir(d);
-	}
-	return -1;
 }
 
 static uint64_t deadline_ns(uint64_t from_now)

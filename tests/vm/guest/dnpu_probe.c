@@ -20,66 +20,9 @@
 
 #include "dnpu_drm.h"
 #include "dnpu_hw.h"
+#include "guest_util.h"
 
-#define PCI_DEVICES	"/sys/bus/pci/devices"
 
-static int case_no, failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	case_no++;
-	failures += !ok;
-	printf("%s %d %s", ok ? "ok" : "not ok", case_no, name);
-	if (fmt) {
-		printf(" # ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	printf("\n");
-	fflush(stdout);
-}
-
-static int read_hex(const char *dir, const char *file, unsigned long *v)
-{
-	char path[PATH_MAX], buf[32];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
-	fclose(f);
-	*v = ok ? strtoul(buf, NULL, 16) : 0;
-	return ok ? 0 : -1;
-}
-
-static int find_ivshmem(char *dir, size_t len)
-{
-	unsigned long vendor, device;
-	struct dirent *e;
-	DIR *d = opendir(PCI_DEVICES);
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(dir, len, "%s/%s", PCI_DEVICES, e->d_name);
-		if (read_hex(dir, "vendor", &vendor) == 0 &&
-		    read_hex(dir, "device", &device) == 0 &&
-		    vendor == 0x1af4 && device == 0x1110) {
-			closedir(d);
-			return 0;
-		}
-	}
-	closedir(d);
-	return -1;
-}
 
 /* /dev node of the device's DRM render (6.1) or accel (>= 6.2) minor. */
 static int find_node(const char *dir, char *node, size_t len)
