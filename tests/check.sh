@@ -5,7 +5,7 @@
 #                               (default 180: three targets, ~10 min)
 #   tests/check.sh --help
 # Suites: the hardware header/Verilog include agree; the userspace build and
-# its ctest tests (unit, golden, reference, rtl, fpga, kernel, vm labels);
+# its ctest tests (unit, golden, reference, rtl, fpga, kernel, vm, lint labels);
 # the same unit tests under AddressSanitizer + UndefinedBehaviorSanitizer;
 # libFuzzer targets for a bounded time.
 set -u

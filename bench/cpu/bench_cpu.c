@@ -46,8 +46,10 @@ static double min_ms(const uint64_t *t, int n)
 /* median of @n samples (sorted in place) */
 static double median_ms(uint64_t *t, int n)
 {
+	int mid = n / 2;
+
 	qsort(t, (size_t)n, sizeof(*t), cmp_u64);
-	return (double)t[n / 2] / 1e6;
+	return (double)t[mid] / 1e6;
 }
 
 /* ---- TFLite 2.9 C library ---- */
@@ -168,22 +170,35 @@ static int bench_model(const char *shared, const char *model, const char *cas,
 	void *in = tool_read_file(path, &isz);
 	snprintf(path, sizeof(path), "%s/golden/%s/%s/output_0.bin", shared, model, cas);
 	void *gold = tool_read_file(path, &osz);
-	if (!mb || !in || !gold) {
-		fprintf(stderr, "bench-cpu: missing golden data for %s\n", model);
-		return -1;
-	}
-	void *out = malloc(osz);
+	void *out = malloc(osz ? osz : 1);
 	uint64_t *t = calloc((size_t)iters, sizeof(uint64_t));
-	r->name = model;
-
-	/* libaccel, CPU backend */
 	accel_context *ctx = NULL;
 	accel_network *net = NULL;
-	if (accel_open(&ctx, ACCEL_BACKEND_CPU) ||
-	    accel_load_memory(ctx, mb, msz, &net)) {
+	int fail = 0;
+
+	if (!mb || !in || !gold) {
+		fprintf(stderr, "bench-cpu: missing golden data for %s\n", model);
+		fail = 1;
+	} else if (!out || !t) {
+		fprintf(stderr, "bench-cpu: out of memory\n");
+		fail = 1;
+	} else if (accel_open(&ctx, ACCEL_BACKEND_CPU) ||
+		   accel_load_memory(ctx, mb, msz, &net)) {
+		/* libaccel, CPU backend */
 		fprintf(stderr, "bench-cpu: libaccel: %s\n", accel_last_error(ctx));
+		accel_close(ctx);
+		fail = 1;
+	}
+	if (fail) {
+		free(t);
+		free(out);
+		free(in);
+		free(gold);
+		free(mb);
 		return -1;
 	}
+	r->name = model;
+
 	accel_set_input(net, 0, in, isz);
 	for (int i = 0; i < 3; i++)
 		accel_invoke(net);

@@ -26,7 +26,7 @@ struct xnn_net {
 	int n;
 	struct xlayer *l;
 	int in_t, out_t;
-	int8_t *zero_bias;
+	int32_t *zero_bias;
 };
 
 static uint64_t now_ns(void)
@@ -101,7 +101,7 @@ static int build_layer(struct xnn_net *x, int oi, char *err, size_t errlen)
 		for (int c = 0; c < cout; c++)
 			ks[c] = f->q.scale[f->q.count > 1 ? c : 0];
 		int8_t hi, lo = qmin_max(op, out, &hi);
-		const int32_t *bias = b ? tdata(b) : (const int32_t *)x->zero_bias;
+		const int32_t *bias = b ? tdata(b) : x->zero_bias;
 		if (dw) {
 			flags |= XNN_FLAG_DEPTHWISE_CONVOLUTION;
 			st = xnn_create_convolution2d_nhwc_qc8(pt, pr, pb, pl,
@@ -131,7 +131,7 @@ static int build_layer(struct xnn_net *x, int oi, char *err, size_t errlen)
 		int8_t hi, lo = qmin_max(op, out, &hi);
 		st = xnn_create_fully_connected_nc_qs8((size_t)k, (size_t)n, (size_t)k,
 			(size_t)n, (int8_t)qzp(in), qscale(in), f->q.scale[0], tdata(f),
-			b ? tdata(b) : (const int32_t *)x->zero_bias, (int8_t)qzp(out),
+			b ? tdata(b) : x->zero_bias, (int8_t)qzp(out),
 			qscale(out), lo, hi, 0, &l->op);
 		if (st == xnn_status_success)
 			st = xnn_setup_fully_connected_nc_qs8(l->op,

@@ -452,8 +452,8 @@ static void write_json(FILE *f, const char *commit, const char *device,
 				(unsigned long long)l->st.nmc_ops,
 				(unsigned long long)l->st.ppu_elems,
 				l->st.gemm_k, l->st.gemm_n,
-				(unsigned long long)(l->st.spad_read_bytes + l->st.spad_write_bytes),
-				(unsigned long long)(l->st.dram_read_bytes + l->st.dram_write_bytes),
+				(unsigned long long)l->st.spad_read_bytes + l->st.spad_write_bytes,
+				(unsigned long long)l->st.dram_read_bytes + l->st.dram_write_bytes,
 				(unsigned long long)l->st.compulsory_bytes, e_total(&e) * 1e-6,
 				i + 1 < r[m].n_layers ? "," : "");
 		}
@@ -511,15 +511,16 @@ static int read_prev(const char *path, struct prev *pv)
 	if (!s)
 		return -1;
 	const char *c = strstr(s, "\"commit\": \"");
-	if (c)
-		sscanf(c + 11, "%63[^\"]", pv->commit);
+	if (c && sscanf(c + 11, "%63[^\"]", pv->commit) != 1)
+		pv->commit[0] = '\0';
 	for (line = strtok_r(s, "\n", &save); line && pv->n < 8;
 	     line = strtok_r(NULL, "\n", &save)) {
 		const char *mp = strstr(line, "{\"model\": \"");
 
 		if (!mp)
 			continue;
-		sscanf(mp + 11, "%95[^\"]", pv->m[pv->n].model);
+		if (sscanf(mp + 11, "%95[^\"]", pv->m[pv->n].model) != 1)
+			continue;
 		pv->m[pv->n].cycles = json_num(line, "cycles");
 		pv->m[pv->n].util = json_num(line, "utilization");
 		pv->m[pv->n].dram = json_num(line, "dram_bytes");
@@ -645,7 +646,7 @@ static void write_md(FILE *f, const char *commit, const char *device,
 				l->op, l->name, l->backend, l->unit ? l->unit : "-",
 				(unsigned long long)l->st.cycles, (unsigned long long)l->st.macs,
 				100 * util(l->st.macs, l->st.cycles, r[m].pe),
-				(unsigned long long)(l->st.dram_read_bytes + l->st.dram_write_bytes),
+				(unsigned long long)l->st.dram_read_bytes + l->st.dram_write_bytes,
 				(unsigned long long)l->st.compulsory_bytes, intensity(&l->st),
 				e_total(&e) * 1e-6);
 		}
@@ -667,9 +668,12 @@ static void write_svg(FILE *f, struct model_run *r, int n)
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"black\"/>\n", L, B, R, B);
 	fprintf(f, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"black\"/>\n", L, B, L, T);
-	for (double v = xmin; v <= xmax * 1.01; v *= 10)
+	for (int k = 0; xmin * pow(10, k) <= xmax * 1.01; k++) {
+		double v = xmin * pow(10, k);
+
 		fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%g</text>\n",
 			XPOS(v), B + 15, v);
+	}
 	for (int p = 0; p <= 100; p += 25)
 		fprintf(f, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%d%%</text>\n",
 			L - 5, YPOS(p / 100.0) + 4, p);
@@ -680,8 +684,11 @@ static void write_svg(FILE *f, struct model_run *r, int n)
 	/* roof: the DMA moves 16 B per cycle, the array does pe MACs per cycle */
 	double knee = r[0].pe ? r[0].pe / 16.0 : 16.0;
 	fprintf(f, "<polyline fill=\"none\" stroke=\"gray\" stroke-dasharray=\"4\" points=\"");
-	for (double v = xmin; v <= xmax; v *= 1.2)
+	for (int k = 0; xmin * pow(1.2, k) <= xmax; k++) {
+		double v = xmin * pow(1.2, k);
+
 		fprintf(f, "%.1f,%.1f ", XPOS(v), YPOS(v >= knee ? 1.0 : v / knee));
+	}
 	fprintf(f, "\"/>\n");
 	for (int m = 0; m < n; m++) {
 		for (int i = 0; i < r[m].n_layers; i++) {
@@ -752,7 +759,7 @@ int main(int argc, char **argv)
 	enum { N = sizeof(runs) / sizeof(runs[0]) };
 	struct model_run alt[3][N];
 	struct cmp_row *cmp[N] = { NULL };
-	int ncmp[N] = { 0 }, n = N, ok = 1;
+	int ncmp[N] = { 0 }, n = N, ok = 1, rc = 0;
 	struct prev prev, base;
 
 	memset(alt, 0, sizeof(alt));
@@ -789,7 +796,8 @@ int main(int argc, char **argv)
 	}
 	if (!ok) {
 		fprintf(stderr, "bench-sim: some models could not run (is %s/golden there?)\n", shared);
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	char path[4096];
 	FILE *f;
@@ -800,7 +808,8 @@ int main(int argc, char **argv)
 		f = fopen(path, "w");
 		if (!f) {
 			fprintf(stderr, "bench-sim: %s: %s\n", path, strerror(errno));
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		if (k == 0)
 			write_json(f, commit, device, runs, n, compare ? cmp : NULL, ncmp);
@@ -821,10 +830,11 @@ int main(int argc, char **argv)
 		       e_total(&runs[m].e) * 1e-6,
 		       runs[m].wall_s > 0 ? runs[m].cycles / runs[m].wall_s / 1e6 : 0);
 	printf("bench-sim: wrote %s/sim.{json,md} and sim_roofline.svg\n", outdir);
-	int rc = 0;
-	for (int m = 0; m < n; m++) {
+	for (int m = 0; m < n; m++)
 		if (!runs[m].exact)
 			rc = 1;
+out:
+	for (int m = 0; m < n; m++) {
 		free_run(&runs[m]);
 		free(cmp[m]);
 		for (int k = 0; k < 3; k++)

@@ -76,10 +76,11 @@ static int scalar(const struct fb_table *t, int id, unsigned size, void *out)
 }
 
 #define FB_SCALAR(fn, type)                                               \
+	/* NOLINTNEXTLINE(bugprone-macro-parentheses): a type name */  \
 	int fn(const struct fb_table *t, int id, type def, type *out)     \
 	{                                                                 \
 		*out = def;                                               \
-		return scalar(t, id, sizeof(type), out);                  \
+		return scalar(t, id, sizeof(*out), out);                  \
 	}
 
 FB_SCALAR(fb_u8, uint8_t)

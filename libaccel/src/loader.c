@@ -505,7 +505,7 @@ static int load_operator(struct loader *l, int idx, const struct fb_table *ot,
 			    idx, op->name, in.len, out.len);
 	op->n_inputs = (int)in.len;
 	op->n_outputs = (int)out.len;
-	int *ins, *outs;
+	int *ins = NULL, *outs = NULL;
 	if (load_index_vec(l, &in, true, &ins, "input", idx) ||
 	    load_index_vec(l, &out, false, &outs, "output", idx))
 		return -1;

@@ -201,16 +201,13 @@ unsigned int cosim_service_mailbox(struct cosim *c)
 		val = __atomic_load_n(&mb->value, __ATOMIC_RELAXED);
 		status = DNPU_COSIM_STATUS_OK;
 
-		if (op != DNPU_COSIM_OP_READ && op != DNPU_COSIM_OP_WRITE) {
+		if (op != DNPU_COSIM_OP_READ && op != DNPU_COSIM_OP_WRITE)
 			status = DNPU_COSIM_STATUS_BAD_OP;
-		} else if ((off & 3u) || off >= DNPU_MMIO_SIZE) {
+		else if ((off & 3u) || off >= DNPU_MMIO_SIZE ||
+			 (op == DNPU_COSIM_OP_READ ?
+			  c->ops->mmio_read(c->dev, off, &val) :
+			  c->ops->mmio_write(c->dev, off, val)))
 			status = DNPU_COSIM_STATUS_BAD_OFFSET;
-		} else if (op == DNPU_COSIM_OP_READ) {
-			if (c->ops->mmio_read(c->dev, off, &val))
-				status = DNPU_COSIM_STATUS_BAD_OFFSET;
-		} else if (c->ops->mmio_write(c->dev, off, val)) {
-			status = DNPU_COSIM_STATUS_BAD_OFFSET;
-		}
 		if (op != DNPU_COSIM_OP_READ || status != DNPU_COSIM_STATUS_OK)
 			val = __atomic_load_n(&mb->value, __ATOMIC_RELAXED);
 
@@ -444,7 +441,8 @@ int cosim_main(int argc, char **argv,
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		perror("signal(SIGPIPE)");
 
 	if (cosim_init(&c, &o, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);

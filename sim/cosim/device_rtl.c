@@ -122,11 +122,10 @@ static void *rtl_create(const struct cosim_bus *bus, const char *const *opts,
 			free(r->trace);
 			r->trace = strdup(o + 6);
 			cfg.trace_path = r->trace;
-		} else if (strncmp(o, "latency=", 8) == 0 &&
-			   parse_u32(o + 8, &cfg.dram_latency) == 0) {
-			continue;
-		} else if (strncmp(o, "bytes_per_cycle=", 16) == 0 &&
-			   parse_u32(o + 16, &cfg.dram_bytes_per_cycle) == 0) {
+		} else if ((strncmp(o, "latency=", 8) == 0 &&
+			    parse_u32(o + 8, &cfg.dram_latency) == 0) ||
+			   (strncmp(o, "bytes_per_cycle=", 16) == 0 &&
+			    parse_u32(o + 16, &cfg.dram_bytes_per_cycle) == 0)) {
 			continue;
 		} else {
 			snprintf(err, errlen,

@@ -4,6 +4,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -72,7 +73,7 @@ int ivshmem_server_init(struct ivshmem_server *s, const char *path,
 		return -ENAMETOOLONG;
 	s->vectors = vectors;
 	s->shm_size = shm_size;
-	strcpy(s->path, path);
+	snprintf(s->path, sizeof(s->path), "%s", path);
 
 	s->shm_fd = memfd_create("dnpu-cosim-shm", MFD_CLOEXEC);
 	if (s->shm_fd < 0 || ftruncate(s->shm_fd, (off_t)shm_size) < 0)
@@ -101,7 +102,7 @@ int ivshmem_server_init(struct ivshmem_server *s, const char *path,
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0)
 		goto fail_errno;
-	strcpy(addr.sun_path, path);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
 	if (bind(s->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		goto fail_errno;
 	if (listen(s->listen_fd, 1) < 0) {

@@ -541,10 +541,10 @@ static void write_npy(const char *path, const char *hdr_dict, const double *v,
 	hdr[hl++] = '\n';
 	uint8_t pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
 			    (uint8_t)hl, (uint8_t)(hl >> 8) };
-	fwrite(pre, 1, 10, f);
-	fwrite(hdr, 1, hl, f);
-	fwrite(v, sizeof(double), n, f);
-	fclose(f);
+	assert_int_equal(fwrite(pre, 1, 10, f), 10);
+	assert_int_equal(fwrite(hdr, 1, hl, f), hl);
+	assert_int_equal(fwrite(v, sizeof(double), n, f), n);
+	assert_int_equal(fclose(f), 0);
 }
 
 static void test_npy(void **state)

@@ -65,11 +65,13 @@ static void build(struct tfl_model *m, struct graph *g)
 		d4[4] = { 1, H, W, 4 }, db1[1] = { 3 }, db2[1] = { 4 },
 		dp[2] = { 4, 2 }, ds[3] = { 1, PIX, 4 }, dc[3] = { 1, 2 * PIX, 4 };
 	uint16_t h1[6];
+	/* row by row: indexing a whole 2-D array through &a[0][0] runs past
+	 * the first row, which C does not allow */
 	for (int i = 0; i < 6; i++)
-		h1[i] = half((&w1[0][0])[i]);
+		h1[i] = half(w1[i / 2][i % 2]);
 	float w3[4][2], b3[4];
 	for (int i = 0; i < 8; i++)
-		(&w3[0][0])[i] = W3_SCALE * (&w2[0][0])[i];
+		w3[i / 2][i % 2] = W3_SCALE * w2[i / 2][i % 2];
 	for (int i = 0; i < 4; i++)
 		b3[i] = W3_SCALE * b2[i];
 	int32_t pads[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
@@ -154,8 +156,8 @@ static void test_half_to_float(void **state)
 	assert_true(isnan(tfl_half_to_float(0x7e00)));
 	assert_true(signbit(tfl_half_to_float(0x8000)));
 	for (int i = 0; i < 6; i++)
-		assert_float_equal(tfl_half_to_float(half((&w1[0][0])[i])),
-				   (&w1[0][0])[i], 0);
+		assert_float_equal(tfl_half_to_float(half(w1[i / 2][i % 2])),
+				   w1[i / 2][i % 2], 0);
 }
 
 static void test_simplify_and_float_exec(void **state)

@@ -104,8 +104,8 @@ int tfl_layer_get(const struct tfl_model *m, const struct tfl_op *op,
 	l->in_zp = (int32_t)tin.zero_point[0];
 	l->out_zp = (int32_t)tout.zero_point[0];
 	lower_act_range(act, tout.scale[0], l->out_zp, &l->act_min, &l->act_max);
-	t->in_bytes = (size_t)(l->ih * l->iw * l->ic);
-	t->out_bytes = (size_t)(l->oh * l->ow * l->oc);
+	t->in_bytes = (size_t)l->ih * l->iw * l->ic;
+	t->out_bytes = (size_t)l->oh * l->ow * l->oc;
 	return 0;
 }
 

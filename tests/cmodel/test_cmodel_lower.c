@@ -70,9 +70,9 @@ static void one_layer(struct env *e, unsigned seed, bool depthwise,
 	int32_t *mult = malloc(sizeof(int32_t) * (size_t)l.oc);
 	int32_t *shift = malloc(sizeof(int32_t) * (size_t)l.oc);
 	float *fs = malloc(sizeof(float) * (size_t)l.oc);
-	int8_t *in = malloc((size_t)(l.ih * l.iw * l.ic));
-	int8_t *out = malloc((size_t)(l.oh * l.ow * l.oc));
-	int8_t *ref = malloc((size_t)(l.oh * l.ow * l.oc));
+	int8_t *in = malloc((size_t)l.ih * l.iw * l.ic);
+	int8_t *out = malloc((size_t)l.oh * l.ow * l.oc);
+	int8_t *ref = malloc((size_t)l.oh * l.ow * l.oc);
 	for (int i = 0; i < k * l.oc; i++)
 		wts[i] = (int8_t)rnd();
 	for (int i = 0; i < l.ih * l.iw * l.ic; i++)
@@ -98,18 +98,18 @@ static void one_layer(struct env *e, unsigned seed, bool depthwise,
 
 	ref_conv(&l, in, ref);
 	assert_int_equal(lower_conv(e, &l, in), 0);
-	memset(env_at(e, 2, 0), 0x77, (size_t)(l.oh * l.ow * l.oc) + 64);
+	memset(env_at(e, 2, 0), 0x77, (size_t)l.oh * l.ow * l.oc + 64);
 	struct dnpu_cmodel_result r;
 	uint32_t st = env_run(e, &r);
 	if (st != DNPU_JOB_OK)
 		fprintf(stderr, "seed %u: %s at cmd %u\n", seed,
 			dnpu_fault_name(st), r.fault_cmd);
 	assert_int_equal(st, DNPU_JOB_OK);
-	if (memcmp(env_at(e, 2, 0), ref, (size_t)(l.oh * l.ow * l.oc)) != 0)
+	if (memcmp(env_at(e, 2, 0), ref, (size_t)l.oh * l.ow * l.oc) != 0)
 		fprintf(stderr, "seed %u dw %d: %dx%dx%d -> %dx%dx%d k %dx%d s %d,%d d %d,%d\n",
 			seed, depthwise, l.ih, l.iw, l.ic, l.oh, l.ow, l.oc,
 			l.kh, l.kw, l.sh, l.sw, l.dh, l.dw);
-	assert_memory_equal(env_at(e, 2, 0), ref, (size_t)(l.oh * l.ow * l.oc));
+	assert_memory_equal(env_at(e, 2, 0), ref, (size_t)l.oh * l.ow * l.oc);
 	/* nothing written past the output tensor */
 	assert_int_equal(env_at(e, 2, 0)[l.oh * l.ow * l.oc], 0x77);
 	if (!depthwise)

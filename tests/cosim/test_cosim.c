@@ -140,7 +140,8 @@ static int setup(void **state)
 
 	f->client = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(f->client >= 0);
-	strcpy(addr.sun_path, f->sock);
+	assert_true(strlen(f->sock) < sizeof(addr.sun_path));
+	memcpy(addr.sun_path, f->sock, strlen(f->sock) + 1);
 	assert_int_equal(connect(f->client, (struct sockaddr *)&addr,
 				 sizeof(addr)), 0);
 	assert_int_equal(cosim_step(&f->c, 1000), COSIM_RUNNING);

@@ -176,7 +176,7 @@ void hal_eng_write(uint32_t off, uint32_t val)
 		mock.eng[i] &= ~val;
 		break;
 	case DNPU_ENG_CLOCK_GATE:
-		mock.clock_gated = val & 1;
+		mock.clock_gated = (int)(val & 1);
 		mock.eng[i] = val;
 		break;
 	case DNPU_ENG_STATUS:

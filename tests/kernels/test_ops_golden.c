@@ -73,8 +73,10 @@ static int run_case(const char *model, const char *cas)
 			snprintf(path, sizeof(path), "%s/%s/%s/intermediates/t%03d.bin",
 				 g, model, cas, ti);
 			void *d = tool_read_file(path, &sz);
-			if (!d)
+			if (!d) {
 				fail_msg("missing %s", path);
+				abort();	/* not reached: fail_msg does not return */
+			}
 			assert_int_equal(sz, m->tensors[ti].bytes);
 			memcpy(m->tensors[ti].data, d, sz);
 			free(d);
@@ -93,8 +95,10 @@ static int run_case(const char *model, const char *cas)
 					 "%s/%s/%s/intermediates/t%03d.bin", g,
 					 model, cas, ti);
 				void *d = tool_read_file(path, &sz);
-				if (!d)
+				if (!d) {
 					fail_msg("missing %s", path);
+					abort();	/* not reached: fail_msg does not return */
+				}
 				assert_int_equal(sz, t->bytes);
 				size_t es = accel_dtype_size(t->type);
 				for (size_t k = 0; k < sz; k++) {

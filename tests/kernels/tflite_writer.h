@@ -30,13 +30,13 @@ enum tflw_opt {
 
 /* One scalar (or int32-vector) field of an options table. */
 struct tflw_field {
+	const int32_t *vec;     /* size 0: vector data */
+	int vec_n;
 	int id;                 /* field index in the schema table */
 	int size;               /* 1, 2 or 4 bytes; 0 = int32 vector */
 	int32_t i;              /* integer value */
 	float f;                /* float value when is_float */
 	bool is_float;
-	const int32_t *vec;     /* size 0: vector data */
-	int vec_n;
 };
 
 struct tflw_quant {

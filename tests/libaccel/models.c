@@ -90,7 +90,7 @@ static int add_conv(struct tflw *w, int depthwise, int in, int act,
 		wts[i] = (int8_t)((int)(i * 37 % 255) - 127);
 	struct tflw_quant wq = { 2, ws, wz, depthwise ? 3 : 0 };
 	struct tflw_quant bq = { 2, bs, wz, 0 };
-	int32_t wd[4] = { depthwise ? 1 : 2, 3, 3, depthwise ? 2 : 2 };
+	int32_t wd[4] = { depthwise ? 1 : 2, 3, 3, 2 };
 	int32_t bd[1] = { 2 };
 	int32_t od[4] = { 1, out_rank4_hw, out_rank4_hw, 2 };
 	int wt = tflw_tensor(w, TFLW_INT8, 4, wd, wts,

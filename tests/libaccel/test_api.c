@@ -139,12 +139,18 @@ static int setup_fc(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	uint8_t *buf;
 	size_t len;
-	if (!f || tm_fc(&buf, &len))
+	if (!f)
 		return -1;
+	if (tm_fc(&buf, &len)) {
+		free(f);
+		return -1;
+	}
 	if (accel_open(&f->ctx, ACCEL_BACKEND_CPU) ||
 	    accel_load_memory(f->ctx, buf, len, &f->net)) {
 		fprintf(stderr, "%s\n", accel_last_error(f->ctx));
 		free(buf);
+		accel_close(f->ctx);
+		free(f);
 		return -1;
 	}
 	free(buf);      /* the network keeps its own copy */

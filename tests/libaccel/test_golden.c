@@ -347,11 +347,9 @@ static long tflm_arena(const char *golden, const char *model)
 		char *s = (char *)tool_read_file(path, &len);
 		if (!s)
 			continue;
-		s = realloc(s, len + 1);
-		s[len] = '\0';
-		char *p = strstr(s, "arena_used_bytes=");
+		char *p = strstr(s, "arena_used_bytes=");	/* s ends in NUL */
 		if (p)
-			best = atol(p + strlen("arena_used_bytes="));
+			best = strtol(p + strlen("arena_used_bytes="), NULL, 10);
 		free(s);
 	}
 	if (d)

@@ -304,7 +304,7 @@ static void fuzz_submit(struct fuzz *f)
 	if (f->bo[cmd_slot] && n > 0) {
 		bos[0].handle = f->bo[cmd_slot];
 		bos[0].flags = DRM_DNPU_BO_READ | (rn(2) ? DRM_DNPU_BO_WRITE : 0);
-		fill_stream(f, cmd_slot, n);
+		fill_stream(f, (int)cmd_slot, n);	/* cmd_slot < MAX_OBJ */
 	}
 	for (i = 0; i < 8; i++)
 		ins[i] = pick_handle(f->sync);

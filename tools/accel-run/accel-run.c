@@ -66,7 +66,7 @@ static double raw_value(const struct accel_tensor_info *ti, const void *p,
 {
 	switch (ti->type) {
 	case ACCEL_TYPE_INT8: return ((const int8_t *)p)[i];
-	case ACCEL_TYPE_UINT8: return ((const uint8_t *)p)[i];
+	case ACCEL_TYPE_UINT8:
 	case ACCEL_TYPE_BOOL: return ((const uint8_t *)p)[i];
 	case ACCEL_TYPE_INT16: return ((const int16_t *)p)[i];
 	case ACCEL_TYPE_INT32: return ((const int32_t *)p)[i];

@@ -2,6 +2,7 @@
 /* BlazeFace pre/post-processing (see blazeface.h). */
 #include "blazeface.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -149,6 +150,22 @@ int bf_detect(const float *regressors, const float *logits, float min_score,
 	return k;
 }
 
+/* "N, H, W)" (the tuple of a .npy header's 'shape' after its "(") into
+ * d[0..2]; -1 if it is anything else. */
+static int npy_shape3(const char *s, long d[3])
+{
+	char *end;
+
+	for (int i = 0; i < 3; i++) {
+		errno = 0;
+		d[i] = strtol(s, &end, 10);
+		if (errno || end == s || *end != (i < 2 ? ',' : ')'))
+			return -1;
+		s = end + 1;
+	}
+	return 0;
+}
+
 int npy_load_grey_images(const char *path, struct rgb_image *imgs, int max,
 			 char *err, size_t errlen)
 {
@@ -171,13 +188,14 @@ int npy_load_grey_images(const char *path, struct rgb_image *imgs, int max,
 	hdr[hl] = 0;
 	int esize = strstr(hdr, "'<f8'") ? 8 : strstr(hdr, "'<f4'") ? 4 : 0;
 	const char *sh = strstr(hdr, "'shape': (");
-	long cnt, ih, iw;
+	long d[3] = { 0, 0, 0 };
 	if (!esize || strstr(hdr, "'fortran_order': True") || !sh ||
-	    sscanf(sh, "'shape': (%ld, %ld, %ld)", &cnt, &ih, &iw) != 3 ||
-	    cnt < 1 || ih < 1 || iw < 1 || ih > 4096 || iw > 4096) {
+	    npy_shape3(sh + strlen("'shape': ("), d) ||
+	    d[0] < 1 || d[1] < 1 || d[2] < 1 || d[1] > 4096 || d[2] > 4096) {
 		fail(err, errlen, "%s: want little-endian float (N, H, W), C order", path);
 		goto out;
 	}
+	long cnt = d[0], ih = d[1], iw = d[2];
 	size_t px = (size_t)ih * (size_t)iw;
 	uint8_t *buf = malloc(px * (size_t)esize);
 	if (!buf) {

@@ -203,6 +203,10 @@ int png_decode(const uint8_t *data, size_t size, struct rgb_image *img,
 		fail(err, errlen, "palette image without PLTE");
 		goto out;
 	}
+	if (!have_ihdr) {	/* only ancillary chunks */
+		fail(err, errlen, "no IHDR");
+		goto out;
+	}
 	if (!idat_n || idat_n > UINT32_MAX / 2) {
 		fail(err, errlen, idat_n ? "too much image data" : "no image data");
 		goto out;

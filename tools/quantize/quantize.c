@@ -315,7 +315,7 @@ static int8_t *quantize_weights(struct qstate *s, int t, float **scales,
 			for (int k = 0; k < inner; k++) {
 				size_t i = ((size_t)o * ch + c) * inner + k;
 				int8_t v = quant_int8(d[i], sc[c], 0);
-				q[i] = v < -127 ? -127 : v;
+				q[i] = (int8_t)(v < -127 ? -127 : v);
 			}
 	}
 	*scales = sc;
@@ -326,7 +326,7 @@ static int8_t *quantize_weights(struct qstate *s, int t, float **scales,
 static int op_version(int opcode)
 {
 	switch (opcode) {
-	case TFL_OP_CONV_2D: return 3;          /* int8 per-channel */
+	case TFL_OP_CONV_2D:                    /* int8 per-channel */
 	case TFL_OP_DEPTHWISE_CONV_2D: return 3;
 	case TFL_OP_FULLY_CONNECTED: return 4;  /* int8 */
 	case TFL_OP_MAX_POOL_2D:

@@ -95,8 +95,8 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 					int c = cb * 16 + lane_channel(lane);
 					for (int t = 0; t < 2; t++) {
 						int tap = 2 * p + t;
-						blk[lane * 2 + t] = tap < taps && c < oc ?
-							w[(size_t)tap * oc + c] : 0;
+						blk[lane * 2 + t] = (int16_t)(tap < taps && c < oc ?
+							w[(size_t)tap * oc + c] : 0);
 					}
 				}
 			}
@@ -125,8 +125,8 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 			for (int p = 0; p < pairs; p++)
 				for (int t = 0; t < 2; t++) {
 					int tap = 2 * p + t;
-					d->wdup[p * 32 + lane * 2 + t] =
-						tap < taps ? w[(size_t)tap * oc + c] : 0;
+					d->wdup[p * 32 + lane * 2 + t] = (int16_t)(
+						tap < taps ? w[(size_t)tap * oc + c] : 0);
 				}
 		}
 	}
@@ -160,7 +160,7 @@ int accel_dw_s8_prepare(struct accel_dw_s8 *d, const struct accel_dw_geom *g,
 							int tap = 4 * q + t;
 							d->wpack4[((size_t)(cb / 32) * quads + q) * 128 +
 								  j * 32 + l * 4 + t] =
-								tap < taps ? w[(size_t)tap * oc + c] : 0;
+								(int8_t)(tap < taps ? w[(size_t)tap * oc + c] : 0);
 						}
 				}
 		}

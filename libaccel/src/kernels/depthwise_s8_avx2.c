@@ -26,6 +26,13 @@ void AVX2 accel_dw_s8_run_avx2(const struct accel_dw_s8 *d, const int8_t *in,
 	const int8_t *bp[66];
 	int8_t gath[66][16];
 	/* input channel of each output channel (depth multiplier > 1) */
+	/* tap pointer arrays below hold 64 taps + padding; prepare selects
+	 * these kernels only up to 64 taps. Entries the tap loop does not
+	 * set point at the zero-point row. */
+	if (taps > 64)
+		return;
+	for (int t = 0; t < 66; t++)
+		ptr[t] = bp[t] = d->zp_row;
 	int *ich = malloc(sizeof(int) * (size_t)(d->c16 + 16));
 	if (!ich)
 		return;
@@ -166,6 +173,13 @@ void AVX2 accel_dw_s8_run_pairs8_avx2(const struct accel_dw_s8 *d,
 	const __m256i zp = _mm256_set1_epi32(rq->out_zp);
 	const __m256i lo = _mm256_set1_epi32(rq->act_min);
 	const __m256i hi = _mm256_set1_epi32(rq->act_max);
+	/* tap pointer arrays below hold 64 taps + padding; prepare selects
+	 * these kernels only up to 64 taps. Entries the tap loop does not
+	 * set point at the zero-point row. */
+	if (taps > 64)
+		return;
+	for (int t = 0; t < 66; t++)
+		pa[t] = pb[t] = d->zp_row;
 	for (int b = 0; b < g->batches; b++) {
 		const int8_t *inb = in + (size_t)b * g->in_h * g->in_w * g->in_c;
 		for (int oy = 0; oy < g->out_h; oy++) {

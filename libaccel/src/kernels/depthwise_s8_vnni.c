@@ -26,6 +26,13 @@ int VNNI accel_dw_s8_run_vnni(const struct accel_dw_s8 *d, const int8_t *in,
 	const __m256i lo = _mm256_set1_epi32(rq->act_min);
 	const __m256i hi = _mm256_set1_epi32(rq->act_max);
 
+	/* tap pointer arrays below hold 64 taps + padding; prepare selects
+	 * these kernels only up to 64 taps. Entries the tap loop does not
+	 * set point at the zero-point row. */
+	if (taps > 64)
+		return 0;
+	for (int t = 0; t < 68; t++)
+		ptr[t] = d->zp_row;
 	for (int b = 0; b < g->batches; b++) {
 		const int8_t *inb = in + (size_t)b * g->in_h * g->in_w * C;
 		for (int oy = 0; oy < g->out_h; oy++) {

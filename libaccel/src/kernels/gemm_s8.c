@@ -149,8 +149,8 @@ int accel_gemm_s8_prepare(struct accel_gemm_s8 *g, const int8_t *w, int n,
 			for (int j = 0; j < 16; j++)
 				for (int t = 0; t < 4; t++) {
 					int c = nb * 16 + j, kx = 4 * q + t;
-					blk[q * 64 + j * 4 + t] = c < n && kx < k ?
-						w[(size_t)c * k + kx] : 0;
+					blk[q * 64 + j * 4 + t] = (int8_t)(c < n && kx < k ?
+						w[(size_t)c * k + kx] : 0);
 				}
 	}
 	for (int c = 0; c < n; c++) {

@@ -71,8 +71,11 @@ int accel_prepare_fully_connected(struct accel_model *m, struct accel_op *op,
 	int32_t *mult = malloc(sizeof(int32_t) * (size_t)nq);
 	int32_t *shift = malloc(sizeof(int32_t) * (size_t)nq);
 	int rc = 0;
-	if (!mult || !shift)
-		rc = accel_op_fail(op, err, errlen, "out of memory");
+	if (!mult || !shift) {
+		free(mult);
+		free(shift);
+		return accel_op_fail(op, err, errlen, "out of memory");
+	}
 	for (int i = 0; !rc && i < nq; i++) {
 		/* GetQuantizedConvolutionMultipler: (in * w) / out in double */
 		double prod = (double)in->q.scale[0] * (double)f->q.scale[i];
