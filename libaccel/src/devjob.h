@@ -67,7 +67,7 @@ static inline int devjob_check_regions(const struct dnpu_program *p,
 				       char *err, size_t len)
 {
 	if (p->n_regions <= DNPU_RGN_OUT || p->n_regions > DNPU_RGN_MAX) {
-		snprintf(err, len, "program has %u regions (want %u..%u)",
+		snprintf(err, len, "program has %u regions (want %d..%d)",
 			 p->n_regions, DNPU_RGN_OUT + 1, DNPU_RGN_MAX);
 		return -1;
 	}
