@@ -255,6 +255,9 @@ module dnpu_engine #(
             if (cbuf[32*bi +: 32] != 32'd0)
                 body_nz = 1'b1;
     end
+    function io_sp(input [3:0] sp);
+        io_sp = (sp == DNPU_SPAD_IN[3:0]) || (sp == DNPU_SPAD_OUT[3:0]);
+    endfunction
     wire io_dst = (cwv[5][3:0] == DNPU_SPAD_IN[3:0]) || (cwv[5][3:0] == DNPU_SPAD_OUT[3:0]);
     wire io_res = (cwv[9][3:0] == DNPU_SPAD_IN[3:0]) || (cwv[9][3:0] == DNPU_SPAD_OUT[3:0]);
 
@@ -306,9 +309,41 @@ module dnpu_engine #(
             if (body_nz || cflags != 16'd0 || (q_none && dep != 4'd0))
                 illegal = 1'b1;
         end
-        // NMC: dnpu_nmc checks the fields itself, in the C model's order
-        DNPU_OP_NMC_ADD[7:0], DNPU_OP_NMC_POOL[7:0], DNPU_OP_NMC_MEAN[7:0],
-        DNPU_OP_NMC_DWCONV[7:0]: ;
+        // NMC field checks at decode, before the tokens (docs/CMODEL.md);
+        // dnpu_nmc repeats them and checks DWCONV's CO % DM and the operands
+        DNPU_OP_NMC_ADD[7:0]: begin
+            if (cflags != 16'd0 || cwv[1][15:0] == 16'd0 || cwv[1][31:16] == 16'd0 ||
+                cwv[2][31:12] != 20'd0 || !io_sp(cwv[2][3:0]) || !io_sp(cwv[2][7:4]) ||
+                !io_sp(cwv[2][11:8]) || cwv[9][1:0] != 2'd0 || cwv[10] != 32'd0 ||
+                cwv[11] != 32'd0 || cwv[12] != 32'd0 || tail_nz)
+                illegal = 1'b1;
+        end
+        DNPU_OP_NMC_POOL[7:0]: begin
+            if ((cflags & ~DNPU_POOL_F_AVG[15:0]) != 16'd0 || cwv[1][15:0] == 16'd0 ||
+                cwv[1][31:16] == 16'd0 || cwv[2][15:0] == 16'd0 || cwv[2][31:16] == 16'd0 ||
+                cwv[3] == 32'd0 || cwv[4][7:0] == 8'd0 || cwv[4][15:8] == 8'd0 ||
+                cwv[4][23:16] == 8'd0 || cwv[4][31:24] == 8'd0 ||
+                (cwv[6] & 32'hfffff0f0) != 32'd0 || !io_sp(cwv[6][3:0]) ||
+                !io_sp(cwv[6][11:8]) || cwv[11][31:16] != 16'd0 || cwv[12] != 32'd0 || tail_nz)
+                illegal = 1'b1;
+        end
+        DNPU_OP_NMC_MEAN[7:0]: begin
+            if (cflags != 16'd0 || cwv[1][15:0] == 16'd0 || cwv[1][31:16] == 16'd0 ||
+                cwv[2] == 32'd0 || (cwv[3] & 32'hfffff0f0) != 32'd0 || !io_sp(cwv[3][3:0]) ||
+                !io_sp(cwv[3][11:8]) ||
+                (cwv[9][31] ? (cwv[9] < 32'hffffffe1) : (cwv[9] > 32'd31)) ||
+                cwv[10] == 32'd0 || cwv[11] != 32'd0 || cwv[12] != 32'd0 || tail_nz)
+                illegal = 1'b1;
+        end
+        DNPU_OP_NMC_DWCONV[7:0]: begin
+            if (cflags != 16'd0 || cwv[1][15:0] == 16'd0 || cwv[1][31:16] == 16'd0 ||
+                cwv[2][15:0] == 16'd0 || cwv[2][31:16] == 16'd0 || cwv[3][7:0] == 8'd0 ||
+                cwv[3][15:8] == 8'd0 || cwv[3][23:16] == 8'd0 || cwv[3][31:24] == 8'd0 ||
+                cwv[4][7:0] == 8'd0 || cwv[4][15:8] == 8'd0 || cwv[4][31:16] != 16'd0 ||
+                (cwv[5] & 32'hfffff0f0) != 32'd0 || !io_sp(cwv[5][3:0]) ||
+                !io_sp(cwv[5][11:8]) || cwv[11][1:0] != 2'd0 || tail_nz)
+                illegal = 1'b1;
+        end
         default: illegal = 1'b1;
         endcase
         // dependency bits that name a missing neighbour queue

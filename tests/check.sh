@@ -7,7 +7,8 @@
 # Suites: the hardware header/Verilog include agree; the userspace build and
 # its ctest tests (unit, golden, reference, rtl, fpga, kernel, vm, lint labels);
 # the same unit tests under AddressSanitizer + UndefinedBehaviorSanitizer;
-# libFuzzer targets for a bounded time.
+# libFuzzer targets for a bounded time; the command-stream corpus they left
+# replayed on the RTL engine (when build/main has tests/rtl/tb_replay).
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
@@ -96,6 +97,24 @@ if command -v clang >/dev/null 2>&1; then
 		# coverage, corpus) in build/check/ctest-fuzz.log
 		run_ctest ctest-fuzz "$BUILD/fuzz" -L fuzz ${ONLY_FUZZ:+-V}
 	fi
+fi
+# The command-stream corpus (and crash files) the libFuzzer target left,
+# replayed on the RTL engine against the C model (tests/rtl/tb_replay).
+replay="$BUILD/main/tests/rtl/tb_replay"
+corpus="$BUILD/fuzz/tests/cmodel/fuzz_cmodel_corpus"
+if [ -x "$replay" ] && [ -d "$corpus" ]; then
+	note "command-stream corpus on the RTL engine"
+	set -- "+corpus=$corpus"
+	for f in "$BUILD"/fuzz/tests/cmodel/crash-* "$BUILD"/fuzz/tests/cmodel/timeout-*; do
+		[ -f "$f" ] && set -- "$@" "+streams=$f"
+	done
+	if [ -n "${ONLY_FUZZ:-}" ]; then
+		set -- "$@" +mutate=3 +count="${REPLAY_COUNT_LONG:-20000}" +seed="$(date +%s)"
+	else
+		set -- "$@" +mutate=1 +count="${REPLAY_COUNT:-400}" +seed=1
+	fi
+	timeout 3600 "$replay" "$@" 2>&1 | tee "$log_dir/rtl-replay.log" | tail -n 25
+	record rtl-replay-corpus "${PIPESTATUS[0]}"
 fi
 
 echo

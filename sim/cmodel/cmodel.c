@@ -638,7 +638,7 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 		case DNPU_OP_NMC_POOL:
 		case DNPU_OP_NMC_MEAN:
 		case DNPU_OP_NMC_DWCONV:
-			f = cm_compute_check(m, w, &cost);
+			f = cm_compute_check(m, w, NULL);
 			break;
 		case DNPU_OP_SYNC:
 		case DNPU_OP_BARRIER:
@@ -715,6 +715,12 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 				f = cm_fault(m, DNPU_FAULT_TOKEN, cmd_region, off);
 		if (f)
 			break;
+		/* operands and parameter records: when the command starts */
+		if (q == Q_COMPUTE && op != DNPU_OP_SYNC) {
+			f = cm_compute_check(m, w, &cost);
+			if (f)
+				break;
+		}
 
 		uint64_t end = cm_sadd(start, cost);
 		if (m->watchdog && end > m->watchdog) {

@@ -163,6 +163,8 @@ static uint32_t conv_check(struct dnpu_cmodel *m, const uint32_t *w,
 	    (w[3] >> 16) || w[13] || w[14] || w[15] || !c.oh || !c.ow ||
 	    !c.n || !c.c || !c.kh || !c.kw)
 		return cm_illegal(m);
+	if (!cost)	/* decode only: the static field checks above */
+		return DNPU_FAULT_NONE;
 
 	uint64_t in_n[4] = { c.oh, c.ow, c.kh, c.kw };
 	uint64_t in_s[4] = { c.in_sy, c.in_sx, c.in_ty, c.in_tx };
@@ -282,6 +284,8 @@ static uint32_t ppu_check(struct dnpu_cmodel *m, const uint32_t *w,
 	} else if (w[9] || w[10] || w[11] || w[12]) {
 		return cm_illegal(m);
 	}
+	if (!cost)	/* decode only: the static field checks above */
+		return DNPU_FAULT_NONE;
 
 	uint64_t rn[1] = { p.mm };
 	uint64_t as[1] = { p.acc_pitch }, ds[1] = { p.dst_pitch },
@@ -368,6 +372,8 @@ static uint32_t nmc_add_check(struct dnpu_cmodel *m, const uint32_t *w,
 	for (int k = 10; k < 16; k++)
 		if (w[k])
 			return cm_illegal(m);
+	if (!cost)	/* decode only: the static field checks above */
+		return DNPU_FAULT_NONE;
 	uint64_t rn[1] = { rows };
 	uint64_t s_a[1] = { w[4] }, s_b[1] = { w[6] }, s_d[1] = { w[8] };
 	uint32_t f;
@@ -450,6 +456,8 @@ static uint32_t nmc_pool_check(struct dnpu_cmodel *m, const uint32_t *w,
 	    (w[6] & 0xfffff0f0u) || !io_spad(p.ss) || !io_spad(p.ds) ||
 	    (w[11] >> 16) || w[12] || w[13] || w[14] || w[15])
 		return cm_illegal(m);
+	if (!cost)	/* decode only: the static field checks above */
+		return DNPU_FAULT_NONE;
 	uint64_t in_n[2] = { p.ih, p.iw }, in_s[2] = { p.src_pitch, p.c };
 	uint64_t out_n[2] = { p.oh, p.ow }, out_s[2] = { p.dst_pitch, p.c };
 	uint32_t f;
@@ -522,6 +530,8 @@ static uint32_t nmc_mean_check(struct dnpu_cmodel *m, const uint32_t *w,
 	for (int k = 11; k < 16; k++)
 		if (w[k])
 			return cm_illegal(m);
+	if (!cost)	/* decode only: the static field checks above */
+		return DNPU_FAULT_NONE;
 	uint64_t in_n[2] = { h, wd }, in_s[2] = { w[5], c };
 	uint32_t f;
 	if ((f = cm_spad_need(m, ss, span(w[4], in_n, in_s, 2, c))) ||
@@ -601,9 +611,14 @@ static uint32_t nmc_dw_check(struct dnpu_cmodel *m, const uint32_t *w,
 	struct dw_f d;
 	dw_decode(w, &d);
 	if (DNPU_CMD_FLAGS(w[0]) || !d.oh || !d.ow || !d.co || !d.dm ||
-	    d.co % d.dm || !d.kh || !d.kw || !d.sh || !d.sw || !d.dh ||
+	    !d.kh || !d.kw || !d.sh || !d.sw || !d.dh ||
 	    !d.dw || (w[4] >> 16) || (w[5] & 0xfffff0f0u) || !io_spad(d.ss) ||
 	    !io_spad(d.ds) || (d.param_base & 3) || w[13] || w[14] || w[15])
+		return cm_illegal(m);
+	if (!cost)	/* decode only: the static field checks above */
+		return DNPU_FAULT_NONE;
+	/* CO % DM: the device divides sequentially, after the tokens */
+	if (d.co % d.dm)
 		return cm_illegal(m);
 	uint64_t in_n[4] = { d.oh, d.kh, d.ow, d.kw };
 	uint64_t in_s[4] = { d.sh * d.src_pitch, d.dh * d.src_pitch,

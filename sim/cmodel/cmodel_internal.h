@@ -80,7 +80,13 @@ uint32_t cm_illegal(struct dnpu_cmodel *m);
 /* SPAD_RANGE unless bytes [0, end) fit in scratchpad @sp. */
 uint32_t cm_spad_need(struct dnpu_cmodel *m, unsigned sp, uint64_t end);
 
-/* Compute-queue commands (cmodel_compute.c): validate, cost, execute. */
+/*
+ * Compute-queue commands (cmodel_compute.c): validate, cost, execute.
+ * cm_compute_check() with @cost NULL does only the decode-time checks
+ * (opcode fields, reserved bits, zero counts); with @cost it also checks
+ * operand ranges and parameter records, which happens after the command's
+ * tokens were counted (docs/CMODEL.md, checking order).
+ */
 uint32_t cm_compute_check(struct dnpu_cmodel *m, const uint32_t *w,
 			  uint64_t *cost);
 uint32_t cm_compute_exec(struct dnpu_cmodel *m, const uint32_t *w);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -357,6 +358,43 @@ static void test_token(void **state)
 	env_free(e);
 }
 
+/*
+ * One command with two faults: decode checks come before the tokens, the
+ * operand and parameter-record checks after them (docs/CMODEL.md).
+ */
+static void test_token_check_order(void **state)
+{
+	(void)state;
+	struct env *e = env_new(1);
+	struct dnpu_cmodel_result r;
+	uint32_t w[16] = { 0 };
+
+	/* CONV popping an empty FIFO, its input beyond IN: TOKEN */
+	w[0] = DNPU_CMD_W0(DNPU_OP_CONV, DNPU_CMD_POP_PREV, 0);
+	w[1] = DNPU_PAIR(1, 1);
+	w[2] = DNPU_PAIR(1, 1);
+	w[3] = 1 | 1 << 8;
+	w[4] = DNPU_SMALL_SPAD_IN;
+	env_emit(e, w);
+	emit_end(e);
+	env_run(e, &r);
+	expect_fault(&r, DNPU_FAULT_TOKEN, 0, CMD_OFF(0), 0);
+
+	/* NMC_POOL popping an empty FIFO with a zero channel count: ILLEGAL */
+	e->ncmd = 0;
+	memset(w, 0, sizeof(w));
+	w[0] = DNPU_CMD_W0(DNPU_OP_NMC_POOL, DNPU_CMD_POP_PREV, 0);
+	w[1] = DNPU_PAIR(1, 1);
+	w[2] = DNPU_PAIR(1, 1);
+	w[4] = 0x01010101;
+	w[6] = DNPU_SPAD_IN | DNPU_SPAD_OUT << 8;
+	env_emit(e, w);
+	emit_end(e);
+	env_run(e, &r);
+	expect_fault(&r, DNPU_FAULT_ILLEGAL_CMD, 0, CMD_OFF(0), 0);
+	env_free(e);
+}
+
 static void test_timeout(void **state)
 {
 	(void)state;
@@ -489,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_illegal_param_and_no_end),
 		cmocka_unit_test(test_spad_range),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_token_check_order),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_bad_desc),
 		cmocka_unit_test(test_injected),

@@ -4,6 +4,7 @@
 #ifndef DNPU_TB_ENGINE_SIM_H
 #define DNPU_TB_ENGINE_SIM_H
 
+#include <functional>
 #include <vector>
 
 #include "Vdnpu_engine.h"
@@ -45,6 +46,8 @@ public:
 	// bus timing: first-beat latency and stall probabilities (percent)
 	unsigned latency = 8, stall_pct = 20;
 	bool debug = false; // per-cycle state dump (debug builds)
+	// called for every data beat on the bus: address, byte strobes, write
+	std::function<void(uint64_t, uint16_t, bool)> on_beat;
 
 	void tick()
 	{
@@ -211,6 +214,8 @@ private:
 			break;
 		case READ:
 			if (rvalid_ && m->m_rready) {
+				if (on_beat)
+					on_beat(addr_ + 16ull * beat_, 0xffff, false);
 				if (++beat_ == beats_)
 					st_ = IDLE;
 			}
@@ -219,6 +224,8 @@ private:
 			if (m->m_wvalid && wready_) {
 				uint64_t a = addr_ + 16ull * beat_;
 				const uint8_t *wd = (const uint8_t *)&m->m_wdata;
+				if (on_beat)
+					on_beat(a, (uint16_t)m->m_wstrb, true);
 				if (!in_mem(a))
 					err_ = true;
 				else
