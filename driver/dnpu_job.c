@@ -826,20 +826,26 @@ static void dnpu_recovery_work(struct work_struct *work)
 {
 	struct dnpu_device *ndev = container_of(work, struct dnpu_device,
 						recovery_work);
-	bool idle;
+	bool idle, outage;
 	int idx;
 
 	if (!drm_dev_enter(&ndev->ddev, &idx))
 		return;
 	mutex_lock(&ndev->hw_lock);
+	/*
+	 * dnpu_job_run() may have rebooted the firmware already (a job came
+	 * before this work): then jobs on the ring now are innocent and
+	 * running on the new firmware, and must not be reset.
+	 */
+	outage = dnpu_fw_outage(ndev);
 	idle = list_empty(&ndev->active);
-	if (idle && dnpu_fw_outage(ndev)) {
+	if (outage && idle) {
 		if (dnpu_hw_boot(ndev))
 			drm_err(&ndev->ddev, "firmware reboot failed\n");
 		atomic64_inc(&ndev->counters.resets);
 	}
 	mutex_unlock(&ndev->hw_lock);
-	if (!idle) {
+	if (outage && !idle) {
 		WRITE_ONCE(ndev->force_reset, true);
 		drm_sched_fault(&ndev->sched);
 	}
