@@ -1,13 +1,18 @@
 // Round-robin arbiter of N bus clients onto the engine's single 128-bit
 // host bus master port (docs/RTL.md "Host bus"). A client owns the bus from
 // the grant until its burst completes (read: the beat with rlast; write:
-// the write response), so responses need no IDs.
+// the write response), so responses need no IDs. On 'flush' (engine ABORT
+// or watchdog) the clients are reset but a burst already on the bus is
+// finished here: the remaining write beats go out with no strobes and the
+// response is taken, read beats are taken and dropped, so the bus and its
+// slave never wait for a master that is gone.
 `default_nettype none
 module dnpu_busarb #(
     parameter integer N = 4    // power of two
 ) (
     input  wire             clk,
     input  wire             rst,
+    input  wire             flush,     // clients dropped: finish the burst
     // clients, flattened: client i at [i*W +: W]
     input  wire [N-1:0]     c_req_valid,
     output wire [N-1:0]     c_req_ready,
@@ -64,43 +69,65 @@ module dnpu_busarb #(
     wire read_done  = m_rvalid && m_rready && m_rlast;
     wire write_done = m_bvalid;
 
+    // the owner's burst: accepted on the bus, direction, write beats left
+    reg       req_acc;
+    reg       m_req_write_r;
+    reg [4:0] wleft;
+    reg       draining;    // the owner was flushed, its burst is ours now
+
     always @(posedge clk) begin
         if (rst) begin
-            owned <= 1'b0;
-            owner <= {IW{1'b0}};
-            last  <= {IW{1'b0}};
-        end else if (!owned) begin
-            if (pick_any) begin
-                owned <= 1'b1;
-                owner <= pick;
-                last  <= pick;
+            owned    <= 1'b0;
+            owner    <= {IW{1'b0}};
+            last     <= {IW{1'b0}};
+            req_acc  <= 1'b0;
+            wleft    <= 5'd0;
+            draining <= 1'b0;
+        end else begin
+            if (m_req_valid && m_req_ready) begin
+                req_acc       <= 1'b1;
+                m_req_write_r <= m_req_write;
+                wleft         <= m_req_write ? {1'b0, m_req_len} + 5'd1 : 5'd0;
+            end else if (m_wvalid && m_wready) begin
+                wleft <= wleft - 5'd1;
             end
-        end else if ((!m_req_write_r && read_done) || (m_req_write_r && write_done)) begin
-            owned <= 1'b0;
+            if (!owned) begin
+                if (pick_any && !flush) begin
+                    owned <= 1'b1;
+                    owner <= pick;
+                    last  <= pick;
+                end
+            end else if ((draining || flush) && !req_acc && !(m_req_valid && m_req_ready)) begin
+                // flushed before its request went out: nothing on the bus
+                owned    <= 1'b0;
+                draining <= 1'b0;
+            end else if (req_acc && ((!m_req_write_r && read_done) ||
+                                     (m_req_write_r && write_done))) begin
+                owned    <= 1'b0;
+                req_acc  <= 1'b0;
+                draining <= 1'b0;
+            end else if (flush) begin
+                draining <= 1'b1;
+            end
         end
     end
 
-    // the owner's burst direction, latched with its request
-    reg m_req_write_r;
-    always @(posedge clk)
-        if (m_req_valid && m_req_ready)
-            m_req_write_r <= m_req_write;
-
-    assign m_req_valid = owned && c_req_valid[owner];
+    assign m_req_valid = owned && !draining && c_req_valid[owner];
     assign m_req_write = c_req_write[owner];
     assign m_req_addr  = c_req_addr[owner*64 +: 64];
     assign m_req_len   = c_req_len[owner*4 +: 4];
-    assign m_wvalid    = owned && c_wvalid[owner];
+    assign m_wvalid    = owned && (draining ? (req_acc && m_req_write_r && wleft != 5'd0)
+                                            : c_wvalid[owner]);
     assign m_wdata     = c_wdata[owner*128 +: 128];
-    assign m_wstrb     = c_wstrb[owner*16 +: 16];
-    assign m_wlast     = c_wlast[owner];
-    assign m_rready    = owned ? c_rready[owner] : 1'b1; // drop strays after a reset
+    assign m_wstrb     = draining ? 16'd0 : c_wstrb[owner*16 +: 16];
+    assign m_wlast     = draining ? (wleft == 5'd1) : c_wlast[owner];
+    assign m_rready    = (owned && !draining) ? c_rready[owner] : 1'b1;
     assign m_bready    = 1'b1;
 
     genvar i;
     generate
         for (i = 0; i < N; i = i + 1) begin : g_cl
-            wire mine = owned && (owner == i[IW-1:0]);
+            wire mine = owned && !draining && (owner == i[IW-1:0]);
             assign c_req_ready[i] = mine && m_req_ready;
             assign c_wready[i]    = mine && m_wready;
             assign c_rvalid[i]    = mine && m_rvalid;

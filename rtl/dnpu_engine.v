@@ -163,7 +163,7 @@ module dnpu_engine #(
     wire [63:0]  c_wstrb;
 
     dnpu_busarb #(.N(4)) u_arb (
-        .clk(clk), .rst(rst || flush),
+        .clk(clk), .rst(rst), .flush(flush),
         .c_req_valid(c_req_valid), .c_req_ready(c_req_ready), .c_req_write(c_req_write),
         .c_req_addr(c_req_addr), .c_req_len(c_req_len),
         .c_wvalid(c_wvalid), .c_wready(c_wready), .c_wdata(c_wdata), .c_wstrb(c_wstrb),
@@ -962,7 +962,9 @@ module dnpu_engine #(
                 flush     <= 1'b1;
                 dstate    <= D_IDLE;
                 job_end   <= 1'b1;
-                if (!flt_valid) begin
+                // the command that ran out of time is older than a fault
+                // found further ahead: lowest index wins, as for faults
+                if (!flt_valid || oldest < flt_idx) begin
                     flt_valid  <= 1'b1;
                     flt_idx    <= oldest;
                     flt_cause  <= DNPU_FAULT_TIMEOUT[3:0];

@@ -109,7 +109,7 @@ if [ -x "$replay" ] && [ -d "$corpus" ]; then
 		[ -f "$f" ] && set -- "$@" "+streams=$f"
 	done
 	if [ -n "${ONLY_FUZZ:-}" ]; then
-		set -- "$@" +mutate=3 +count="${REPLAY_COUNT_LONG:-20000}" +seed="$(date +%s)"
+		set -- "$@" +mutate=3 +count="${REPLAY_COUNT_LONG:-5000}" +seed="$(date +%s)"
 	else
 		set -- "$@" +mutate=1 +count="${REPLAY_COUNT:-400}" +seed=1
 	fi

@@ -291,7 +291,7 @@ static bool fuzz_job(const std::vector<uint8_t> &in, const std::string &name, Jo
 
 // One random layer (CONV_2D, DEPTHWISE_CONV_2D, ADD, PAD or MEAN) lowered
 // the way tests/cmodel cross-checks against TFLite.
-static bool lowered_layer(Rng &r, unsigned kind, Job &j)
+static bool lowered_layer(Rng &r, unsigned kind, int idx, Job &j)
 {
 	struct env *e = env_new(1);
 	int rc = -1;
@@ -367,7 +367,7 @@ static bool lowered_layer(Rng &r, unsigned kind, Job &j)
 				r.in(-8, 0), (uint32_t)(h * w));
 		name = "mean";
 	}
-	bool ok = rc == 0 && job_from_env(e, "lowered-" + name, j);
+	bool ok = rc == 0 && job_from_env(e, "lowered" + std::to_string(idx) + "-" + name, j);
 	env_free(e);
 	return ok;
 }
@@ -487,6 +487,17 @@ static Job random_stream(Rng &r, long idx)
 		}
 		if (r.chance(3))
 			c[r.range(0, 15)] ^= 1u << r.range(0, 31);
+	}
+	// now and then a stream that runs far longer than any watchdog: one
+	// in-bounds LOAD or STORE of 65535 x 65535 rows (strides 0)
+	if (n > 1 && r.chance(6)) {
+		uint32_t *c = w + 16 * (size_t)r.range(0, n - 2);
+		memset(c, 0, 64);
+		c[0] = DNPU_CMD_W0(r.chance(50) ? DNPU_OP_LOAD : DNPU_OP_STORE, 0, 0);
+		c[1] = DNPU_DMA_REGION(1, DNPU_SPAD_IN, 0);
+		c[4] = 16;
+		c[5] = 0xffff;
+		c[8] = 0xffff;
 	}
 	Job j;
 	fuzz_job(in, "random-" + std::to_string(idx), j);
@@ -710,7 +721,7 @@ int main(int argc, char **argv)
 	size_t from_files = bases.size();
 	for (int i = 0; i < lowered; i++) {
 		Job j;
-		if (lowered_layer(rng, (unsigned)(i % 5), j))
+		if (lowered_layer(rng, (unsigned)(i % 5), i, j))
 			bases.push_back(j);
 	}
 	size_t from_lowered = bases.size() - from_files;
@@ -921,8 +932,8 @@ int main(int argc, char **argv)
 			       dnpu_fault_name(jr.status), jr.region, jr.offset, jr.cmd,
 			       (unsigned long long)jr.cycles, ordered ? "" : " [racy]",
 			       fail.empty() ? "" : (": " + fail).c_str());
-		if (!fail.empty()) {
-			st.failures++;
+		if (!fail.empty() || (verbose && !only.empty())) {
+			st.failures += !fail.empty();
 			// the commands around the fault, for the record
 			const uint8_t *cb = j.mem.data() + (j.reg[j.cmd_region].addr - ENV_BASE) + j.cmd_offset;
 			uint32_t at = std::min(res.fault_cmd, jr.cmd);
@@ -934,6 +945,11 @@ int main(int argc, char **argv)
 				printf("\n");
 			}
 		}
+	}
+	// the engine must still work after the last job too
+	if (st.jobs && !run_aux(zero_prog)) {
+		printf("FAIL engine unusable after the last job\n");
+		st.failures++;
 	}
 	printf("tb_replay: %ld streams, %ld ordered and compared (%ld faulted with later "
 	       "commands' effects), %ld racy (%ld different status), %ld long (watchdog fired "
