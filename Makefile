@@ -16,7 +16,7 @@ help:
 	@echo "make run        the main job: train, quantize and run a model through libaccel"
 	@echo "make check      all tests (unit, sanitizers, golden models, RTL, firmware, kernel)"
 	@echo "make bench      benchmarks, results in bench/results/"
-	@echo "make fuzz       the libFuzzer targets for longer: FUZZ_SECONDS_LONG each (default 180)"
+	@echo "make fuzz       the libFuzzer targets for longer (FUZZ_SECONDS_LONG each, default 180), RTL replay of their corpus"
 	@echo "make vmtest     boot 6.1 and 6.12 in QEMU with dnpu-cosim and dnpu.ko (docs/COSIM.md)"
 	@echo "make module KVER=<kernel release>   build dnpu.ko against that kernel's headers"
 	@echo "make install    install libaccel, tools and firmware (DESTDIR, PREFIX)"

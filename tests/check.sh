@@ -2,7 +2,8 @@
 # Run every test: `make check` calls this. Ends with "N passed, N failed".
 #   tests/check.sh              all suites (bounded)
 #   tests/check.sh --fuzz-long  only the fuzz targets, FUZZ_SECONDS_LONG each
-#                               (default 180: three targets, ~10 min)
+#                               (default 180: three targets, ~10 min), then
+#                               the longer RTL replay of their corpus
 #   tests/check.sh --help
 # Suites: the hardware header/Verilog include agree; the userspace build and
 # its ctest tests (unit, golden, reference, rtl, fpga, kernel, vm, lint labels);
@@ -15,7 +16,7 @@ BUILD=${BUILD:-$ROOT/build}
 JOBS=${JOBS:-2}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 case "${1:-}" in
--h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 --fuzz-long) FUZZ_SECONDS=${FUZZ_SECONDS_LONG:-180}; ONLY_FUZZ=1 ;;
 "") ;;
 *) echo "check.sh: unknown argument '$1'" >&2; exit 2 ;;
