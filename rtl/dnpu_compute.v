@@ -10,6 +10,10 @@
 // weight tile (one row per cycle), stream every output pixel's ROWS input
 // bytes (one unaligned lane-read of IN per pixel per cycle) and
 // read-add-write the COLS partial sums into ACC as they leave the array.
+// Tiles are pipelined: a load side fills the array's idle weight bank
+// while the stream side streams the current tile from the other, and the
+// output side follows the tiles in flight through a small FIFO, so tiles
+// follow each other every max(P, COLS + 3) cycles without draining.
 // PPU: COLS lanes (one dnpu_ppu each). Per group of COLS output channels
 // fetch their dnpu_chan_params (12*COLS contiguous bytes, PL per cycle),
 // then stream the M rows: one COLS-wide ACC read, residual read and masked
@@ -22,6 +26,7 @@ module dnpu_compute #(
     parameter integer IL       = (ROWS > COLS) ? ROWS : COLS,
     parameter integer OL       = (COLS > 4) ? COLS : 4,
     parameter integer PL       = (COLS >= 16) ? 16 : ((COLS > 4) ? COLS : 4),
+    parameter integer PPU_L    = COLS,    // PPU lanes: a power of two <= COLS
     parameter [31:0]  SZ_IN    = 32'd16384,
     parameter [31:0]  SZ_WGT   = 32'd16384,
     parameter [31:0]  SZ_ACC   = 32'd16384,   // bytes
@@ -72,7 +77,7 @@ module dnpu_compute #(
 );
 `include "dnpu_hw_params.vh"
     localparam integer RW = $clog2(ROWS);
-    localparam integer PR = 12 * COLS / PL;   // PARAM reads per channel group
+    localparam integer PR = (12 * PPU_L + PL - 1) / PL;   // PARAM reads per channel group
     localparam [4:0]   PR5 = PR[4:0];
 
     // ---------------------------------------------------------------
@@ -118,13 +123,13 @@ module dnpu_compute #(
     // states
     // ---------------------------------------------------------------
     localparam [3:0] S_IDLE = 4'd0, S_CHECK = 4'd1, S_SCAN = 4'd2, S_ADDP = 4'd3,
-                     S_WLOAD = 4'd4, S_STREAM = 4'd5, S_DRAIN = 4'd6, S_NEXT = 4'd7,
+                     S_SWAIT = 4'd4, S_STREAM = 4'd5, S_DRAIN = 4'd6,
                      S_PPARAM = 4'd8, S_PELEM = 4'd9, S_PDRAIN = 4'd10,
                      S_DONE = 4'd11, S_FLUSH = 4'd12;
     reg [3:0] state;
     reg [3:0] cs;            // check step
     assign busy = (state != S_IDLE);
-    assign array_busy = (state == S_WLOAD) || (state == S_STREAM) || (state == S_DRAIN);
+    assign array_busy = (state == S_SWAIT) || (state == S_STREAM) || (state == S_DRAIN);
 
     // ---------------------------------------------------------------
     // checks: chk accumulates a span end; one multiply per step
@@ -170,26 +175,62 @@ module dnpu_compute #(
     // ---------------------------------------------------------------
     // CONV state
     // ---------------------------------------------------------------
+    // load side: the next tile to load (n0 outermost, then ky, kx, c0)
     reg  [15:0] n0, c0;
     reg  [7:0]  ky, kx;
-    reg  [RW:0] wi;                      // weight row being loaded
-    reg  [31:0] ky_off, kx_off, oy_off, ox_off;
-    reg  [15:0] oy, ox;
+    reg  [31:0] ky_off, kx_off;
     reg  [31:0] w_addr;
-    reg  [31:0] outstanding;
-    reg  [31:0] acc_off_out;             // pixel * acc_pitch, output side
+    reg         l_busy;                  // loading a tile
+    reg         l_more;                  // tiles left to load
+    reg         lb;                      // bank it loads into
+    reg  [RW:0] wi;                      // weight row being loaded
     wire [16:0] c_left = {1'b0, c_c} - {1'b0, c0};
     wire [16:0] n_left = {1'b0, c_n} - {1'b0, n0};
     wire [16:0] vr = (c_left > ROWS[16:0]) ? ROWS[16:0] : c_left;   // valid rows
     wire [16:0] vc = (n_left > COLS[16:0]) ? COLS[16:0] : n_left;   // valid cols
     wire        first_k = (ky == 8'd0) && (kx == 8'd0) && (c0 == 16'd0);
-    wire [31:0] tile_in = c_in_base + ky_off + kx_off + {16'd0, c0};
+    wire        last_tile = ({1'b0, c0} + ROWS[16:0] >= {1'b0, c_c}) &&
+                            (kx + 8'd1 == c_kw) && (ky + 8'd1 == c_kh) &&
+                            ({1'b0, n0} + COLS[16:0] >= {1'b0, c_n});
+    // per bank: a loaded tile waiting for / in its stream, and how long the
+    // bank's last vectors still occupy the array
+    reg  [1:0]  t_v;
+    reg  [31:0] t_in   [0:1];            // IN address of the tile's first pixel
+    reg  [8:0]  t_vr   [0:1];
+    reg  [8:0]  t_vc   [0:1];
+    reg  [15:0] t_n0   [0:1];
+    reg  [1:0]  t_keep, t_last;
+    reg  [7:0]  b_free [0:1];            // cycles until the bank may be rewritten
+    // stream side
+    reg         sb;                      // bank being streamed
+    reg  [31:0] s_in;
+    reg  [8:0]  s_vr, s_vc;
+    reg         s_last;
+    reg  [31:0] oy_off, ox_off;
+    reg  [15:0] oy, ox;
+    reg  [31:0] outstanding;
+    // output side: tiles in flight (FIFO of 4), pixel position
+    reg  [15:0] f_n0   [0:3];
+    reg  [8:0]  f_vc   [0:3];
+    reg  [3:0]  f_keep;
+    reg  [1:0]  f_rd, f_wr;
+    reg  [2:0]  f_cnt;
+    reg  [31:0] acc_off_out;             // pixel * acc_pitch, output side
+    reg  [31:0] o_px;
+    wire [31:0] n_px = {16'd0, c_oh} * {16'd0, c_ow};
+    wire        tile_ready = t_v[sb] && (f_cnt != 3'd4);
+    wire        vrc_unused = vr[16] ^ (^vc[16:9]) ^ s_vc[8];   // <= 255 rows/cols
+    wire        s_end = (ox + 16'd1 == c_ow) && (oy + 16'd1 == c_oh);
 
     // array
     reg                 a_wload;
     reg  [RW-1:0]       a_wrow;
+    reg                 a_wbank;
     reg                 a_wrow_valid;
+    reg  [8:0]          a_wvc;
     reg                 a_in_valid;
+    reg                 a_sel;
+    reg  [8:0]          a_vr;
     wire                a_out_valid;
     wire [COLS*32-1:0]  a_out_y;
     reg  [COLS*8-1:0]   a_wdata;
@@ -197,14 +238,14 @@ module dnpu_compute #(
     integer li;
     always @(*) begin
         for (li = 0; li < COLS; li = li + 1)
-            a_wdata[li*8 +: 8] = (a_wrow_valid && li < vc) ? wgt_rdata[li*8 +: 8] : 8'd0;
+            a_wdata[li*8 +: 8] = (a_wrow_valid && li < a_wvc) ? wgt_rdata[li*8 +: 8] : 8'd0;
         for (li = 0; li < ROWS; li = li + 1)
-            a_xdata[li*8 +: 8] = (li < vr) ? in_rdata[li*8 +: 8] : 8'd0;
+            a_xdata[li*8 +: 8] = (li < a_vr) ? in_rdata[li*8 +: 8] : 8'd0;
     end
     dnpu_array #(.ROWS(ROWS), .COLS(COLS)) u_array (
         .clk(clk), .rst(rst || state == S_IDLE),
-        .w_load(a_wload), .w_row(a_wrow), .w_data(a_wdata),
-        .in_valid(a_in_valid), .in_x(a_xdata),
+        .w_load(a_wload), .w_row(a_wrow), .w_bank(a_wbank), .w_data(a_wdata),
+        .in_valid(a_in_valid), .in_sel(a_sel), .in_x(a_xdata),
         .out_valid(a_out_valid), .out_y(a_out_y));
 
     // output side: stage A reads ACC, stage B adds and writes
@@ -212,6 +253,7 @@ module dnpu_compute #(
     reg [COLS*32-1:0]  b_psum;
     reg [31:0]         b_addr;
     reg                b_keep;       // add the old ACC value
+    reg [8:0]          b_vc;
     integer bj;
     always @(*) begin
         acc_wdata = {COLS*32{1'b0}};
@@ -219,7 +261,7 @@ module dnpu_compute #(
         for (bj = 0; bj < COLS; bj = bj + 1) begin
             acc_wdata[bj*32 +: 32] = b_psum[bj*32 +: 32] +
                                      (b_keep ? acc_rdata[bj*32 +: 32] : 32'd0);
-            acc_wmask[bj] = (bj < vc);
+            acc_wmask[bj] = (bj < b_vc);
         end
         acc_we    = b_valid && is_conv;
         acc_waddr = b_addr;
@@ -231,7 +273,7 @@ module dnpu_compute #(
     reg  [15:0]  pm, pn;                 // input side row, first channel of the group
     reg  [31:0]  p_acc_row, p_res_row;   // pm * pitch
     reg  [4:0]   pp;                     // parameter read of the group
-    reg  [12*COLS*8-1:0] pblk;           // the group's dnpu_chan_params
+    reg  [PR*PL*8-1:0] pblk;             // the group's dnpu_chan_params
     reg  [383:0] add_prm;
     reg  [3:0]   ai;                     // add-param word index
     wire [3:0]   ai_m1 = ai - 4'd1;
@@ -240,15 +282,15 @@ module dnpu_compute #(
     reg  [31:0]  o_dst_row;
     reg  [15:0]  scan_j;
     reg          scan_v;                 // prm_rdata holds a word to check
-    wire [COLS-1:0]   ppu_out_valid;
-    wire [COLS*8-1:0] ppu_out_y;
+    wire [PPU_L-1:0]   ppu_out_valid;
+    wire [PPU_L*8-1:0] ppu_out_y;
     wire [16:0]  on_left = {1'b0, p_n} - {1'b0, on};
-    wire [16:0]  von = (on_left > COLS[16:0]) ? COLS[16:0] : on_left;   // valid output lanes
+    wire [16:0]  von = (on_left > PPU_L[16:0]) ? PPU_L[16:0] : on_left;   // valid output lanes
     wire         res_in = (p_res_sp == DNPU_SPAD_IN[3:0]);
 
     genvar pl;
     generate
-        for (pl = 0; pl < COLS; pl = pl + 1) begin : g_ppu
+        for (pl = 0; pl < PPU_L; pl = pl + 1) begin : g_ppu
             dnpu_ppu u_ppu (
                 .clk(clk), .rst(rst || state == S_IDLE),
                 .cfg_out_zp(p_quant[15:0]), .cfg_act_min(p_quant[23:16]),
@@ -267,11 +309,17 @@ module dnpu_compute #(
         dst_we    = ppu_out_valid[0] && !is_conv && (state == S_PELEM || state == S_PPARAM || state == S_PDRAIN);
         dst_out   = (p_dst_sp == DNPU_SPAD_OUT[3:0]);
         dst_addr  = p_dst_base + o_dst_row + {16'd0, on};
-        dst_wdata = ppu_out_y;
+        dst_wdata = {COLS*8{1'b0}};
+        dst_wdata[PPU_L*8-1:0] = ppu_out_y;
         for (dl = 0; dl < COLS; dl = dl + 1)
             dst_wmask[dl] = (dl < von);
     end
     wire ppu_valid_unused = ^ppu_out_valid;
+    // lanes beyond the array rows and the PPU lanes are not read
+    wire rd_lanes_unused = ^{in_rdata, out_rdata};
+    // the next PARAM read enters at the top of the record block
+    wire [(PR+1)*PL*8-1:0] pblk_in = {prm_rdata, pblk} >> (PL*8);
+    wire [PL*8-1:0] pblk_top_unused = pblk_in[(PR+1)*PL*8-1:PR*PL*8];
 
     // ---------------------------------------------------------------
     // scratchpad read requests (combinational from the state)
@@ -291,10 +339,9 @@ module dnpu_compute #(
             prm_re    = 1'b1;
             prm_raddr = p_add_param + {26'd0, ai, 2'd0};
         end
-        S_WLOAD: wgt_re = ({{(16-RW){1'b0}}, wi[RW-1:0]} < vr[15:0]) && !wi[RW];
         S_STREAM: begin
             in_re    = 1'b1;
-            in_raddr = tile_in + oy_off + ox_off;
+            in_raddr = s_in + oy_off + ox_off;
         end
         S_PPARAM: begin
             prm_re    = (pp < PR5);
@@ -312,10 +359,13 @@ module dnpu_compute #(
         end
         default: ;
         endcase
+        // CONV weight loads (beside the stream)
+        if (is_conv && l_busy)
+            wgt_re = ({{(16-RW){1'b0}}, wi[RW-1:0]} < vr[15:0]) && !wi[RW];
         // CONV output stage A
         if (is_conv && a_out_valid) begin
             acc_re    = 1'b1;
-            acc_raddr = c_acc_base + acc_off_out + {16'd0, n0};
+            acc_raddr = c_acc_base + acc_off_out + {16'd0, f_n0[f_rd]};
         end
     end
 
@@ -372,11 +422,17 @@ module dnpu_compute #(
                         if (chk > {36'd0, SZ_ACC}) begin
                             range_fault(DNPU_SPAD_ACC[3:0]);
                         end else begin
-                            // start the first tile
+                            // load side starts with the first tile
                             n0 <= 16'd0; c0 <= 16'd0; ky <= 8'd0; kx <= 8'd0;
                             ky_off <= 32'd0; kx_off <= 32'd0;
                             w_addr <= c_w_base;
-                            start_tile();
+                            l_busy <= 1'b0; l_more <= 1'b1; lb <= 1'b0;
+                            t_v <= 2'b00; b_free[0] <= 8'd0; b_free[1] <= 8'd0;
+                            sb <= 1'b0;
+                            f_rd <= 2'd0; f_wr <= 2'd0; f_cnt <= 3'd0;
+                            acc_off_out <= 32'd0; o_px <= 32'd0;
+                            outstanding <= 32'd0;
+                            state <= S_SWAIT;
                         end
                     end
                     endcase
@@ -455,63 +511,37 @@ module dnpu_compute #(
                 end
             end
             // ---------------- CONV ----------------
-            S_WLOAD: begin
-                wi <= wi + 1'b1;
-                a_wload      <= !wi[RW];
-                a_wrow       <= wi[RW-1:0];
-                a_wrow_valid <= wgt_re;
-                if (wgt_re)
-                    w_addr <= w_addr + c_w_pitch;
-                if (wi[RW]) begin
-                    oy <= 16'd0; ox <= 16'd0; oy_off <= 32'd0; ox_off <= 32'd0;
-                    state <= S_STREAM;
-                end
+            S_SWAIT: begin
+                outstanding <= outstanding - {31'd0, b_valid};
+                if (tile_ready)
+                    start_stream();
             end
             S_STREAM: begin
                 a_in_valid  <= 1'b1;
+                a_sel       <= sb;
+                a_vr        <= s_vr;
                 outstanding <= outstanding + 32'd1 - {31'd0, b_valid};
-                macs_inc    <= vr[7:0] * vc[7:0];
+                macs_inc    <= s_vr[7:0] * s_vc[7:0];
                 if (ox + 16'd1 == c_ow) begin
                     ox <= 16'd0; ox_off <= 32'd0;
                     oy <= oy + 16'd1; oy_off <= oy_off + c_sy;
-                    if (oy + 16'd1 == c_oh)
-                        state <= S_DRAIN;
                 end else begin
                     ox <= ox + 16'd1; ox_off <= ox_off + c_sx;
+                end
+                if (s_end) begin
+                    sb <= !sb;
+                    if (s_last)
+                        state <= S_DRAIN;
+                    else if (t_v[!sb] && f_cnt != 3'd4)
+                        start_stream_bank(!sb);
+                    else
+                        state <= S_SWAIT;
                 end
             end
             S_DRAIN: begin
                 outstanding <= outstanding - {31'd0, b_valid};
-                if (outstanding == 32'd0)
-                    state <= S_NEXT;
-            end
-            S_NEXT: begin
-                // next reduction slice, then next channel tile
-                if ({1'b0, c0} + ROWS[16:0] < {1'b0, c_c}) begin
-                    c0 <= c0 + ROWS[15:0];
-                    start_tile();
-                end else begin
-                    c0 <= 16'd0;
-                    if (kx + 8'd1 != c_kw) begin
-                        kx <= kx + 8'd1; kx_off <= kx_off + c_tx;
-                        start_tile();
-                    end else begin
-                        kx <= 8'd0; kx_off <= 32'd0;
-                        if (ky + 8'd1 != c_kh) begin
-                            ky <= ky + 8'd1; ky_off <= ky_off + c_ty;
-                            start_tile();
-                        end else begin
-                            ky <= 8'd0; ky_off <= 32'd0;
-                            if ({1'b0, n0} + COLS[16:0] < {1'b0, c_n}) begin
-                                n0     <= n0 + COLS[15:0];
-                                w_addr <= c_w_base + {16'd0, n0} + COLS[31:0];
-                                start_tile();
-                            end else begin
-                                state <= S_DONE;
-                            end
-                        end
-                    end
-                end
+                if (outstanding == 32'd0 && !b_valid && !a_in_valid)
+                    state <= S_DONE;
             end
             // ---------------- PPU ----------------
             // the group's records arrive one PARAM read after another;
@@ -519,7 +549,7 @@ module dnpu_compute #(
             S_PPARAM: begin
                 pp <= pp + 5'd1;
                 if (pp != 5'd0)
-                    pblk <= {prm_rdata, pblk[12*COLS*8-1:PL*8]};
+                    pblk <= pblk_in[PR*PL*8-1:0];
                 if (pp == PR5)
                     state <= S_PELEM;
             end
@@ -528,10 +558,10 @@ module dnpu_compute #(
                 outstanding <= outstanding + 32'd1 - {31'd0, dst_we};
                 if (pm + 16'd1 == p_m) begin
                     pm <= 16'd0; p_acc_row <= 32'd0; p_res_row <= 32'd0;
-                    if ({1'b0, pn} + COLS[16:0] >= {1'b0, p_n}) begin
+                    if ({1'b0, pn} + PPU_L[16:0] >= {1'b0, p_n}) begin
                         state <= S_PDRAIN;
                     end else begin
-                        pn <= pn + COLS[15:0];
+                        pn <= pn + PPU_L[15:0];
                         pp <= 5'd0;
                         state <= S_PPARAM;
                     end
@@ -563,18 +593,71 @@ module dnpu_compute #(
             if (state == S_PPARAM)
                 outstanding <= outstanding - {31'd0, dst_we};
 
-            // CONV output stage A -> B
+            // CONV output stage A -> B: the FIFO head is the oldest tile
             if (is_conv && a_out_valid && state != S_FLUSH) begin
-                b_valid     <= 1'b1;
-                b_psum      <= a_out_y;
-                b_addr      <= acc_raddr;
-                b_keep      <= flag0 || !first_k;
-                acc_off_out <= acc_off_out + c_acc_pitch;
+                b_valid <= 1'b1;
+                b_psum  <= a_out_y;
+                b_addr  <= acc_raddr;
+                b_keep  <= f_keep[f_rd];
+                b_vc    <= f_vc[f_rd];
+                if (o_px + 32'd1 == n_px) begin
+                    o_px        <= 32'd0;
+                    acc_off_out <= 32'd0;
+                    f_rd        <= f_rd + 2'd1;
+                end else begin
+                    o_px        <= o_px + 32'd1;
+                    acc_off_out <= acc_off_out + c_acc_pitch;
+                end
+            end
+            if (is_conv && (state == S_SWAIT || state == S_STREAM || state == S_DRAIN)) begin
+                // FIFO occupancy: +1 per stream start, -1 per finished tile
+                f_cnt <= f_cnt + {2'd0, stream_go}
+                       - {2'd0, a_out_valid && (o_px + 32'd1 == n_px)};
+                if (b_free[0] != 8'd0) b_free[0] <= b_free[0] - 8'd1;
+                if (b_free[1] != 8'd0) b_free[1] <= b_free[1] - 8'd1;
+                // the bank's last vector uses row i until COLS + i cycles
+                // after it entered; rows are rewritten in order, a cycle
+                // apart, so COLS + 2 (+ the load's 3 cycles) suffice
+                if (state == S_STREAM && s_end)
+                    b_free[sb] <= COLS[7:0] + 8'd2;
+                // load side: the next tile into bank lb once it is free
+                if (!l_busy) begin
+                    if (l_more && !t_v[lb] && !(state == S_STREAM && sb == lb) &&
+                        b_free[lb] == 8'd0 && !(state == S_STREAM && s_end && sb == lb)) begin
+                        l_busy <= 1'b1;
+                        wi     <= {(RW+1){1'b0}};
+                        // the stream may start a cycle later: row i is written
+                        // before the first vector reaches it
+                        t_v[lb]    <= 1'b1;
+                        t_in[lb]   <= c_in_base + ky_off + kx_off + {16'd0, c0};
+                        t_vr[lb]   <= vr[8:0];
+                        t_vc[lb]   <= vc[8:0];
+                        t_n0[lb]   <= n0;
+                        t_keep[lb] <= flag0 || !first_k;
+                        t_last[lb] <= last_tile;
+                    end
+                end else begin
+                    wi <= wi + 1'b1;
+                    a_wload      <= !wi[RW];
+                    a_wrow       <= wi[RW-1:0];
+                    a_wbank      <= lb;
+                    a_wrow_valid <= wgt_re;
+                    a_wvc        <= t_vc[lb];
+                    if (wgt_re)
+                        w_addr <= w_addr + c_w_pitch;
+                    if (wi[RW]) begin
+                        l_busy <= 1'b0;
+                        lb     <= !lb;
+                        next_tile();
+                    end
+                end
+                if (stream_go)
+                    t_v[go_bank] <= 1'b0;
             end
             // PPU output side
             if (dst_we) begin
                 if (om + 16'd1 == p_m) begin
-                    om <= 16'd0; o_dst_row <= 32'd0; on <= on + COLS[15:0];
+                    om <= 16'd0; o_dst_row <= 32'd0; on <= on + PPU_L[15:0];
                 end else begin
                     om <= om + 16'd1; o_dst_row <= o_dst_row + p_dst_pitch;
                 end
@@ -602,12 +685,54 @@ module dnpu_compute #(
         end
     endtask
 
-    task start_tile;
+    // a stream starts this cycle (from S_SWAIT, or back to back), on go_bank
+    wire stream_go = is_conv && ((state == S_SWAIT && tile_ready) ||
+                     (state == S_STREAM && s_end && !s_last && t_v[!sb] && f_cnt != 3'd4));
+    wire go_bank   = (state == S_SWAIT) ? sb : !sb;
+
+    task start_stream;
+        start_stream_bank(sb);
+    endtask
+
+    task start_stream_bank(input bk);
         begin
-            wi          <= {(RW+1){1'b0}};
-            outstanding <= 32'd0;
-            acc_off_out <= 32'd0;
-            state       <= S_WLOAD;
+            s_in   <= t_in[bk];
+            s_vr   <= t_vr[bk];
+            s_vc   <= t_vc[bk];
+            s_last <= t_last[bk];
+            f_n0[f_wr]   <= t_n0[bk];
+            f_vc[f_wr]   <= t_vc[bk];
+            f_keep[f_wr] <= t_keep[bk];
+            f_wr   <= f_wr + 2'd1;
+            oy <= 16'd0; ox <= 16'd0; oy_off <= 32'd0; ox_off <= 32'd0;
+            state  <= S_STREAM;
+        end
+    endtask
+
+    // load side: the next reduction slice, then the next channel tile
+    task next_tile;
+        begin
+            if ({1'b0, c0} + ROWS[16:0] < {1'b0, c_c}) begin
+                c0 <= c0 + ROWS[15:0];
+            end else begin
+                c0 <= 16'd0;
+                if (kx + 8'd1 != c_kw) begin
+                    kx <= kx + 8'd1; kx_off <= kx_off + c_tx;
+                end else begin
+                    kx <= 8'd0; kx_off <= 32'd0;
+                    if (ky + 8'd1 != c_kh) begin
+                        ky <= ky + 8'd1; ky_off <= ky_off + c_ty;
+                    end else begin
+                        ky <= 8'd0; ky_off <= 32'd0;
+                        if ({1'b0, n0} + COLS[16:0] < {1'b0, c_n}) begin
+                            n0     <= n0 + COLS[15:0];
+                            w_addr <= c_w_base + {16'd0, n0} + COLS[31:0];
+                        end else begin
+                            l_more <= 1'b0;
+                        end
+                    end
+                end
+            end
         end
     endtask
 

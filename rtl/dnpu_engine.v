@@ -9,6 +9,7 @@
 module dnpu_engine #(
     parameter integer ROWS     = 4,
     parameter integer COLS     = 4,
+    parameter integer PPU_LANES = COLS,   // PPU lanes, a power of two <= COLS
     parameter [31:0]  SZ_IN    = 32'd16384,
     parameter [31:0]  SZ_WGT   = 32'd16384,
     parameter [31:0]  SZ_ACC   = 32'd16384,
@@ -53,6 +54,10 @@ module dnpu_engine #(
     input  wire          m_berr
 );
 `include "dnpu_hw_params.vh"
+    // DMA scratchpad ports and command fetch: DMA_W bytes per cycle (every
+    // scratchpad the DMA touches has at least DMA_W lanes)
+    localparam integer DMA_W = (COLS >= 16) ? 16 : COLS;
+    localparam integer PRM_L = (DMA_W > 4) ? DMA_W : 4;      // PARAM lanes
 
     // ---------------------------------------------------------------
     // registers
@@ -201,19 +206,19 @@ module dnpu_engine #(
     wire f_done, f_fault, f_snk_valid;
     wire [3:0]  f_cause;
     wire [31:0] f_off;
-    wire [127:0] f_snk_data;
+    wire [DMA_W*8-1:0] f_snk_data;
     wire [4:0]  f_snk_cnt;
     wire        f_cnt_valid, f_cnt_write;
     wire [12:0] f_cnt_bytes;
     wire        f_busy, f_src_room_unused;
-    dnpu_xfer #(.DW(16)) u_fetch (
+    dnpu_xfer #(.DW(DMA_W)) u_fetch (
         .clk(clk), .rst(rst || flush), .start(f_start), .write(1'b0),
         .base(cmd_rg_addr), .paged(cmd_rg_flags[3]), .offset(d_off[31:0]), .len(32'd64),
         .kill(1'b0), .busy(f_busy), .done(f_done), .fault(f_fault), .fault_cause(f_cause),
         .fault_offset(f_off),
         .cnt_valid(f_cnt_valid), .cnt_write(f_cnt_write), .cnt_bytes(f_cnt_bytes),
         .snk_valid(f_snk_valid), .snk_data(f_snk_data), .snk_cnt(f_snk_cnt), .snk_ready(1'b1),
-        .src_valid(1'b0), .src_data(128'd0), .src_cnt(5'd0), .src_room(f_src_room_unused),
+        .src_valid(1'b0), .src_data({DMA_W*8{1'b0}}), .src_cnt(5'd0), .src_room(f_src_room_unused),
         .req_valid(c_req_valid[0]), .req_ready(c_req_ready[0]), .req_write(c_req_write[0]),
         .req_addr(c_req_addr[0 +: 64]), .req_len(c_req_len[0 +: 4]),
         .wvalid(c_wvalid[0]), .wready(c_wready[0]), .wdata(c_wdata[0 +: 128]),
@@ -451,10 +456,6 @@ module dnpu_engine #(
     localparam integer AW_OUT = $clog2(SZ_OUT);
     localparam integer AW_PRM = $clog2(SZ_PARAM);
 
-    // DMA scratchpad ports: DMA_W bytes per cycle (every scratchpad the DMA
-    // touches has at least DMA_W lanes)
-    localparam integer DMA_W = (COLS >= 16) ? 16 : COLS;
-    localparam integer PRM_L = (DMA_W > 4) ? DMA_W : 4;      // PARAM lanes
     wire        ld_sp_we, ld_sp_re_unused, st_sp_we_unused, st_sp_re;
     wire [2:0]  ld_sp_sel, st_sp_sel;
     wire [31:0] ld_sp_addr, st_sp_addr;
@@ -607,7 +608,8 @@ module dnpu_engine #(
         .rvalid(c_rvalid[2]), .rready(c_rready[2]), .rdata(m_rdata), .rlast(m_rlast),
         .rerr(m_rerr), .bvalid(c_bvalid[2]), .berr(m_berr));
 
-    dnpu_compute #(.ROWS(ROWS), .COLS(COLS), .IL(IN_L), .OL(OUT_L), .PL(PRM_L), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
+    dnpu_compute #(.ROWS(ROWS), .COLS(COLS), .IL(IN_L), .OL(OUT_L), .PL(PRM_L),
+                   .PPU_L(PPU_LANES), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
                    .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)) u_compute (
         .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop && !cp_nmc), .cmd(cp_cmd),
         .cmd_region(cmd_region), .cmd_off(cp_uoff), .kill(cp_kill),

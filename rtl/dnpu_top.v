@@ -10,6 +10,7 @@
 module dnpu_top #(
     parameter integer ROWS     = 16,
     parameter integer COLS     = 16,
+    parameter integer PPU_LANES = COLS,  // PPU lanes (power of two <= COLS)
     parameter [31:0]  SZ_IN    = 32'd131072,
     parameter [31:0]  SZ_WGT   = 32'd131072,
     parameter [31:0]  SZ_ACC   = 32'd65536,
@@ -87,7 +88,7 @@ module dnpu_top #(
     );
 
     dnpu_engine #(
-        .ROWS(ROWS), .COLS(COLS),
+        .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES),
         .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
         .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)
     ) u_engine (

@@ -154,6 +154,11 @@ static void conv_decode(const uint32_t *w, struct conv_f *c)
 	c->accumulate = DNPU_CMD_FLAGS(w[0]) & DNPU_CONV_F_ACCUMULATE;
 }
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
 static uint32_t conv_check(struct dnpu_cmodel *m, const uint32_t *w,
 			   uint64_t *cost)
 {
@@ -184,14 +189,17 @@ static uint32_t conv_check(struct dnpu_cmodel *m, const uint32_t *w,
 
 	/*
 	 * Weight stationary as rtl/dnpu_compute.v: K is tiled per (ky, kx)
-	 * into rows-channel slices; per tile rows+1 cycles of weight preload,
-	 * the pixels, the array latency rows+cols-1 and 4 steps; 13 cycles
-	 * of checks first.
+	 * into rows-channel slices. Tiles are pipelined: the next tile's
+	 * weights load into the array's other bank while a tile streams, once
+	 * the tile before has left that bank, so a tile takes max(P, cols + 4,
+	 * rows + 2) cycles; 13 cycles of checks first, the array latency
+	 * rows + cols - 1 and a few steps at the end.
 	 */
 	uint64_t rows = m->cfg.rows, cols = m->cfg.cols;
 	uint64_t tiles = cm_smul(c.kh * c.kw * cm_ceil_div(c.c, rows),
 				 cm_ceil_div(c.n, cols));
-	*cost = cm_sadd(cm_smul(tiles, px + 2 * rows + cols + 4), 15);
+	uint64_t period = max_u64(px, max_u64(cols + 4, rows + 2));
+	*cost = cm_sadd(cm_smul(tiles - 1, period), 18 + rows + cols + px);
 	return DNPU_FAULT_NONE;
 }
 

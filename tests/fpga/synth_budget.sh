@@ -18,9 +18,12 @@ field() {	# resource name in a fit report -> used count
 "$build" --synth-only --fw none --no-fit-fail --timeout 1300 \
 	--build "$work" ice40
 fit=$work/ice40-fit.txt
-# budgets: the numbers in docs/FPGA.md plus ~5% (memories: the UP5K's)
+# budgets: the numbers in docs/FPGA.md plus ~5% (memories: the UP5K's);
+# LC raised by the DMA that moves DW bytes per cycle (per-block synth_ice40
+# of dnpu_dma at DW=2: 4348 LUT, was 2814 with the byte path; two DMAs plus
+# the fetch and mailbox movers, ~+4.5K LC estimated)
 status=0
-for r in "LC(>=):47000" "EBR:30" "SPRAM:4" "DSP:66"; do
+for r in "LC(>=):51500" "EBR:30" "SPRAM:4" "DSP:66"; do
 	name=${r%%:*}; max=${r#*:}
 	used=$(field "$fit" "$name")
 	[ -n "$used" ] || { echo "no $name in $fit"; exit 1; }

@@ -187,7 +187,7 @@ flow_ice40() {
 	local pfx=$build/ice40
 	cat >"$pfx.ys" <<EOF
 read_verilog $fw_defs -DDNPU_FPGA_DMEM_SPRAM -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
-chparam -set ROWS $rows -set COLS $cols -set SZ_IN $sz_in -set SZ_WGT $sz_wgt -set SZ_ACC $sz_acc -set SZ_OUT $sz_out -set SZ_PARAM $sz_prm dnpu_top
+chparam -set ROWS $rows -set COLS $cols -set PPU_LANES 1 -set SZ_IN $sz_in -set SZ_WGT $sz_wgt -set SZ_ACC $sz_acc -set SZ_OUT $sz_out -set SZ_PARAM $sz_prm dnpu_top
 hierarchy -check -top dnpu_top
 synth_ice40 -top dnpu_top -dsp -spram -json $pfx.json
 check -assert
