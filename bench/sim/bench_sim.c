@@ -50,18 +50,33 @@ struct model_run {
 	const char *model, *kase;
 	int n_layers, ok, exact;
 	struct layer *layers;
-	double wall_s;
+	double wall_s, cpu_s;	/* of the last invoke: wall and this process's CPU */
 	uint64_t cycles, macs, dram, compulsory, model_compulsory;
 	uint32_t pe, spad_in;
 	struct energy e;
 };
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/*
+ * Simulator speed: device cycles per second of wall time, and per second of
+ * this process's CPU time (what the simulator itself costs; on a shared
+ * machine the wall figure also counts the time other jobs had the CPU).
+ */
+static double per_s(uint64_t cycles, double s)
+{
+	return s > 0 ? cycles / s : 0.0;
 }
 
 static double dram_of(const struct accel_device_stats *s)
@@ -167,12 +182,13 @@ static int run_model(const char *shared, struct model_run *r, enum run_kind kind
 	if (!r->layers)
 		goto out;
 	for (int k = 0; k < reps; k++) {
-		double t0 = now_s();
+		double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 		if (accel_invoke(net) != ACCEL_OK) {
 			fprintf(stderr, "bench-sim: %s: %s\n", r->model, accel_last_error(ctx));
 			goto out;
 		}
 		r->wall_s = now_s() - t0;
+		r->cpu_s = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		for (int i = 0; i < r->n_layers; i++) {
 			struct accel_op_profile p;
 
@@ -426,7 +442,8 @@ static void write_json(FILE *f, const char *commit, const char *device,
 			"\"sram\": %.3f, \"dram\": %.3f}, "
 			"\"kn64_layers\": %d, \"kn64_at_90pct\": %d, \"kn64_min_util\": %.4f, "
 			"\"kn64_max_util\": %.4f, \"kn64_util\": %.4f, "
-			"\"wall_s\": %.4f, \"sim_cycles_per_s\": %.0f,\n      \"layers\": [\n",
+			"\"wall_s\": %.4f, \"sim_cycles_per_s\": %.0f, \"cpu_s\": %.4f, "
+			"\"sim_cycles_per_cpu_s\": %.0f,\n      \"layers\": [\n",
 			r[m].model, r[m].kase, r[m].exact ? "true" : "false",
 			(unsigned long long)r[m].cycles, (unsigned long long)r[m].macs,
 			util(r[m].macs, r[m].cycles, r[m].pe),
@@ -436,7 +453,8 @@ static void write_json(FILE *f, const char *commit, const char *device,
 			r[m].e.sram * 1e-6, r[m].e.dram * 1e-6,
 			kn64_of(&r[m]).n, kn64_of(&r[m]).at90, kn64_of(&r[m]).min,
 			kn64_of(&r[m]).max, kn64_of(&r[m]).agg,
-			r[m].wall_s, r[m].wall_s > 0 ? r[m].cycles / r[m].wall_s : 0.0);
+			r[m].wall_s, per_s(r[m].cycles, r[m].wall_s), r[m].cpu_s,
+			per_s(r[m].cycles, r[m].cpu_s));
 		for (int i = 0; i < r[m].n_layers; i++) {
 			const struct layer *l = &r[m].layers[i];
 			struct energy e = energy_of(&l->st);
@@ -575,9 +593,10 @@ static void write_md(FILE *f, const char *commit, const char *device,
 		device, r[0].pe, r[0].spad_in / 1024, E_MAC_PJ, E_NMC_PJ, E_PPU_PJ, E_SRAM_PJ_B, E_DRAM_PJ_B);
 	fprintf(f, "| model | bit-exact | cycles | MACs | utilization | DRAM bytes | "
 		"per-op compulsory | ratio | model compulsory | ratio | energy uJ | "
-		"sim speed (cycles/s) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		"sim speed (cycles/s) | per CPU second |\n"
+		"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int m = 0; m < n; m++)
-		fprintf(f, "| %s | %s | %llu | %llu | %.1f%% | %llu | %llu | %.2fx | %llu | %.2fx | %.1f | %.0f |\n",
+		fprintf(f, "| %s | %s | %llu | %llu | %.1f%% | %llu | %llu | %.2fx | %llu | %.2fx | %.1f | %.0f | %.0f |\n",
 			r[m].model, r[m].exact ? "yes" : "NO",
 			(unsigned long long)r[m].cycles, (unsigned long long)r[m].macs,
 			100 * util(r[m].macs, r[m].cycles, r[m].pe),
@@ -585,8 +604,8 @@ static void write_md(FILE *f, const char *commit, const char *device,
 			r[m].compulsory ? (double)r[m].dram / r[m].compulsory : 0,
 			(unsigned long long)r[m].model_compulsory,
 			r[m].model_compulsory ? (double)r[m].dram / r[m].model_compulsory : 0,
-			e_total(&r[m].e) * 1e-6,
-			r[m].wall_s > 0 ? r[m].cycles / r[m].wall_s : 0.0);
+			e_total(&r[m].e) * 1e-6, per_s(r[m].cycles, r[m].wall_s),
+			per_s(r[m].cycles, r[m].cpu_s));
 	fprintf(f, "\nIssue targets:\n\n| model | end-to-end utilization | target | "
 		"CONV/FC layers with K, N >= 64 | at >= 90%% | their min / max | their "
 		"aggregate | DRAM / model compulsory | target |\n"
@@ -821,14 +840,15 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 	for (int m = 0; m < n; m++)
-		printf("%-36s %s  %10llu cycles  util %5.1f%%  DRAM %.2fx per-op / %.2fx model compulsory  %.1f uJ  %.2f Mcycles/s\n",
+		printf("%-36s %s  %10llu cycles  util %5.1f%%  DRAM %.2fx per-op / %.2fx model compulsory  %.1f uJ  %.2f Mcycles/s (%.2f per CPU s)\n",
 		       runs[m].model, runs[m].exact ? "bit-exact" : "MISMATCH ",
 		       (unsigned long long)runs[m].cycles,
 		       100 * util(runs[m].macs, runs[m].cycles, runs[m].pe),
 		       runs[m].compulsory ? (double)runs[m].dram / runs[m].compulsory : 0,
 		       runs[m].model_compulsory ? (double)runs[m].dram / runs[m].model_compulsory : 0,
 		       e_total(&runs[m].e) * 1e-6,
-		       runs[m].wall_s > 0 ? runs[m].cycles / runs[m].wall_s / 1e6 : 0);
+		       per_s(runs[m].cycles, runs[m].wall_s) / 1e6,
+		       per_s(runs[m].cycles, runs[m].cpu_s) / 1e6);
 	printf("bench-sim: wrote %s/sim.{json,md} and sim_roofline.svg\n", outdir);
 	for (int m = 0; m < n; m++)
 		if (!runs[m].exact)
