@@ -28,17 +28,48 @@ module dnpu_add_core (
     output reg         out_valid,
     output reg  [7:0]  out_y
 );
+    // Combinational parts are functions called inside the clocked blocks,
+    // under each stage's valid (see dnpu_mbqm).
+
     // Stage 1: offset and left shift. TFLite's left_shift is 20; larger
     // values than 31 are not meaningful and saturate to 31.
-    wire [4:0]  ls = (left_shift > 32'd31) ? 5'd31 : left_shift[4:0];
-    wire [31:0] a_off = {{24{in_a[7]}}, in_a} + in1_offset;
-    wire [31:0] b_off = {{24{in_b[7]}}, in_b} + in2_offset;
+    function [31:0] offset_shift;
+        input [7:0]  os_v;
+        input [31:0] os_offset;
+        input [31:0] os_shift;
+        reg [4:0] os_ls;
+        begin
+            os_ls        = (os_shift > 32'd31) ? 5'd31 : os_shift[4:0];
+            offset_shift = ({{24{os_v[7]}}, os_v} + os_offset) << os_ls;
+        end
+    endfunction
+
+    // Stage 11: output offset (int32 wrap) and clamp, then saturate to int8
+    // (only matters for act ranges wider than int8).
+    function [7:0] clamp_out;
+        input [31:0] co_v;
+        input [31:0] co_offset;
+        input [31:0] co_lo;
+        input [31:0] co_hi;
+        reg [31:0] co_off, co_low, co_cl;
+        begin
+            co_off    = co_v + co_offset;
+            co_low    = ($signed(co_off) < $signed(co_lo)) ? co_lo : co_off;
+            co_cl     = ($signed(co_low) > $signed(co_hi)) ? co_hi : co_low;
+            clamp_out = ($signed(co_cl) < -32'sd128) ? 8'h80 :
+                        ($signed(co_cl) > 32'sd127)  ? 8'h7f : co_cl[7:0];
+        end
+    endfunction
+
     reg         s1_valid;
     reg  [31:0] s1_a;
     reg  [31:0] s1_b;
+    // data registers load only with their stage's valid
     always @(posedge clk) begin
-        s1_a <= a_off << ls;
-        s1_b <= b_off << ls;
+        if (in_valid) begin
+            s1_a <= offset_shift(in_a, in1_offset, left_shift);
+            s1_b <= offset_shift(in_b, in2_offset, left_shift);
+        end
     end
 
     // Stages 2-5: rescale both inputs.
@@ -58,7 +89,9 @@ module dnpu_add_core (
     // Stage 6: sum.
     reg         s6_valid;
     reg  [31:0] s6_sum;
-    always @(posedge clk) s6_sum <= a_scaled + b_scaled;
+    always @(posedge clk)
+        if (a_valid)
+            s6_sum <= a_scaled + b_scaled;
 
     // Stages 7-10: output rescale.
     wire        o_valid;
@@ -68,14 +101,10 @@ module dnpu_add_core (
         .in_mult(out_mult), .in_shift(out_shift),
         .out_valid(o_valid), .out_y(o_scaled));
 
-    // Stage 11: output offset (int32 wrap) and clamp.
-    wire [31:0] o_off = o_scaled + out_offset;
-    wire [31:0] o_lo  = ($signed(o_off) < $signed(act_min)) ? act_min : o_off;
-    wire [31:0] o_cl  = ($signed(o_lo) > $signed(act_max)) ? act_max : o_lo;
-    // then saturate to int8 (only matters for act ranges wider than int8)
-    wire [7:0]  o_y   = ($signed(o_cl) < -32'sd128) ? 8'h80 :
-                        ($signed(o_cl) > 32'sd127)  ? 8'h7f : o_cl[7:0];
-    always @(posedge clk) out_y <= o_y;
+    // Stage 11: output offset and clamp.
+    always @(posedge clk)
+        if (o_valid)
+            out_y <= clamp_out(o_scaled, out_offset, act_min, act_max);
 
     always @(posedge clk) begin
         if (rst) begin

@@ -31,87 +31,114 @@ module dnpu_array #(
 );
     localparam integer LATENCY = ROWS + COLS - 1;
 
-    // x_h[i][j]: activation entering PE(i,j) (s_h: its bank);
-    // ps_v[i][j]: psum leaving PE(i,j)
-    wire [7:0]  x_h  [0:ROWS-1][0:COLS];
-    wire        s_h  [0:ROWS-1][0:COLS];
-    wire [31:0] ps_v [0:ROWS-1][0:COLS-1];
+    // A vector enters or is in flight. The data registers shift only then:
+    // outputs are used only with out_valid, which depends on nothing else,
+    // and an idle array neither toggles nor costs simulation time.
+    reg  [LATENCY-1:0] valid_d;
+    wire               active = in_valid || (valid_d != {LATENCY{1'b0}});
 
+    // int8 x int8 -> int16, sign-extended to the psum width. A function
+    // rather than a wire so the product exists only inside the gated
+    // update (Verilator then skips it while the array is idle).
+    function [31:0] mul8s;
+        input signed [7:0] ms_a;
+        input signed [7:0] ms_b;
+        reg signed [15:0] ms_p;
+        begin
+            ms_p  = ms_a * ms_b;
+            mul8s = {{16{ms_p[15]}}, ms_p};
+        end
+    endfunction
+
+    // Neighbours are read by hierarchical name (g_row[i].g_pe[j].ps)
+    // rather than through wire arrays, and the delay lines are packed
+    // vectors: the Verilator model then has no per-cycle copies.
     genvar i, j;
     generate
-        // input skew: row i delayed by i cycles
-        for (i = 0; i < ROWS; i = i + 1) begin : g_skew
-            if (i == 0) begin : g_direct
-                assign x_h[0][0] = in_x[7:0];
-                assign s_h[0][0] = in_sel;
-            end else begin : g_delay
-                reg [7:0] d [0:i-1];
-                reg       ds [0:i-1];
-                integer k;
-                always @(posedge clk) begin
-                    d[0]  <= in_x[i*8 +: 8];
-                    ds[0] <= in_sel;
-                    for (k = 1; k < i; k = k + 1) begin
-                        d[k]  <= d[k-1];
-                        ds[k] <= ds[k-1];
+        // input skew: row i delayed by i cycles (byte k = k+1 cycles old)
+        // (ds: the vectors' weight banks alongside)
+        for (i = 1; i < ROWS; i = i + 1) begin : g_skew
+            reg [i*8-1:0] d;
+            reg [i-1:0]   ds;
+            if (i == 1) begin : g_one
+                always @(posedge clk)
+                    if (active) begin
+                        d  <= in_x[15:8];
+                        ds <= in_sel;
                     end
-                end
-                assign x_h[i][0] = d[i-1];
-                assign s_h[i][0] = ds[i-1];
+            end else begin : g_more
+                always @(posedge clk)
+                    if (active) begin
+                        d  <= {d[(i-1)*8-1:0], in_x[i*8 +: 8]};
+                        ds <= {ds[i-2:0], in_sel};
+                    end
             end
         end
 
         for (i = 0; i < ROWS; i = i + 1) begin : g_row
             for (j = 0; j < COLS; j = j + 1) begin : g_pe
                 reg  [7:0]  w0, w1;
-                reg  [7:0]  x;
-                reg         xs;
                 reg  [31:0] ps;
-                wire [31:0] ps_in;
+                wire [7:0]  x_in;     // activation entering PE(i,j)
+                wire        s_in;     // its weight bank
+                wire [31:0] ps_in;    // psum from PE(i-1,j)
+                if (j > 0) begin : g_x_right
+                    assign x_in = g_row[i].g_pe[j-1].g_x.x;
+                    assign s_in = g_row[i].g_pe[j-1].g_x.xs;
+                end else if (i > 0) begin : g_x_skew
+                    assign x_in = g_skew[i].d[(i-1)*8 +: 8];
+                    assign s_in = g_skew[i].ds[i-1];
+                end else begin : g_x_direct
+                    assign x_in = in_x[7:0];
+                    assign s_in = in_sel;
+                end
                 if (i == 0) begin : g_top
                     assign ps_in = 32'd0;
                 end else begin : g_chain
-                    assign ps_in = ps_v[i-1][j];
+                    assign ps_in = g_row[i-1].g_pe[j].ps;
                 end
-                wire [7:0] w = s_h[i][j] ? w1 : w0;
-                wire signed [15:0] prod = $signed(x_h[i][j]) * $signed(w);
+                // the activation moves right (none leaves the right edge)
+                if (j < COLS - 1) begin : g_x
+                    reg [7:0] x;
+                    reg       xs;
+                    always @(posedge clk)
+                        if (active) begin
+                            x  <= x_in;
+                            xs <= s_in;
+                        end
+                end
                 always @(posedge clk) begin
                     if (w_load && w_row == i[RW-1:0] && !w_bank)
                         w0 <= w_data[j*8 +: 8];
                     if (w_load && w_row == i[RW-1:0] && w_bank)
                         w1 <= w_data[j*8 +: 8];
-                    x  <= x_h[i][j];
-                    xs <= s_h[i][j];
-                    ps <= ps_in + {{16{prod[15]}}, prod};
+                    if (active)
+                        ps <= ps_in + mul8s(x_in, s_in ? w1 : w0);
                 end
-                assign x_h[i][j+1] = x;
-                assign s_h[i][j+1] = xs;
-                assign ps_v[i][j]  = ps;
             end
-            // the activation leaving the right edge is not used
-            wire [7:0] x_out_unused = x_h[i][COLS];
-            wire       s_out_unused = s_h[i][COLS];
         end
 
         // output deskew: column j delayed by COLS-1-j cycles
         for (j = 0; j < COLS; j = j + 1) begin : g_deskew
             if (j == COLS - 1) begin : g_direct
-                assign out_y[j*32 +: 32] = ps_v[ROWS-1][j];
+                assign out_y[j*32 +: 32] = g_row[ROWS-1].g_pe[j].ps;
             end else begin : g_delay
                 localparam integer D = COLS - 1 - j;
-                reg [31:0] d [0:D-1];
-                integer k;
-                always @(posedge clk) begin
-                    d[0] <= ps_v[ROWS-1][j];
-                    for (k = 1; k < D; k = k + 1)
-                        d[k] <= d[k-1];
+                reg [D*32-1:0] d;
+                if (D == 1) begin : g_one
+                    always @(posedge clk)
+                        if (active)
+                            d <= g_row[ROWS-1].g_pe[j].ps;
+                end else begin : g_more
+                    always @(posedge clk)
+                        if (active)
+                            d <= {d[(D-1)*32-1:0], g_row[ROWS-1].g_pe[j].ps};
                 end
-                assign out_y[j*32 +: 32] = d[D-1];
+                assign out_y[j*32 +: 32] = d[(D-1)*32 +: 32];
             end
         end
     endgenerate
 
-    reg [LATENCY-1:0] valid_d;
     always @(posedge clk) begin
         if (rst)
             valid_d <= {LATENCY{1'b0}};

@@ -304,6 +304,23 @@ module dnpu_nmc #(
     // ---------------------------------------------------------------
     // lanes
     // ---------------------------------------------------------------
+    // One restoring-division step of a lane: {rr, dd} shift left by one,
+    // the divisor subtracted from the remainder when it fits.
+    function [64:0] div_iter;
+        input [31:0] rr_i;
+        input [32:0] dd_i;
+        input [31:0] dvs;
+        reg [32:0] di_rn;
+        reg [31:0] di_sub;
+        reg        di_ge;
+        begin
+            di_rn    = {rr_i, dd_i[32]};
+            di_sub   = di_rn[31:0] - dvs;  // the remainder when di_ge (< divisor)
+            di_ge    = di_rn >= {1'b0, dvs};
+            div_iter = {di_ge ? di_sub : di_rn[31:0], dd_i[31:0], di_ge};
+        end
+    endfunction
+
     genvar gl;
     generate
         for (gl = 0; gl < LANES; gl = gl + 1) begin : g_lane
@@ -374,20 +391,16 @@ module dnpu_nmc #(
                     mq_y <= mq_out;
 
             // rounding division: |v| + divisor/2, unsigned divide, sign back
+            // (the step is a function so its logic sits under div_step)
             wire [31:0] dv   = (op == OP_POOL) ? acc : mq_y;
             wire [32:0] dabs = dv[31] ? (33'd0 - {1'b1, dv}) : {1'b0, dv};
-            wire [32:0] rn   = {rr, dd[32]};
-            wire [32:0] rn_sub = rn - {1'b0, divisor};   // < divisor when ge
-            wire        rn_unused = rn_sub[32] ^ rn[32];
-            wire        ge   = rn >= {1'b0, divisor};
             always @(posedge clk) begin
                 if (div_ld) begin
                     neg <= dv[31];
                     dd  <= dabs + {2'd0, divisor[31:1]};
                     rr  <= 32'd0;
                 end else if (div_step) begin
-                    rr <= ge ? rn_sub[31:0] : rn[31:0];
-                    dd <= {dd[31:0], ge};
+                    {rr, dd} <= div_iter(rr, dd, divisor);
                 end
             end
 
