@@ -33,7 +33,10 @@ module dnpu_ctrl #(
     // Physical memory sizes in words (powers of two, at most the
     // DNPU_CORE_* windows; a smaller memory repeats through its window).
     parameter integer IMEM_WORDS = 4096,
-    parameter integer DMEM_WORDS = 2048
+    parameter integer DMEM_WORDS = 2048,
+    // control core options (dnpu_rv32 MULDIV / COUNTERS; 0 for small FPGAs)
+    parameter integer CORE_MULDIV   = 1,
+    parameter integer CORE_COUNTERS = 1
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -158,7 +161,8 @@ module dnpu_ctrl #(
     reg         c_ready, c_err;
     wire [31:0] c_rdata;
 
-    dnpu_rv32 #(.RESET_PC(DNPU_CORE_IMEM_BASE)) core (
+    dnpu_rv32 #(.RESET_PC(DNPU_CORE_IMEM_BASE), .MULDIV(CORE_MULDIV),
+                .COUNTERS(CORE_COUNTERS)) core (
         .clk(clk), .rst(blk_rst || !core_run),
         .mem_valid(c_valid), .mem_addr(c_addr), .mem_wdata(c_wdata),
         .mem_wstrb(c_wstrb), .mem_rdata(c_rdata), .mem_ready(c_ready),

@@ -14,7 +14,16 @@ module dnpu_engine #(
     parameter [31:0]  SZ_WGT   = 32'd16384,
     parameter [31:0]  SZ_ACC   = 32'd16384,
     parameter [31:0]  SZ_OUT   = 32'd8192,
-    parameter [31:0]  SZ_PARAM = 32'd4096
+    parameter [31:0]  SZ_PARAM = 32'd4096,
+    // Synthesis-time options for small FPGA builds (defaults: the full
+    // engine). NMC = 0 leaves dnpu_nmc out (NMC_* commands are ILLEGAL;
+    // dnpu_top clears the NMC FEATURES bits). REGIONS (power of two,
+    // 2..16) region table entries; DNPU_CAPS reports it, entries above it
+    // read 0, ignore writes and do not exist for commands. QSLOT = 0: the
+    // queues take a command only when idle (dnpu_qctl SLOT).
+    parameter integer NMC      = 1,
+    parameter integer REGIONS  = 16,
+    parameter integer QSLOT    = 1
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -71,9 +80,10 @@ module dnpu_engine #(
     reg [3:0]  irq_pending, irq_enable;
     reg        clock_gate, stat_busy, stat_done, stat_fault;
     reg [31:0] watchdog;
-    reg [63:0] rg_addr [0:15];
-    reg [31:0] rg_size [0:15];
-    reg [3:0]  rg_flags [0:15];
+    localparam integer RGI = (REGIONS > 8) ? 4 : (REGIONS > 4) ? 3 : (REGIONS > 2) ? 2 : 1;
+    reg [63:0] rg_addr [0:REGIONS-1];
+    reg [31:0] rg_size [0:REGIONS-1];
+    reg [3:0]  rg_flags [0:REGIONS-1];
     reg [63:0] mbox_addr;
     reg [31:0] mbox_data [0:15];
     reg        mbox_busy, mbox_err;
@@ -101,6 +111,8 @@ module dnpu_engine #(
     wire        start_go = wr_go && reg_addr == DNPU_ENG_CTRL[11:0] && reg_wdata[0] &&
                            !reg_wdata[1] && !stat_busy;
     wire [3:0]  ri_sel = reg_addr[7:4];
+    wire [RGI-1:0] ri_idx = ri_sel[RGI-1:0];
+    wire        ri_ok  = {28'd0, ri_sel} < REGIONS;
     wire [3:0]  md_sel = reg_addr[5:2];
     wire [3:0]  pf_sel = reg_addr[6:3];
 
@@ -108,12 +120,13 @@ module dnpu_engine #(
     always @(*) begin
         rd_val = 32'd0;
         if (reg_addr >= DNPU_ENG_REGION_BASE[11:0] && reg_addr < REGION_END) begin
-            case (reg_addr[3:2])
-            2'd0: rd_val = rg_addr[ri_sel][31:0];
-            2'd1: rd_val = rg_addr[ri_sel][63:32];
-            2'd2: rd_val = rg_size[ri_sel];
-            default: rd_val = {28'd0, rg_flags[ri_sel]};
-            endcase
+            if (ri_ok)
+                case (reg_addr[3:2])
+                2'd0: rd_val = rg_addr[ri_idx][31:0];
+                2'd1: rd_val = rg_addr[ri_idx][63:32];
+                2'd2: rd_val = rg_size[ri_idx];
+                default: rd_val = {28'd0, rg_flags[ri_idx]};
+                endcase
         end else if (reg_addr >= DNPU_ENG_MBOX_DATA_BASE[11:0] && reg_addr < MBOX_END) begin
             rd_val = mbox_data[md_sel];
         end else if (reg_addr >= DNPU_ENG_PERF_BASE[11:0] && reg_addr < PERF_END) begin
@@ -154,8 +167,9 @@ module dnpu_engine #(
     // region lookup for the DMA clients
     // ---------------------------------------------------------------
     wire [3:0] ld_rg, st_rg;
-    wire ld_rg_exists = ({28'd0, ld_rg} < region_count);
-    wire st_rg_exists = ({28'd0, st_rg} < region_count);
+    wire ld_rg_exists = ({28'd0, ld_rg} < region_count) && ({28'd0, ld_rg} < REGIONS);
+    wire st_rg_exists = ({28'd0, st_rg} < region_count) && ({28'd0, st_rg} < REGIONS);
+    wire [RGI-1:0] ld_rgi = ld_rg[RGI-1:0], st_rgi = st_rg[RGI-1:0];
 
     // ---------------------------------------------------------------
     // bus clients: 0 fetch, 1 load, 2 store, 3 mailbox
@@ -196,10 +210,12 @@ module dnpu_engine #(
     reg          job_end;             // one cycle: the job finished
 
     wire [31:0] d_off_rep = (d_off[39:32] != 8'd0) ? 32'hffffffff : d_off[31:0];
-    wire [63:0] cmd_rg_addr  = rg_addr[cmd_region];
-    wire [31:0] cmd_rg_size  = rg_size[cmd_region];
-    wire [3:0]  cmd_rg_flags = rg_flags[cmd_region];
-    wire        cmd_rg_ok    = ({28'd0, cmd_region} < region_count) && cmd_rg_flags[0];
+    wire [RGI-1:0] cmd_rgi   = cmd_region[RGI-1:0];
+    wire [63:0] cmd_rg_addr  = rg_addr[cmd_rgi];
+    wire [31:0] cmd_rg_size  = rg_size[cmd_rgi];
+    wire [3:0]  cmd_rg_flags = rg_flags[cmd_rgi];
+    wire        cmd_rg_ok    = ({28'd0, cmd_region} < region_count) &&
+                               ({28'd0, cmd_region} < REGIONS) && cmd_rg_flags[0];
     wire        fetch_oob    = (d_off + 40'd64) > {8'd0, cmd_rg_size};
 
     reg  f_start;
@@ -351,6 +367,8 @@ module dnpu_engine #(
         end
         default: illegal = 1'b1;
         endcase
+        // an engine built without the NMC (NMC = 0) has no NMC_* commands
+        if (NMC == 0 && op[7:4] == DNPU_OP_NMC_ADD[7:4]) illegal = 1'b1;
         // dependency bits that name a missing neighbour queue
         if (!q_none && q_of == 2'd0 && (dep[0] || dep[2])) illegal = 1'b1;
         if (!q_none && q_of == 2'd2 && (dep[1] || dep[3])) illegal = 1'b1;
@@ -418,7 +436,7 @@ module dnpu_engine #(
     wire [31:0] cp_foff;
     wire        cp_nop = (cp_cmd[7:0] == DNPU_OP_SYNC[7:0]);
 
-    dnpu_qctl u_qload (
+    dnpu_qctl #(.SLOT(QSLOT)) u_qload (
         .clk(clk), .rst(rst || flush), .enq_valid(q_enq_valid[0]), .enq_ready(q_enq_ready[0]),
         .enq_cmd(cbuf), .enq_idx(d_idx), .enq_off(d_off_rep),
         .pop_avail(ld_pop_avail), .push_space(ld_push_space), .pop(ld_pop), .push(ld_push),
@@ -427,7 +445,7 @@ module dnpu_engine #(
         .u_done(ld_done), .u_fault(ld_fault), .u_nop(1'b0),
         .idle(q_idle[0]), .cur_idx(q_cur_idx[0]), .running(q_running[0]),
         .rep_valid(q_rep_valid[0]), .rep_idx(q_rep_idx[0]));
-    dnpu_qctl u_qcomp (
+    dnpu_qctl #(.SLOT(QSLOT)) u_qcomp (
         .clk(clk), .rst(rst || flush), .enq_valid(q_enq_valid[1]), .enq_ready(q_enq_ready[1]),
         .enq_cmd(cbuf), .enq_idx(d_idx), .enq_off(d_off_rep),
         .pop_avail(cp_pop_avail), .push_space(cp_push_space), .pop(cp_pop), .push(cp_push),
@@ -436,7 +454,7 @@ module dnpu_engine #(
         .u_done(cp_done), .u_fault(cp_fault), .u_nop(cp_nop),
         .idle(q_idle[1]), .cur_idx(q_cur_idx[1]), .running(q_running[1]),
         .rep_valid(q_rep_valid[1]), .rep_idx(q_rep_idx[1]));
-    dnpu_qctl u_qstore (
+    dnpu_qctl #(.SLOT(QSLOT)) u_qstore (
         .clk(clk), .rst(rst || flush), .enq_valid(q_enq_valid[2]), .enq_ready(q_enq_ready[2]),
         .enq_cmd(cbuf), .enq_idx(d_idx), .enq_off(d_off_rep),
         .pop_avail(st_pop_avail), .push_space(st_push_space), .pop(st_pop), .push(st_push),
@@ -577,8 +595,8 @@ module dnpu_engine #(
         .clk(clk), .rst(rst || flush), .start(ld_start), .cmd(ld_cmd), .kill(ld_kill),
         .busy(ld_busy_unused), .done(ld_done), .fault(ld_fault), .fault_cause(ld_cause),
         .fault_region(ld_fregion), .fault_offset(ld_foff),
-        .rg_idx(ld_rg), .rg_exists(ld_rg_exists), .rg_addr(rg_addr[ld_rg]),
-        .rg_size(rg_size[ld_rg]), .rg_flags(rg_flags[ld_rg]),
+        .rg_idx(ld_rg), .rg_exists(ld_rg_exists), .rg_addr(rg_addr[ld_rgi]),
+        .rg_size(rg_size[ld_rgi]), .rg_flags(rg_flags[ld_rgi]),
         .sp_we(ld_sp_we), .sp_re(ld_sp_re_unused), .sp_sel(ld_sp_sel), .sp_addr(ld_sp_addr),
         .sp_cnt(ld_sp_cnt), .sp_wdata(ld_sp_wdata), .sp_wmask(ld_sp_wmask), .sp_gnt(ld_gnt),
         .sp_rdata({DMA_W*8{1'b0}}),
@@ -595,8 +613,8 @@ module dnpu_engine #(
         .clk(clk), .rst(rst || flush), .start(st_start), .cmd(st_cmd), .kill(st_kill),
         .busy(st_busy_unused), .done(st_done), .fault(st_fault), .fault_cause(st_cause),
         .fault_region(st_fregion), .fault_offset(st_foff),
-        .rg_idx(st_rg), .rg_exists(st_rg_exists), .rg_addr(rg_addr[st_rg]),
-        .rg_size(rg_size[st_rg]), .rg_flags(rg_flags[st_rg]),
+        .rg_idx(st_rg), .rg_exists(st_rg_exists), .rg_addr(rg_addr[st_rgi]),
+        .rg_size(rg_size[st_rgi]), .rg_flags(rg_flags[st_rgi]),
         .sp_we(st_sp_we_unused), .sp_re(st_sp_re), .sp_sel(st_sp_sel), .sp_addr(st_sp_addr),
         .sp_cnt(st_sp_cnt), .sp_wdata(st_sp_wdata_unused), .sp_wmask(st_sp_wmask_unused),
         .sp_gnt(st_gnt), .sp_rdata(st_sp_rdata),
@@ -639,6 +657,7 @@ module dnpu_engine #(
     assign cp_cause   = cp_ran_nmc ? nm_cause : k_cause;
     assign cp_fregion = cp_ran_nmc ? nm_fregion : k_fregion;
     assign cp_foff    = cp_ran_nmc ? nm_foff : k_foff;
+    generate if (NMC != 0) begin : g_nmc
     dnpu_nmc #(.LANES(COLS), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT),
                .SZ_PARAM(SZ_PARAM)) u_nmc (
         .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop && cp_nmc), .cmd(cp_cmd),
@@ -651,6 +670,19 @@ module dnpu_engine #(
         .prm_re(nm_prm_re), .prm_raddr(nm_prm_raddr), .prm_rdata(prm_q),
         .dst_we(nm_dst_we), .dst_out(nm_dst_out), .dst_addr(nm_dst_addr),
         .dst_wdata(nm_dst_wdata), .dst_wmask(nm_dst_wmask), .ops_inc(nm_ops_inc));
+    end else begin : g_no_nmc
+        // decode rejects NMC_* commands, so the unit is never started
+        assign nm_busy_unused = 1'b0;
+        assign nm_done = 1'b0; assign nm_fault = 1'b0;
+        assign nm_cause = 4'd0; assign nm_fregion = 4'd0; assign nm_foff = 32'd0;
+        assign nm_in_re = 1'b0; assign nm_out_re = 1'b0;
+        assign nm_wgt_re = 1'b0; assign nm_prm_re = 1'b0;
+        assign nm_in_raddr = 32'd0; assign nm_out_raddr = 32'd0;
+        assign nm_wgt_raddr = 32'd0; assign nm_prm_raddr = 32'd0;
+        assign nm_dst_we = 1'b0; assign nm_dst_out = 1'b0; assign nm_dst_addr = 32'd0;
+        assign nm_dst_wdata = {COLS*8{1'b0}}; assign nm_dst_wmask = {COLS{1'b0}};
+        assign nm_ops_inc = 16'd0;
+    end endgenerate
     // scratchpad addresses are range-checked before use; only the bits that
     // index a scratchpad matter, and some token directions do not exist
     wire misc_unused = ^{ld_sp_addr, st_sp_addr, c_in_raddr, c_wgt_raddr, c_acc_raddr,
@@ -771,10 +803,11 @@ module dnpu_engine #(
             dstate <= D_IDLE;
             flt_valid <= 1'b0;
             perf_hi_latch <= 32'd0;
-            for (i = 0; i < 16; i = i + 1) begin
+            for (i = 0; i < REGIONS; i = i + 1) begin
                 rg_addr[i] <= 64'd0; rg_size[i] <= 32'd0; rg_flags[i] <= 4'd0;
-                mbox_data[i] <= 32'd0;
             end
+            for (i = 0; i < 16; i = i + 1)
+                mbox_data[i] <= 32'd0;
             for (i = 0; i < 10; i = i + 1)
                 pc[i] <= 64'd0;
             for (i = 0; i < 4; i = i + 1) begin
@@ -790,12 +823,13 @@ module dnpu_engine #(
             end
             if (wr_go) begin
                 if (reg_addr >= DNPU_ENG_REGION_BASE[11:0] && reg_addr < REGION_END) begin
-                    case (reg_addr[3:2])
-                    2'd0: rg_addr[ri_sel][31:0]  <= merge(rg_addr[ri_sel][31:0], reg_wdata, reg_wstrb);
-                    2'd1: rg_addr[ri_sel][63:32] <= merge(rg_addr[ri_sel][63:32], reg_wdata, reg_wstrb);
-                    2'd2: rg_size[ri_sel]        <= merge(rg_size[ri_sel], reg_wdata, reg_wstrb);
-                    default: if (reg_wstrb[0]) rg_flags[ri_sel] <= reg_wdata[3:0];
-                    endcase
+                    if (ri_ok)
+                        case (reg_addr[3:2])
+                        2'd0: rg_addr[ri_idx][31:0]  <= merge(rg_addr[ri_idx][31:0], reg_wdata, reg_wstrb);
+                        2'd1: rg_addr[ri_idx][63:32] <= merge(rg_addr[ri_idx][63:32], reg_wdata, reg_wstrb);
+                        2'd2: rg_size[ri_idx]        <= merge(rg_size[ri_idx], reg_wdata, reg_wstrb);
+                        default: if (reg_wstrb[0]) rg_flags[ri_idx] <= reg_wdata[3:0];
+                        endcase
                 end else if (reg_addr >= DNPU_ENG_MBOX_DATA_BASE[11:0] && reg_addr < MBOX_END) begin
                     if (!mbox_busy)
                         mbox_data[md_sel] <= merge(mbox_data[md_sel], reg_wdata, reg_wstrb);

@@ -4,7 +4,12 @@
 // engine's precise-fault scheme: once a fault at command index F is known,
 // commands with an index > F are dropped or stopped, commands < F finish.
 `default_nettype none
-module dnpu_qctl (
+module dnpu_qctl #(
+    // SLOT = 1: a one-command buffer lets the dispatcher hand over the next
+    // command while this one runs. SLOT = 0 (small FPGA builds): no buffer,
+    // the queue takes a command only when idle (saves a 576-bit register).
+    parameter integer SLOT = 1
+) (
     input  wire         clk,
     input  wire         rst,
     // from the dispatcher
@@ -45,7 +50,7 @@ module dnpu_qctl (
     wire [3:0] dep      = u_cmd[11:8];   // POP_PREV, POP_NEXT, PUSH_PREV, PUSH_NEXT
     wire       dropped  = flt_valid && (cur_idx > flt_idx);
     assign u_kill   = (state == S_RUN) && dropped;
-    assign enq_ready = !slot_v;
+    assign enq_ready = (SLOT != 0) ? !slot_v : (state == S_IDLE);
     assign idle     = !slot_v && (state == S_IDLE);
     assign running  = (state != S_IDLE);
 
@@ -58,19 +63,25 @@ module dnpu_qctl (
             state  <= S_IDLE;
             slot_v <= 1'b0;
         end else begin
-            if (enq_valid && !slot_v) begin
+            if (SLOT != 0 && enq_valid && !slot_v) begin
                 slot_v   <= 1'b1;
                 slot_cmd <= enq_cmd;
                 slot_idx <= enq_idx;
                 slot_off <= enq_off;
             end
             case (state)
-            S_IDLE: if (slot_v) begin
+            S_IDLE: if (SLOT != 0 && slot_v) begin
                 slot_v  <= 1'b0;
                 u_cmd   <= slot_cmd;
                 cur_idx <= slot_idx;
                 u_off   <= slot_off;
                 if (!(flt_valid && slot_idx > flt_idx))
+                    state <= S_POP;
+            end else if (SLOT == 0 && enq_valid) begin
+                u_cmd   <= enq_cmd;
+                cur_idx <= enq_idx;
+                u_off   <= enq_off;
+                if (!(flt_valid && enq_idx > flt_idx))
                     state <= S_POP;
             end
             S_POP: begin

@@ -15,7 +15,23 @@ module dnpu_top #(
     parameter [31:0]  SZ_WGT   = 32'd131072,
     parameter [31:0]  SZ_ACC   = 32'd65536,
     parameter [31:0]  SZ_OUT   = 32'd65536,
-    parameter [31:0]  SZ_PARAM = 32'd16384
+    parameter [31:0]  SZ_PARAM = 32'd16384,
+    // Synthesis-time options for small FPGA builds (docs/FPGA.md); the
+    // defaults are the full device. NMC: near-memory compute unit present
+    // (FEATURES and CAPS lanes say so). REGIONS: region table entries
+    // (power of two, 2..16; CAPS max regions). CORE_MULDIV: control core
+    // with the M extension (0: run firmware built with MARCH=rv32i_zicsr).
+    // QSLOT: the engine queues' one-command buffers (dnpu_qctl SLOT).
+    // CORE_COUNTERS: the core's mcycle/minstret CSRs. IMEM_WORDS /
+    // DMEM_WORDS: physical control-core memories (powers of two; they
+    // repeat through their DNPU_CORE_* windows).
+    parameter integer NMC           = 1,
+    parameter integer REGIONS       = 16,
+    parameter integer QSLOT         = 1,
+    parameter integer CORE_MULDIV   = 1,
+    parameter integer CORE_COUNTERS = 1,
+    parameter integer IMEM_WORDS    = 4096,
+    parameter integer DMEM_WORDS    = 2048
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -52,9 +68,12 @@ module dnpu_top #(
     `include "dnpu_hw_params.vh"
 
     // CAPS: rows, cols, NMC lanes (one per array column), max regions
+    localparam [31:0] LANES = (NMC != 0) ? COLS : 0;
     localparam [31:0] CAPS = (ROWS & 32'hff) | ((COLS & 32'hff) << 8) |
-                             ((COLS & 32'hff) << 16) |
-                             ((DNPU_MAX_REGIONS & 32'hff) << 24);
+                             ((LANES & 32'hff) << 16) |
+                             ((REGIONS & 32'hff) << 24);
+    localparam [31:0] FEAT_NMC = DNPU_FEAT_NMC_ADD | DNPU_FEAT_NMC_POOL |
+                                 DNPU_FEAT_NMC_MEAN | DNPU_FEAT_NMC_DWCONV;
     localparam [31:0] DMA_INFO = (DNPU_DMA_BUS_BYTES & 32'hff) |
                                  ((DNPU_DMA_MAX_BURST & 32'hff) << 8);
 
@@ -69,12 +88,13 @@ module dnpu_top #(
     dnpu_ctrl #(
         .CAPS(CAPS),
         // what this engine implements (NMC_*: dnpu_nmc, COLS lanes)
-        .FEATURES(DNPU_FEAT_NMC_ADD | DNPU_FEAT_NMC_POOL | DNPU_FEAT_NMC_MEAN |
-                  DNPU_FEAT_NMC_DWCONV | DNPU_FEAT_PPU_FUSE_ADD |
+        .FEATURES(((NMC != 0) ? FEAT_NMC : 32'd0) | DNPU_FEAT_PPU_FUSE_ADD |
                   DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING),
         .SPAD_IN(SZ_IN), .SPAD_WGT(SZ_WGT), .SPAD_ACC(SZ_ACC),
         .SPAD_OUT(SZ_OUT), .SPAD_PARAM(SZ_PARAM),
-        .DMA_INFO(DMA_INFO)
+        .DMA_INFO(DMA_INFO),
+        .IMEM_WORDS(IMEM_WORDS), .DMEM_WORDS(DMEM_WORDS),
+        .CORE_MULDIV(CORE_MULDIV), .CORE_COUNTERS(CORE_COUNTERS)
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .host_req(host_req), .host_we(host_we), .host_addr(host_addr),
@@ -90,7 +110,8 @@ module dnpu_top #(
     dnpu_engine #(
         .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES),
         .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
-        .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM)
+        .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM),
+        .NMC(NMC), .REGIONS(REGIONS), .QSLOT(QSLOT)
     ) u_engine (
         .clk(clk), .rst(rst | eng_reset),
         .reg_req(eng_req), .reg_we(eng_we), .reg_addr(eng_addr),

@@ -16,7 +16,14 @@
 
 module dnpu_rv32 #(
     parameter [31:0] RESET_PC = 32'h0000_0000,
-    parameter [31:0] HART_ID  = 32'h0000_0000
+    parameter [31:0] HART_ID  = 32'h0000_0000,
+    // Synthesis-time options for small FPGA builds (defaults: the full
+    // core). MULDIV = 0: RV32I without M (MUL/DIV are illegal
+    // instructions, misa says so; build the firmware with MARCH=rv32i_zicsr).
+    // COUNTERS = 0: no mcycle/minstret (and their cycle/instret aliases;
+    // accessing them is illegal), which the firmware does not use.
+    parameter integer MULDIV   = 1,
+    parameter integer COUNTERS = 1
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -102,7 +109,7 @@ module dnpu_rv32 #(
     wire op_fence  = opcode == 7'b0001111;
     wire op_system = opcode == 7'b1110011;
 
-    wire is_muldiv = op_reg && f7 == 7'b0000001;
+    wire is_muldiv = (MULDIV != 0) && op_reg && f7 == 7'b0000001;
     wire is_ecall  = op_system && ir == 32'h0000_0073;
     wire is_ebreak = op_system && ir == 32'h0010_0073;
     wire is_mret   = op_system && ir == 32'h3020_0073;
@@ -192,7 +199,8 @@ module dnpu_rv32 #(
         csr_ok = 1'b1;
         case (csr)
             12'h300: csr_rd = mstatus_val;
-            12'h301: csr_rd = 32'h4000_1100;          // MXL=32, I, M
+            12'h301: csr_rd = (MULDIV != 0) ? 32'h4000_1100 :  // MXL=32, I, M
+                                              32'h4000_0100;
             12'h304: csr_rd = mie_val;
             12'h305: csr_rd = mtvec;
             12'h310: csr_rd = 32'd0;                  // mstatush
@@ -201,10 +209,10 @@ module dnpu_rv32 #(
             12'h342: csr_rd = mcause;
             12'h343: csr_rd = mtval;
             12'h344: csr_rd = mip_val;
-            12'hb00, 12'hc00: csr_rd = mcycle[31:0];
-            12'hb02, 12'hc02: csr_rd = minstret[31:0];
-            12'hb80, 12'hc80: csr_rd = mcycle[63:32];
-            12'hb82, 12'hc82: csr_rd = minstret[63:32];
+            12'hb00, 12'hc00: begin csr_rd = mcycle[31:0];    csr_ok = COUNTERS != 0; end
+            12'hb02, 12'hc02: begin csr_rd = minstret[31:0];  csr_ok = COUNTERS != 0; end
+            12'hb80, 12'hc80: begin csr_rd = mcycle[63:32];   csr_ok = COUNTERS != 0; end
+            12'hb82, 12'hc82: begin csr_rd = minstret[63:32]; csr_ok = COUNTERS != 0; end
             12'hf11, 12'hf12, 12'hf13: csr_rd = 32'd0;
             12'hf14: csr_rd = HART_ID;
             default: begin
@@ -236,7 +244,7 @@ module dnpu_rv32 #(
                 else legal = 1'b1;
             end
             if (op_reg)
-                legal = f7 == 7'b0000000 || f7 == 7'b0000001 ||
+                legal = f7 == 7'b0000000 || (MULDIV != 0 && f7 == 7'b0000001) ||
                         (f7 == 7'b0100000 && (f3 == 3'b000 || f3 == 3'b101));
             if (op_fence && (f3 == 3'b000 || f3 == 3'b001)) legal = 1'b1;
             if (is_ecall || is_ebreak || is_mret || is_wfi) legal = 1'b1;
@@ -338,7 +346,7 @@ module dnpu_rv32 #(
                 rf_wd = ld_val;
             end
             S_MULDIV: begin
-                rf_we = md_cnt == 6'd32;
+                rf_we = MULDIV != 0 && md_cnt == 6'd32;
                 rf_wd = md_result;
             end
             default: ;
@@ -388,16 +396,18 @@ module dnpu_rv32 #(
     wire retire = (state == S_EXEC && !ex_trap && !(op_load || op_store) &&
                    !is_muldiv && !is_wfi) ||
                   (state == S_MWAIT && mem_ready && !mem_err) ||
-                  (state == S_MULDIV && md_cnt == 6'd32) ||
+                  (MULDIV != 0 && state == S_MULDIV && md_cnt == 6'd32) ||
                   (state == S_WFI && (irq_pend != 32'd0 || halt_req));
 
     // ------------------------------------------------------------------
     // Sequencer
     // ------------------------------------------------------------------
     always @(posedge clk) begin
-        mcycle <= mcycle + 64'd1;
-        if (retire)
-            minstret <= minstret + 64'd1;
+        if (COUNTERS != 0) begin
+            mcycle <= mcycle + 64'd1;
+            if (retire)
+                minstret <= minstret + 64'd1;
+        end
 
         if (rst) begin
             state        <= S_FETCH;
@@ -514,10 +524,10 @@ module dnpu_rv32 #(
                             12'h341: mepc     <= {csr_new[31:2], 2'b00};
                             12'h342: mcause   <= csr_new;
                             12'h343: mtval    <= csr_new;
-                            12'hb00: mcycle[31:0]    <= csr_new;
-                            12'hb80: mcycle[63:32]   <= csr_new;
-                            12'hb02: minstret[31:0]  <= csr_new;
-                            12'hb82: minstret[63:32] <= csr_new;
+                            12'hb00: if (COUNTERS != 0) mcycle[31:0]    <= csr_new;
+                            12'hb80: if (COUNTERS != 0) mcycle[63:32]   <= csr_new;
+                            12'hb02: if (COUNTERS != 0) minstret[31:0]  <= csr_new;
+                            12'hb82: if (COUNTERS != 0) minstret[63:32] <= csr_new;
                             default: ;
                         endcase
                     end
@@ -529,7 +539,7 @@ module dnpu_rv32 #(
                     pc        <= pc_plus4;
                     state     <= fast_fetch ? S_IWAIT : S_FETCH;
                 end
-                S_MULDIV: begin
+                S_MULDIV: if (MULDIV != 0) begin
                     if (md_cnt == 6'd32) begin
                         pc        <= pc_plus4;
                         mem_valid <= fast_fetch;

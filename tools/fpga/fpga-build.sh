@@ -22,6 +22,9 @@ Flows (default: ice40 ecp5):
 Options:
   --rows N --cols N  iCE40 array size (default 2x2: the largest whose
                      memories fit the UP5K; see docs/FPGA.md)
+  --param NAME=VALUE  iCE40: set a dnpu_top parameter (repeatable; after
+                     the small-config defaults NMC=0 REGIONS=8 CORE_MULDIV=0
+                     CORE_COUNTERS=0, see docs/FPGA.md); e.g. --param NMC=1
   --spad IN,WGT,ACC,OUT,PARAM   iCE40 scratchpad bytes (default
                      1024,1024,2048,2048,2048: one 512x8 EBR per 8-bit bank,
                      two per 32-bit ACC bank; the contract's small sizes,
@@ -57,12 +60,16 @@ rows=""; cols=""
 spad="1024,1024,2048,2048,2048"
 synth_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
 flows=()
+# The small config's dnpu_top options (rtl/dnpu_top.v): no NMC, 8 regions,
+# RV32I control core without mcycle/minstret, queues without a command slot.
+small_params=(NMC=0 REGIONS=8 CORE_MULDIV=0 CORE_COUNTERS=0 QSLOT=0)
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rows) rows=$2; shift ;;
 	--cols) cols=$2; shift ;;
 	--spad) spad=$2; shift ;;
+	--param) small_params+=("$2"); shift ;;
 	--fw) fw=$2; shift ;;
 	--build) build=$2; shift ;;
 	--synth-only) synth_only=1 ;;
@@ -77,6 +84,22 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ ${#flows[@]} -gt 0 ] || flows=(ice40 ecp5)
+
+# the last setting of each parameter wins
+param_val() {	# NAME DEFAULT
+	local p v=$2
+	for p in "${small_params[@]}"; do
+		[ "${p%%=*}" = "$1" ] && v=${p#*=}
+	done
+	echo "$v"
+}
+chparams=""
+for p in "${small_params[@]}"; do chparams="$chparams -set ${p%%=*} ${p#*=}"; done
+core_muldiv=$(param_val CORE_MULDIV 1)
+core_counters=$(param_val CORE_COUNTERS 1)
+# firmware for the core: RV32I when it has no M extension
+fw_march=rv32im_zicsr; fw_dir=$here/build/firmware
+if [ "$core_muldiv" = 0 ]; then fw_march=rv32i_zicsr; fw_dir=$here/build/firmware-rv32i; fi
 
 [ -n "$rows" ] || rows=2
 [ -n "$cols" ] || cols=2
@@ -127,8 +150,8 @@ make_fw_hex() {
 	[ "$fw" = none ] && return 0
 	fw_defs="$fw_defs -DDNPU_FPGA_IMEM_HEX=\"$fw_hex\""
 	if [ -z "$fw" ]; then
-		fw=$here/build/firmware/dnpu-fw.bin
-		[ -f "$fw" ] || make -s -C "$here/firmware" O="$here/build/firmware" >&2
+		fw=$fw_dir/dnpu-fw.bin
+		make -s -C "$here/firmware" O="$fw_dir" MARCH=$fw_march >&2
 	fi
 	[ -f "$fw" ] || { echo "fpga-build.sh: no firmware image $fw" >&2; exit 2; }
 	local size
@@ -187,7 +210,7 @@ flow_ice40() {
 	local pfx=$build/ice40
 	cat >"$pfx.ys" <<EOF
 read_verilog $fw_defs -DDNPU_FPGA_DMEM_SPRAM -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
-chparam -set ROWS $rows -set COLS $cols -set PPU_LANES 1 -set SZ_IN $sz_in -set SZ_WGT $sz_wgt -set SZ_ACC $sz_acc -set SZ_OUT $sz_out -set SZ_PARAM $sz_prm dnpu_top
+chparam -set ROWS $rows -set COLS $cols -set PPU_LANES 1 -set SZ_IN $sz_in -set SZ_WGT $sz_wgt -set SZ_ACC $sz_acc -set SZ_OUT $sz_out -set SZ_PARAM $sz_prm$chparams dnpu_top
 hierarchy -check -top dnpu_top
 synth_ice40 -top dnpu_top -dsp -spram -json $pfx.json
 check -assert
@@ -237,6 +260,7 @@ flow_ctrl_pnr() {
 	local pfx=$build/ctrl-pnr
 	cat >"$pfx.ys" <<EOF
 read_verilog $fw_defs -I$rtl $rtl/rv32/dnpu_rv32.v $rtl/dnpu_ctrl.v $fpga_sram $rtl/fpga/dnpu_ctrl_ooc.v
+chparam -set CORE_MULDIV $core_muldiv -set CORE_COUNTERS $core_counters dnpu_ctrl
 hierarchy -check -top dnpu_ctrl_ooc
 synth_ice40 -top dnpu_ctrl_ooc -dsp -json $pfx.json
 check -assert
