@@ -682,6 +682,7 @@ module dnpu_engine #(
         assign nm_dst_we = 1'b0; assign nm_dst_out = 1'b0; assign nm_dst_addr = 32'd0;
         assign nm_dst_wdata = {COLS*8{1'b0}}; assign nm_dst_wmask = {COLS{1'b0}};
         assign nm_ops_inc = 16'd0;
+        wire prm_unused = ^prm_q;   // only the NMC reads PARAM this way
     end endgenerate
     // scratchpad addresses are range-checked before use; only the bits that
     // index a scratchpad matter, and some token directions do not exist
