@@ -79,7 +79,13 @@ struct simdev *simdev_create(simdev_read_fn rd, simdev_write_fn wr, void *ctx,
 		return NULL;
 	}
 	if (!which || !*which || !strcmp(which, "cmodel")) {
-		d->cdev = dnpu_cdev_create(NULL, rd, wr, ctx);
+		/* DNPU_SIM_DRAM=free: C model without the DRAM bound (measurement) */
+		const char *dram = getenv("DNPU_SIM_DRAM");
+		struct dnpu_cmodel_config cfg;
+
+		dnpu_cmodel_config_default(&cfg);
+		cfg.dram_free = dram && !strcmp(dram, "free");
+		d->cdev = dnpu_cdev_create(&cfg, rd, wr, ctx);
 		if (d->cdev)
 			return d;
 		snprintf(err, len, "cannot create the C model device");

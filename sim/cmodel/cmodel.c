@@ -377,6 +377,9 @@ static uint64_t xfer_cycles(const struct dnpu_cmodel *m, uint32_t ri,
 	 * per burst: request and arbitration, the latency to the first beat
 	 * (or after the last write beat), one beat period per further beat
 	 */
+	if (m->cfg.dram_free)	/* measurement only: the DMA datapath alone */
+		return cm_sadd(cm_ceil_div(len, cm_dma_width(m)), 3);
+
 	uint64_t more = cm_smul(beats - bursts, per);
 	uint64_t c = cm_sadd(cm_smul(bursts, lat + 6), more);
 	uint64_t b = cm_sadd(cm_smul(bursts, lat + 2), more);

@@ -26,6 +26,12 @@ struct dnpu_cmodel_config {
 	uint32_t spad_bytes[DNPU_SPAD_COUNT];
 	uint32_t dram_latency;		/* cycles to a burst's first beat / write response */
 	uint32_t dram_bytes_per_cycle;	/* DRAM data rate (cycle model); 0 = 16 */
+	/*
+	 * Measurement only (not a device): DRAM and bus cost no cycles, a
+	 * transfer only its beats through the DMA's scratchpad side, so the
+	 * compute side's cycles show without the DRAM bound.
+	 */
+	uint32_t dram_free;
 	uint64_t watchdog_cycles;	/* per-run limit, 0 = none */
 };
 

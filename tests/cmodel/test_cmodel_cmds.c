@@ -85,6 +85,35 @@ static void test_load_3d_pad(void **state)
 	env_free(e);
 }
 
+/* The measurement-only free DRAM (dram_free): transfers cost their beats. */
+static void test_load_dram_free(void **state)
+{
+	(void)state;
+	struct env *e = env_new(0);
+	struct dnpu_cmodel_config cfg = *dnpu_cmodel_config(e->m);
+	struct dnpu_cmodel_result r;
+	uint32_t w[16];
+
+	cfg.dram_free = 1;
+	dnpu_cmodel_destroy(e->m);
+	e->m = dnpu_cmodel_create(&cfg);
+	assert_non_null(e->m);
+	dnpu_cmodel_set_host_flat(e->m, ENV_BASE, e->mem, e->mem_size);
+	cmd_dma(w, DNPU_OP_LOAD, 0, 1, DNPU_SPAD_IN, -1, 2, 10, 2, 2, 5, 6,
+		2, 20, 30, DNPU_PAIR(1, 1), DNPU_PAIR(1, 0));
+	env_emit(e, w);
+	end_stream(e);
+	assert_int_equal(env_run(e, &r), DNPU_JOB_OK);
+	/*
+	 * As test_load_3d_pad without the DRAM: a command fetch is 4 beats
+	 * + 3 = 7 cycles after 2 of decode; the LOAD's data rows 6 + 1 + 3,
+	 * pad rows 3 + 1, 6 per command = 54 cycles from 11; END drains at
+	 * 66 + 2. No bus cycles.
+	 */
+	assert_int_equal(r.stats.cycles, 68);
+	env_free(e);
+}
+
 static void test_store_3d(void **state)
 {
 	(void)state;
@@ -531,6 +560,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_3d_pad),
+		cmocka_unit_test(test_load_dram_free),
 		cmocka_unit_test(test_store_3d),
 		cmocka_unit_test(test_paged_roundtrip),
 		cmocka_unit_test(test_conv),
