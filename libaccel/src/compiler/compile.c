@@ -259,8 +259,9 @@ static int tile_in_rows(const struct conv_geom *g, int th)
 
 /*
  * The compiler's estimate of a conv tiling, in cycles, following the C
- * model's cycle model of the RTL device (docs/CMODEL.md): CONV per 16x16
- * weight tile P + 2 * rows + cols + 4, the PPU a row of cols channels per
+ * model's cycle model of the RTL device (docs/CMODEL.md): CONV tiles of
+ * P pixels pipelined every max(P, cols + 4, rows + 2) cycles plus the
+ * array latency and checks once per command, the PPU a row of cols channels per
  * cycle in the same queue, DMA rows paying the DRAM latency per burst with
  * one burst on the bus at a time (loads and stores share it), and commands
  * fetched one at a time. Used only to rank tilings.
@@ -342,7 +343,9 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 	uint64_t kdim = (uint64_t)g->kh * g->kw * g->c;
 	uint64_t ld_free = 0, ex_free = 0, st_free = 0, bus = 0, cmds = 1;
 	uint64_t ex_end[2] = { 0, 0 }, st_end[2] = { 0, 0 };
-	uint64_t fix = 2 * caps->rows + caps->cols + 4;
+	/* a tile streams every max(P, cols + 4, rows + 2) cycles (two weight banks) */
+	uint64_t gap = caps->cols + 4 > caps->rows + 2 ? caps->cols + 4 : caps->rows + 2;
+	uint64_t fix = caps->rows + caps->cols + 18;
 	int t = 0;
 
 	*bytes = 0;
@@ -358,10 +361,11 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 			for (int s0 = 0; s0 < cnt; s0 += tl->ns) {
 				uint64_t nc = (uint64_t)(cnt - s0 < tl->ns ? cnt - s0 : tl->ns);
 				uint64_t ct = (nc + caps->cols - 1) / caps->cols;
+				uint64_t conv = (kt * ct - 1) * (px > gap ? px : gap) + px + fix;
 
 				if (!s0)
-					c_first = kt * ct * (px + fix) + 15;
-				c += kt * ct * (px + fix) + 15 +
+					c_first = conv + 15;
+				c += conv + 15 +
 				     ct * (13 + px) + nc + 30 + (fuse ? 17 : 0);
 				cmds += 2;
 			}
