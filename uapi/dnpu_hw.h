@@ -124,6 +124,7 @@ typedef int32_t __s32;
 #define DNPU_FEAT_PPU_FUSE_ADD		(1u << 4)
 #define DNPU_FEAT_PAGED_REGIONS		(1u << 5)
 #define DNPU_FEAT_CLOCK_GATING		(1u << 6)
+#define DNPU_FEAT_DMA_ONCHIP		(1u << 7) /* LOAD/STORE DNPU_DMA_F_ONCHIP */
 
 /* DNPU_REG_DMA_INFO: bus width in bytes, max burst in beats */
 #define DNPU_DMA_INFO_BUS_BYTES(v)	((v) & 0xffu)
@@ -422,6 +423,18 @@ struct dnpu_cmd_dma {
 	__u32 pad1;		/* [15:0] before, [31:16] after (rows) */
 	__u32 reserved[3];
 };
+/*
+ * DNPU_DMA_F_ONCHIP (w0 flag, devices with DNPU_FEAT_DMA_ONCHIP): the
+ * region side of the LOAD/STORE is a scratchpad instead of region memory,
+ * so an activation can stay on chip between the ops of one job (a
+ * "segment"): region[3:0] is that scratchpad (IN or OUT, else
+ * DNPU_FAULT_ILLEGAL_CMD) and offset a byte address in it. The walk, the
+ * padding and the fault order are those of the plain command; the on-chip
+ * side is range checked (DNPU_FAULT_SPAD_RANGE, region = its scratchpad id)
+ * where the plain command checks region bounds, and no region is accessed.
+ * A row whose source and destination bytes overlap is undefined.
+ */
+#define DNPU_DMA_F_ONCHIP		(1u << 0)
 #define DNPU_DMA_REGION(r, spad, padv) \
 	(((r) & 0xfu) | (((spad) & 0xfu) << 8) | (((__u32)(padv) & 0xffu) << 16))
 #define DNPU_DMA_REGION_IDX(v)		((v) & 0xfu)

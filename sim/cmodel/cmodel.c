@@ -390,6 +390,15 @@ static uint64_t xfer_cycles(const struct dnpu_cmodel *m, uint32_t ri,
 	return cm_sadd(c, 3);
 }
 
+/*
+ * An on-chip row (DNPU_DMA_F_ONCHIP): read the scratchpad port, then write
+ * it, cm_dma_width() bytes per two cycles; no bus.
+ */
+static uint64_t onchip_cycles(const struct dnpu_cmodel *m, uint64_t len)
+{
+	return cm_sadd(cm_smul(2, cm_ceil_div(len, cm_dma_width(m))), 3);
+}
+
 /* Rows beyond this are costed like the average of the first ones. */
 #define DMA_COST_ROWS 4096u
 
@@ -398,7 +407,12 @@ static uint32_t dma_check(struct dnpu_cmodel *m, const uint32_t *w,
 {
 	struct dma d;
 	dma_decode(w, &d);
-	if (DNPU_CMD_FLAGS(w[0]) != 0 || (w[1] & DNPU_DMA_REGION_RSVD) ||
+	bool onchip = DNPU_CMD_FLAGS(w[0]) & DNPU_DMA_F_ONCHIP;
+
+	if ((DNPU_CMD_FLAGS(w[0]) & ~DNPU_DMA_F_ONCHIP) ||
+	    (onchip && !(m->cfg.features & DNPU_FEAT_DMA_ONCHIP)) ||
+	    (onchip && d.ri != DNPU_SPAD_IN && d.ri != DNPU_SPAD_OUT) ||
+	    (w[1] & DNPU_DMA_REGION_RSVD) ||
 	    w[13] || w[14] || w[15] || d.len0 == 0 || d.count1 == 0 ||
 	    d.count2 == 0)
 		return cm_illegal(m);
@@ -425,7 +439,9 @@ static uint32_t dma_check(struct dnpu_cmodel *m, const uint32_t *w,
 			uint64_t off = cm_sadd(d.offset,
 				cm_sadd(cm_smul(z, load ? d.src_stride2 : d.dst_stride2),
 					cm_smul(r, load ? d.src_stride1 : d.dst_stride1)));
-			c = cm_sadd(c, data_fix + xfer_cycles(m, d.ri, off, d.len0, &bus));
+			c = cm_sadd(c, data_fix + (onchip ?
+				onchip_cycles(m, d.len0) :
+				xfer_cycles(m, d.ri, off, d.len0, &bus)));
 		}
 	uint64_t rows = cm_smul(d.count1, d.count2);
 	if (n < rows) {
@@ -445,11 +461,16 @@ static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
 	struct dnpu_cmodel_stats *st = &m->res->stats;
 	uint32_t f;
 
+	bool onchip = DNPU_CMD_FLAGS(w[0]) & DNPU_DMA_F_ONCHIP;
+
 	dma_decode(w, &d);
-	f = region_usable(m, d.ri, load ? DNPU_REGION_READ : DNPU_REGION_WRITE,
-			  d.offset);
-	if (f)
-		return f;
+	if (!onchip) {
+		f = region_usable(m, d.ri,
+				  load ? DNPU_REGION_READ : DNPU_REGION_WRITE,
+				  d.offset);
+		if (f)
+			return f;
+	}
 
 	uint8_t *sp = m->spad[d.sp];
 	uint64_t row_bytes = d.pad0b + d.len0 + d.pad0a;
@@ -467,7 +488,9 @@ static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
 					src = cm_sadd(d.offset,
 						cm_sadd(cm_smul(z, d.src_stride2),
 							cm_smul(dr, d.src_stride1)));
-					f = region_bounds(m, d.ri, src, d.len0);
+					f = onchip ? cm_spad_need(m, d.ri,
+							cm_sadd(src, d.len0)) :
+						region_bounds(m, d.ri, src, d.len0);
 					if (f)
 						return f;
 				}
@@ -478,9 +501,16 @@ static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
 					memset(sp + dst, (int)d.padv, row_bytes);
 				} else {
 					memset(sp + dst, (int)d.padv, d.pad0b);
-					f = region_xfer(m, d.ri, src,
-							sp + dst + d.pad0b,
-							d.len0, false);
+					if (onchip) {
+						memmove(sp + dst + d.pad0b,
+							m->spad[d.ri] + src,
+							d.len0);
+						st->spad_rd_bytes[d.ri] += d.len0;
+					} else {
+						f = region_xfer(m, d.ri, src,
+								sp + dst + d.pad0b,
+								d.len0, false);
+					}
 					if (f)
 						return f;
 					memset(sp + dst + d.pad0b + d.len0,
@@ -497,13 +527,23 @@ static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
 				f = cm_spad_need(m, d.sp, cm_sadd(src, d.len0));
 				if (f)
 					return f;
-				f = region_bounds(m, d.ri, dst, d.len0);
-				if (f)
-					return f;
-				f = region_xfer(m, d.ri, dst, sp + src, d.len0,
-						true);
-				if (f)
-					return f;
+				if (onchip) {
+					f = cm_spad_need(m, d.ri,
+							 cm_sadd(dst, d.len0));
+					if (f)
+						return f;
+					memmove(m->spad[d.ri] + dst, sp + src,
+						d.len0);
+					st->spad_wr_bytes[d.ri] += d.len0;
+				} else {
+					f = region_bounds(m, d.ri, dst, d.len0);
+					if (!f)
+						f = region_xfer(m, d.ri, dst,
+								sp + src,
+								d.len0, true);
+					if (f)
+						return f;
+				}
 				st->spad_rd_bytes[d.sp] += d.len0;
 			}
 		}

@@ -158,7 +158,8 @@ int dnpu_cdev_mmio_read(struct dnpu_cdev *d, uint32_t off, uint32_t *v)
 	case DNPU_REG_FEATURES:
 		*v = DNPU_FEAT_NMC_ADD | DNPU_FEAT_NMC_POOL | DNPU_FEAT_NMC_MEAN |
 		     DNPU_FEAT_NMC_DWCONV | DNPU_FEAT_PPU_FUSE_ADD |
-		     DNPU_FEAT_PAGED_REGIONS;
+		     DNPU_FEAT_PAGED_REGIONS |
+		     (c->features & DNPU_FEAT_DMA_ONCHIP);
 		break;
 	case DNPU_REG_SPAD_IN_BYTES: *v = c->spad_bytes[DNPU_SPAD_IN]; break;
 	case DNPU_REG_SPAD_WGT_BYTES: *v = c->spad_bytes[DNPU_SPAD_WGT]; break;

@@ -33,6 +33,12 @@ struct dnpu_cmodel_config {
 	 */
 	uint32_t dram_free;
 	uint64_t watchdog_cycles;	/* per-run limit, 0 = none */
+	/*
+	 * Optional features the model implements (DNPU_FEAT_DMA_ONCHIP); the
+	 * presets leave them off, like the RTL, so a command using one faults
+	 * DNPU_FAULT_ILLEGAL_CMD there as on the RTL.
+	 */
+	uint32_t features;
 };
 
 /* Presets from the DNPU_DEFAULT_* and DNPU_SMALL_* macros. */

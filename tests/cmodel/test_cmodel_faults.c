@@ -231,6 +231,15 @@ static void test_illegal_cmd(void **state)
 	check_illegal(w);
 	cmd_load1(w, 0, 1, DNPU_SPAD_IN, 0, 0, 0);	/* len0 = 0 */
 	check_illegal(w);
+	cmd_load1(w, 0, 1, DNPU_SPAD_IN, 0, 0, 16);
+	w[0] |= (DNPU_DMA_F_ONCHIP << 1) << 16;		/* undefined DMA flag */
+	check_illegal(w);
+	cmd_load1(w, 0, DNPU_SPAD_WGT, DNPU_SPAD_IN, 0, 0, 16);
+	w[0] |= DNPU_DMA_F_ONCHIP << 16;		/* on-chip side WGT */
+	check_illegal(w);
+	cmd_store1(w, 0, DNPU_SPAD_PARAM, DNPU_SPAD_OUT, 0, 0, 16);
+	w[0] |= DNPU_DMA_F_ONCHIP << 16;		/* on-chip side PARAM */
+	check_illegal(w);
 
 	memset(w, 0, sizeof(w));			/* CONV with N = 0 */
 	w[0] = DNPU_CMD_W0(DNPU_OP_CONV, 0, 0);
@@ -322,6 +331,78 @@ static void test_spad_range(void **state)
 		     DNPU_DEFAULT_SPAD_ACC + 7, 0);
 	assert_int_equal(r.stats.macs, 0);
 	assert_canary_untouched(e);
+	env_free(e);
+}
+
+/*
+ * DNPU_DMA_F_ONCHIP: the on-chip side is range checked like a scratchpad
+ * (SPAD_RANGE, region = its scratchpad id, highest byte), rows before the
+ * bad one are done, nothing after it; region permissions do not apply.
+ */
+static void test_onchip_range(void **state)
+{
+	(void)state;
+	struct env *e = env_with_out();
+	struct dnpu_cmodel_result r;
+	uint32_t w[16];
+	uint8_t *in = env_spad(e, DNPU_SPAD_IN);
+
+	/* LOAD OUT -> IN: plane 1's second row reads past the end of OUT */
+	memset(in, 0, 64);
+	memset(env_spad(e, DNPU_SPAD_OUT) + DNPU_DEFAULT_SPAD_OUT - 24, 0x5a, 24);
+	cmd_dma(w, DNPU_OP_LOAD, 0, DNPU_SPAD_OUT, DNPU_SPAD_IN, 0,
+		DNPU_DEFAULT_SPAD_OUT - 24, 0, 8, 2, 8, 8, 2, 16, 16, 0, 0);
+	w[0] |= DNPU_DMA_F_ONCHIP << 16;
+	env_emit(e, w);
+	emit_canary_store(e);
+	emit_end(e);
+	env_run(e, &r);
+	expect_fault(&r, DNPU_FAULT_SPAD_RANGE, DNPU_SPAD_OUT,
+		     DNPU_DEFAULT_SPAD_OUT + 7, 0);
+	assert_int_equal(in[0], 0x5a);		/* 3 rows moved */
+	assert_int_equal(in[23], 0x5a);
+	assert_int_equal(in[24], 0);		/* the 4th did not */
+	assert_int_equal(r.stats.dram_rd_bytes, 64);	/* the fetch only */
+	assert_canary_untouched(e);
+
+	/* STORE OUT -> IN past the end of IN; region 0 is read-only */
+	e->ncmd = 0;
+	e->reg[0].flags = DNPU_REGION_VALID | DNPU_REGION_READ;
+	cmd_store1(w, 0, DNPU_SPAD_IN, DNPU_SPAD_OUT, DNPU_DEFAULT_SPAD_IN - 8,
+		   0, 16);
+	w[0] |= DNPU_DMA_F_ONCHIP << 16;
+	env_emit(e, w);
+	emit_canary_store(e);
+	emit_end(e);
+	env_run(e, &r);
+	expect_fault(&r, DNPU_FAULT_SPAD_RANGE, DNPU_SPAD_IN,
+		     DNPU_DEFAULT_SPAD_IN + 7, 0);
+	assert_int_equal(r.stats.dram_wr_bytes, 0);
+	assert_canary_untouched(e);
+	env_free(e);
+}
+
+/* Without DNPU_FEAT_DMA_ONCHIP (the presets, the RTL) the flag is illegal. */
+static void test_onchip_absent(void **state)
+{
+	(void)state;
+	struct env *e = env_with_out();
+	struct dnpu_cmodel_config cfg;
+	struct dnpu_cmodel_result r;
+	uint32_t w[16];
+
+	dnpu_cmodel_config_default(&cfg);
+	assert_int_equal(cfg.features, 0);
+	dnpu_cmodel_destroy(e->m);
+	e->m = dnpu_cmodel_create(&cfg);
+	assert_non_null(e->m);
+	dnpu_cmodel_set_host_flat(e->m, ENV_BASE, e->mem, e->mem_size);
+	cmd_store1(w, 0, DNPU_SPAD_IN, DNPU_SPAD_OUT, 0, 0, 16);
+	w[0] |= DNPU_DMA_F_ONCHIP << 16;
+	env_emit(e, w);
+	emit_end(e);
+	env_run(e, &r);
+	expect_fault(&r, DNPU_FAULT_ILLEGAL_CMD, 0, 0, 0);
 	env_free(e);
 }
 
@@ -526,6 +607,8 @@ int main(void)
 		cmocka_unit_test(test_illegal_cmd),
 		cmocka_unit_test(test_illegal_param_and_no_end),
 		cmocka_unit_test(test_spad_range),
+		cmocka_unit_test(test_onchip_range),
+		cmocka_unit_test(test_onchip_absent),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_token_check_order),
 		cmocka_unit_test(test_timeout),
