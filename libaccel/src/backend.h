@@ -7,9 +7,10 @@
  * and records the choice and the reason in the profile.
  *
  * To add a backend: implement these hooks in backend_<name>.c, and list it
- * in accel_backend_get() (backend.c). Device backends that compile runs of
- * consecutive ops into one command stream will get a segment hook; until
- * then they run op by op.
+ * in accel_backend_get() (backend.c). A device backend may run several
+ * consecutive ops in one job: run() of the first does the work of all of
+ * them and run() of the others then only returns (the sim backend's
+ * segments, docs/COMPILER.md).
  */
 #ifndef ACCEL_BACKEND_H
 #define ACCEL_BACKEND_H

@@ -26,7 +26,7 @@
 #define BUS_WINDOW_SHIFT	36
 #define SYS_WINDOW		0
 #define JOB_WINDOW(r)		(1 + (r))
-#define N_WINDOWS		(1 + DNPU_RGN_MAX)
+#define N_WINDOWS		(1 + DNPU_MAX_REGIONS)
 
 /* Memory the "driver" owns: ring, one region table, one completion. */
 struct sim_sysmem {
@@ -38,6 +38,8 @@ struct sim_sysmem {
 struct sim_dev {
 	struct simdev *dev;
 	struct dnpu_caps caps;
+	uint32_t max_regions;		/* per job (DNPU_CAPS_MAX_REGIONS) */
+	bool segments;			/* plan multi-op jobs (docs/COMPILER.md) */
 	struct sim_sysmem *sys;
 	uint32_t tail, seqno;
 	struct {
@@ -58,6 +60,21 @@ struct sim_op {
 	bool ran_fused;		/* last run used the fused program / was fused */
 	struct dnpu_job_completion last;
 	uint64_t perf[DNPU_PERF_COUNT];	/* perf counter deltas of the last run */
+	/*
+	 * The segment starting at this op (planned at its first run; ops
+	 * fall back to one job each when seg.n_units == 0), the ops it
+	 * computes after this one, and whether this op ran inside another
+	 * op's segment job.
+	 */
+	bool seg_planned;
+	struct dnpu_segment seg;
+	struct seg_member {
+		const struct accel_op *op;
+		bool fused;	/* a conv with its add, or that add */
+	} *seg_ops;
+	int seg_n_ops;
+	bool seg_fused;		/* this op's own unit has its add fused */
+	bool done_in_segment;
 };
 
 static uint64_t bus_addr(unsigned window, uint64_t off)
@@ -161,6 +178,10 @@ static int read_caps(struct sim_dev *d, char *err, size_t len)
 		d->caps.lowering |= DNPU_LOWER_NMC_ON_ARRAY;
 	if (low && strstr(low, "no-fused-add"))
 		d->caps.lowering |= DNPU_LOWER_NO_FUSED_ADD;
+	/* per-op measurements run op by op; so does "no-segments" */
+	d->segments = (d->caps.features & DNPU_FEAT_DMA_ONCHIP) &&
+		      !d->caps.lowering && !(low && strstr(low, "no-segments"));
+	d->max_regions = DNPU_CAPS_MAX_REGIONS(caps);
 	if (!d->caps.rows || !d->caps.cols) {
 		snprintf(err, len, "simulated device reports an empty array");
 		return -1;
@@ -282,38 +303,37 @@ static struct sim_op *sim_state(const struct accel_op *op)
 	return so && so->magic == SIM_OP_MAGIC ? so : NULL;
 }
 
+/* One region of a job: host memory and its DNPU_REGION_* access. */
+struct job_region {
+	uint8_t *ptr;
+	uint64_t size;
+	uint32_t flags;
+};
+
 /*
  * One job through the ring: region table and descriptor in driver memory,
  * tail + doorbell, let the device work, check the completion record.
+ * Region 0 is the command stream, region 1 the constants.
  */
-static int submit(struct sim_dev *d, const struct dnpu_program *p,
-		  struct accel_tensor *const t[DNPU_RGN_MAX],
-		  struct dnpu_job_completion *result,
-		  uint64_t perf[DNPU_PERF_COUNT], char *err, size_t len)
+static int submit_job(struct sim_dev *d, const struct dnpu_program *p,
+		      const struct job_region *rg, uint32_t n_regions,
+		      struct dnpu_job_completion *result,
+		      uint64_t perf[DNPU_PERF_COUNT], char *err, size_t len)
 {
 	uint64_t before[DNPU_PERF_COUNT];
 
 	struct dnpu_job_desc *desc;
 	struct dnpu_job_completion *done = &d->sys->done;
 
-	for (unsigned r = 0; r < DNPU_RGN_MAX; r++)
+	for (unsigned r = 0; r < DNPU_MAX_REGIONS; r++)
 		d->win[JOB_WINDOW(r)].ptr = NULL;
-	d->win[JOB_WINDOW(DNPU_RGN_CMD)].ptr = (uint8_t *)p->cmds;
-	d->win[JOB_WINDOW(DNPU_RGN_CMD)].size = (uint64_t)p->n_cmds * DNPU_CMD_BYTES;
-	d->win[JOB_WINDOW(DNPU_RGN_CONST)].ptr = p->consts;
-	d->win[JOB_WINDOW(DNPU_RGN_CONST)].size = p->const_bytes;
-	if (devjob_check_regions(p, t, err, len))
-		return -1;
-	for (uint32_t r = DNPU_RGN_IN0; r < p->n_regions; r++) {
-		d->win[JOB_WINDOW(r)].ptr = t[r]->data;
-		d->win[JOB_WINDOW(r)].size = t[r]->bytes;
-	}
 	memset(d->sys->regions, 0, sizeof(d->sys->regions));
-	for (uint32_t r = 0; r < p->n_regions; r++) {
+	for (uint32_t r = 0; r < n_regions; r++) {
+		d->win[JOB_WINDOW(r)].ptr = rg[r].ptr;
+		d->win[JOB_WINDOW(r)].size = rg[r].size;
 		d->sys->regions[r].addr = bus_addr(JOB_WINDOW(r), 0);
-		d->sys->regions[r].size = (uint32_t)d->win[JOB_WINDOW(r)].size;
-		d->sys->regions[r].flags = DNPU_REGION_VALID |
-			(devjob_region_writable(r) ? DNPU_REGION_WRITE : DNPU_REGION_READ);
+		d->sys->regions[r].size = (uint32_t)rg[r].size;
+		d->sys->regions[r].flags = DNPU_REGION_VALID | rg[r].flags;
 	}
 	memset(done, 0, sizeof(*done));
 	if (++d->seqno == 0)
@@ -323,7 +343,7 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 	desc->seqno = d->seqno;
 	desc->flags = DNPU_JOB_F_PERF;
 	desc->region_table = bus_addr(SYS_WINDOW, offsetof(struct sim_sysmem, regions));
-	desc->region_count = p->n_regions;
+	desc->region_count = n_regions;
 	desc->cmd_region = DNPU_RGN_CMD;
 	desc->cmd_offset = 0;
 	desc->cmd_count = p->n_cmds;
@@ -354,6 +374,133 @@ static int submit(struct sim_dev *d, const struct dnpu_program *p,
 	return 0;
 }
 
+/* One op's job: its fixed regions (enum dnpu_job_region). */
+static int submit(struct sim_dev *d, const struct dnpu_program *p,
+		  struct accel_tensor *const t[DNPU_RGN_MAX],
+		  struct dnpu_job_completion *result,
+		  uint64_t perf[DNPU_PERF_COUNT], char *err, size_t len)
+{
+	struct job_region rg[DNPU_RGN_MAX];
+
+	if (devjob_check_regions(p, t, err, len))
+		return -1;
+	rg[DNPU_RGN_CMD] = (struct job_region){ (uint8_t *)p->cmds,
+		(uint64_t)p->n_cmds * DNPU_CMD_BYTES, DNPU_REGION_READ };
+	rg[DNPU_RGN_CONST] = (struct job_region){ p->consts, p->const_bytes,
+		DNPU_REGION_READ };
+	for (uint32_t r = DNPU_RGN_IN0; r < p->n_regions; r++)
+		rg[r] = (struct job_region){ t[r]->data, t[r]->bytes,
+			devjob_region_writable(r) ? DNPU_REGION_WRITE :
+						    DNPU_REGION_READ };
+	return submit_job(d, p, rg, p->n_regions, result, perf, err, len);
+}
+
+/* A segment's job: commands, constants, then its DRAM tensors. */
+static int submit_segment(struct sim_dev *d, struct accel_model *m,
+			  const struct dnpu_segment *seg,
+			  struct dnpu_job_completion *result,
+			  uint64_t perf[DNPU_PERF_COUNT], char *err, size_t len)
+{
+	const struct dnpu_program *p = &seg->prog;
+	struct job_region rg[DNPU_MAX_REGIONS];
+
+	rg[0] = (struct job_region){ (uint8_t *)p->cmds,
+		(uint64_t)p->n_cmds * DNPU_CMD_BYTES, DNPU_REGION_READ };
+	rg[1] = (struct job_region){ p->consts, p->const_bytes,
+		DNPU_REGION_READ };
+	for (uint32_t r = 2; r < seg->n_regions; r++) {
+		struct accel_tensor *x = &m->tensors[seg->tensor[r]];
+
+		if (!x->data) {
+			snprintf(err, len, "segment tensor %d has no memory",
+				 seg->tensor[r]);
+			return -1;
+		}
+		rg[r] = (struct job_region){ x->data, x->bytes,
+			DNPU_REGION_READ |
+			(seg->written[r] ? DNPU_REGION_WRITE : 0) };
+	}
+	return submit_job(d, p, rg, seg->n_regions, result, perf, err, len);
+}
+
+/*
+ * Plan the segment starting at @op: the device ops that run right after
+ * it on this backend, each with its residual add when that fuses, linked
+ * into one job (compiler/segment.c). Leaves seg.n_units 0 when there is
+ * none; then every op runs as its own job.
+ */
+static void plan_segment(struct sim_dev *d, struct accel_model *m,
+			 struct accel_op *op, struct sim_op *so)
+{
+	struct dnpu_seg_unit *units;
+	struct seg_member *ops;
+	int n = 0, n_ops = 0;
+	char why[128];
+
+	so->seg_planned = true;
+	if (!d->segments)
+		return;
+	units = calloc((size_t)m->n_ops, sizeof(*units));
+	ops = calloc((size_t)m->n_ops, sizeof(*ops));
+	if (!units || !ops)
+		goto out;
+	for (struct accel_op *o = op; o < m->ops + m->n_ops; o++) {
+		struct sim_op *s = sim_state(o);
+		struct accel_tensor *t[DNPU_RGN_MAX];
+		struct dnpu_seg_unit *u = &units[n];
+
+		if (o->removed)
+			continue;
+		if (!s || s->done_in_segment)
+			break;
+		if (n > 0 && units[n - 1].add == o)
+			continue;	/* fused into the conv before */
+		devjob_op_regions(m, o, &s->prog, t);
+		u->op = o;
+		if (s->fused_add && sim_state(s->fused_add) &&
+		    devjob_fused_regions(m, s->fused_add, t))
+			u->add = s->fused_add;
+		for (int r = 0; r < DNPU_RGN_MAX; r++)
+			u->tensor[r] = r >= DNPU_RGN_IN0 && t[r] ?
+				       (int)(t[r] - m->tensors) : -1;
+		n++;
+	}
+	if (dnpu_plan_segment(&d->caps, d->max_regions, m, units, n,
+			      &so->seg, why, sizeof(why)))
+		goto out;
+	for (int i = 0; i < so->seg.n_units; i++) {
+		if (i > 0)
+			ops[n_ops++] = (struct seg_member){ units[i].op,
+							    units[i].add != NULL };
+		if (units[i].add)
+			ops[n_ops++] = (struct seg_member){ units[i].add, true };
+	}
+	so->seg_fused = units[0].add != NULL;
+	so->seg_ops = ops;
+	so->seg_n_ops = n_ops;
+	ops = NULL;
+out:
+	free(units);
+	free(ops);
+}
+
+/* Run the segment planned at @op: one job, then its ops are done. */
+static int run_segment(struct sim_dev *d, struct accel_model *m,
+		       struct sim_op *so, char *err, size_t len)
+{
+	if (submit_segment(d, m, &so->seg, &so->last, so->perf, err, len))
+		return -1;
+	/* the job's counters are reported on its first op */
+	so->ran_fused = so->seg_fused;
+	for (int i = 0; i < so->seg_n_ops; i++) {
+		struct sim_op *s = sim_state(so->seg_ops[i].op);
+
+		s->done_in_segment = true;
+		s->ran_fused = so->seg_ops[i].fused;
+	}
+	return 0;
+}
+
 static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 		   char *err, size_t len)
 {
@@ -362,6 +509,16 @@ static int sim_run(void *priv, struct accel_model *m, struct accel_op *op,
 	const struct dnpu_program *p = &so->prog;
 	struct accel_tensor *t[DNPU_RGN_MAX];
 
+	if (so->done_in_segment) {	/* computed by an earlier op's job */
+		so->done_in_segment = false;
+		memset(&so->last, 0, sizeof(so->last));
+		memset(so->perf, 0, sizeof(so->perf));
+		return 0;
+	}
+	if (!so->seg_planned)
+		plan_segment(d, m, op, so);
+	if (so->seg.n_units)
+		return run_segment(d, m, so, err, len);
 	devjob_op_regions(m, op, p, t);
 	if (so->done_by_producer) {	/* computed in the conv's epilogue */
 		so->done_by_producer = false;
@@ -396,6 +553,8 @@ static void sim_release(void *priv, struct accel_op *op)
 		return;
 	dnpu_program_free(&so->prog);
 	dnpu_program_free(&so->fused);
+	dnpu_segment_free(&so->seg);
+	free(so->seg_ops);
 	so->magic = 0;
 	free(so);
 	op->user_data = NULL;
@@ -409,7 +568,9 @@ static size_t sim_scratch_bytes(void *priv, const struct accel_model *m,
 	(void)priv;
 	(void)m;
 	return so ? so->prog.const_bytes + so->fused.const_bytes +
-		    (size_t)(so->prog.n_cmds + so->fused.n_cmds) * DNPU_CMD_BYTES : 0;
+		    so->seg.prog.const_bytes +
+		    (size_t)(so->prog.n_cmds + so->fused.n_cmds +
+			     so->seg.prog.n_cmds) * DNPU_CMD_BYTES : 0;
 }
 
 static void sim_op_stats(void *priv, const struct accel_op *op,

@@ -84,13 +84,13 @@ static void free_fixture(struct fixture *f)
 		free(f->t[i].data);
 }
 
-struct win { uint8_t *p; uint64_t size; } wins[DNPU_RGN_MAX];
+struct win { uint8_t *p; uint64_t size; } wins[DNPU_MAX_REGIONS];
 
 static int bread(void *ctx, uint64_t a, void *buf, size_t len)
 {
 	(void)ctx;
 	uint64_t r = (a >> BUS_SHIFT) - 1, o = a & ((1ull << BUS_SHIFT) - 1);
-	if (r >= DNPU_RGN_MAX || o + len > wins[r].size)
+	if (r >= DNPU_MAX_REGIONS || o + len > wins[r].size)
 		return -1;
 	memcpy(buf, wins[r].p + o, len);
 	return 0;
@@ -100,7 +100,7 @@ static int bwrite(void *ctx, uint64_t a, const void *buf, size_t len)
 {
 	(void)ctx;
 	uint64_t r = (a >> BUS_SHIFT) - 1, o = a & ((1ull << BUS_SHIFT) - 1);
-	if (r >= DNPU_RGN_MAX || o + len > wins[r].size)
+	if (r >= DNPU_MAX_REGIONS || o + len > wins[r].size)
 		return -1;
 	memcpy(wins[r].p + o, buf, len);
 	return 0;
@@ -528,6 +528,227 @@ static void test_conv_add_fused(void **state)
 	}
 }
 
+/*
+ * One job on a fresh C model (with the on-chip DMA): regions 0..n-1 are
+ * wins[], @writable[r] says which may be written. Returns DRAM data bytes
+ * (command fetches excluded).
+ */
+static uint64_t run_job(const struct dnpu_program *p, uint32_t n,
+			const int *writable, const char *what)
+{
+	struct dnpu_cmodel_config cfg;
+	struct dnpu_region rt[DNPU_MAX_REGIONS];
+	struct dnpu_cmodel_result res;
+
+	dnpu_cmodel_config_default(&cfg);
+	cfg.features = DNPU_FEAT_DMA_ONCHIP;
+	memset(rt, 0, sizeof(rt));
+	wins[0].p = (uint8_t *)p->cmds;
+	wins[0].size = (uint64_t)p->n_cmds * DNPU_CMD_BYTES;
+	wins[1].p = p->consts;
+	wins[1].size = p->const_bytes;
+	for (uint32_t r = 0; r < n; r++) {
+		rt[r].addr = (uint64_t)(r + 1) << BUS_SHIFT;
+		rt[r].size = (uint32_t)wins[r].size;
+		rt[r].flags = DNPU_REGION_VALID |
+			      (writable[r] ? DNPU_REGION_WRITE : DNPU_REGION_READ);
+	}
+	struct dnpu_cmodel *cm = dnpu_cmodel_create(&cfg);
+	dnpu_cmodel_set_host(cm, bread, bwrite, NULL);
+	assert_int_equal(dnpu_cmodel_load_regions(cm, rt, n), 0);
+	uint32_t st = dnpu_cmodel_run(cm, 0, 0, p->n_cmds, &res);
+	if (st != DNPU_JOB_OK) {
+		print_error("%s: fault %s cmd %u region %u offset %u\n", what,
+			    dnpu_fault_name(st), res.fault_cmd, res.fault_region,
+			    res.fault_offset);
+		fail();
+	}
+	dnpu_cmodel_destroy(cm);
+	return res.stats.dram_rd_bytes - res.stats.cmd_fetch_bytes +
+	       res.stats.dram_wr_bytes;
+}
+
+/*
+ * Segments: random conv 3x3 -> depthwise 3x3 -> conv 1x1 chains as one job
+ * (dnpu_plan_segment) against the CPU ops and against one job per op: the
+ * output is identical, both activations stay on chip (their memory is
+ * never written) and the segment moves at least their bytes twice each
+ * fewer DRAM bytes.
+ */
+static void test_segment_chain(void **state)
+{
+	(void)state;
+	for (int iter = 0; iter < 60; iter++) {
+		struct accel_tensor t[10];
+		struct accel_op ops[3];
+		float sc[10][64];
+		int64_t zp[10][64];
+		int in_[3][3] = { { 0, 1, 2 }, { 3, 4, 5 }, { 6, 7, 8 } };
+		int out_[3][1] = { { 3 }, { 6 }, { 9 } };
+		int h = rint_(1, 24), w = rint_(1, 24), c = rint_(1, 24);
+		int n1 = rint_(1, 48), n2 = rint_(1, 40);
+		int dims[10][4] = {
+			{ 1, h, w, c }, { n1, 3, 3, c }, { n1 }, { 1, h, w, n1 },
+			{ 1, 3, 3, n1 }, { n1 }, { 1, h, w, n1 },
+			{ n2, 1, 1, n1 }, { n2 }, { 1, h, w, n2 },
+		};
+		int rank[10] = { 4, 4, 1, 4, 4, 1, 4, 4, 1, 4 };
+		int nq[10] = { 1, n1, n1, 1, n1, n1, 1, n2, n2, 1 };
+		int axis[10] = { 0, 0, 0, 0, 3, 0, 0, 0, 0, 0 };
+		int is_const[10] = { 0, 1, 1, 0, 1, 1, 0, 1, 1, 0 };
+		struct accel_model m;
+		char err[256] = "", what[96];
+
+		memset(t, 0, sizeof(t));
+		memset(ops, 0, sizeof(ops));
+		memset(&m, 0, sizeof(m));
+		for (int i = 0; i < 10; i++) {
+			size_t nb = 1;
+
+			for (int k = 0; k < 64; k++) {
+				sc[i][k] = rfloat(0.02f, 0.2f);
+				zp[i][k] = is_const[i] ? 0 : rint_(-30, 30);
+			}
+			t[i].name = "t";
+			t[i].type = rank[i] == 1 ? ACCEL_DT_INT32 : ACCEL_DT_INT8;
+			t[i].rank = rank[i];
+			for (int d = 0; d < rank[i]; d++) {
+				t[i].dims[d] = dims[i][d];
+				nb *= (size_t)dims[i][d];
+			}
+			t[i].bytes = nb * accel_dtype_size(t[i].type);
+			t[i].q.count = nq[i];
+			t[i].q.axis = axis[i];
+			t[i].q.scale = sc[i];
+			t[i].q.zero_point = zp[i];
+			t[i].data = malloc(t[i].bytes);
+			t[i].is_const = is_const[i];
+			if (is_const[i])
+				t[i].const_data = t[i].data;
+			for (size_t k = 0; k < t[i].bytes; k++)
+				((uint8_t *)t[i].data)[k] = (uint8_t)rnd();
+			if (rank[i] == 1)
+				for (int k = 0; k < dims[i][0]; k++)
+					((int32_t *)t[i].data)[k] = rint_(-3000, 3000);
+		}
+		/* bias scale = input scale x weight scale */
+		for (int k = 0; k < 64; k++) {
+			sc[1][k] = rfloat(0.001f, 0.02f);
+			sc[2][k] = sc[0][0] * sc[1][k];
+			sc[4][k] = rfloat(0.001f, 0.05f);
+			sc[5][k] = sc[3][0] * sc[4][k];
+			sc[7][k] = rfloat(0.001f, 0.02f);
+			sc[8][k] = sc[6][0] * sc[7][k];
+		}
+		for (int i = 0; i < 3; i++) {
+			ops[i].opcode = i == 1 ? 4 /* DEPTHWISE */ : 3 /* CONV_2D */;
+			ops[i].name = "op";
+			ops[i].version = 1;
+			ops[i].inputs = in_[i];
+			ops[i].outputs = out_[i];
+			ops[i].n_inputs = 3;
+			ops[i].n_outputs = 1;
+			ops[i].opt.conv = (struct accel_conv_opts){
+				.padding = ACCEL_PAD_SAME, .stride_w = 1,
+				.stride_h = 1, .dilation_w = 1, .dilation_h = 1,
+				.depth_multiplier = 1,
+				.act = (enum accel_act)rint_(0, 1),
+			};
+		}
+		m.tensors = t;
+		m.n_tensors = 10;
+		m.ops = ops;
+		m.n_ops = 3;
+		int graph_out = 9;
+		m.outputs = &graph_out;
+		m.n_outputs = 1;
+		snprintf(what, sizeof(what), "segment %dx%dx%d -> %d -> %d", h, w,
+			 c, n1, n2);
+
+		/* CPU reference */
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(accel_cpu_op_prepare(&m, &ops[i], err, sizeof(err)), 0);
+			assert_int_equal(accel_cpu_op_eval(&m, &ops[i], err, sizeof(err)), 0);
+			accel_cpu_op_release(&ops[i]);
+		}
+		size_t nb = t[9].bytes;
+		uint8_t *ref = malloc(nb);
+		memcpy(ref, t[9].data, nb);
+
+		/* one job per op */
+		struct dnpu_caps caps;
+		uint64_t per_op = 0;
+		int wr[DNPU_MAX_REGIONS] = { 0 };
+
+		dnpu_caps_default(&caps);
+		caps.features |= DNPU_FEAT_DMA_ONCHIP;
+		memset(t[9].data, 0x5a, nb);
+		for (int i = 0; i < 3; i++) {
+			struct dnpu_program p;
+
+			assert_int_equal(dnpu_compile_op(&caps, &m, &ops[i], &p, err,
+							 sizeof(err)), 0);
+			memset(wins, 0, sizeof(wins));
+			wins[DNPU_RGN_IN0].p = t[in_[i][0]].data;
+			wins[DNPU_RGN_IN0].size = t[in_[i][0]].bytes;
+			wins[DNPU_RGN_OUT].p = t[out_[i][0]].data;
+			wins[DNPU_RGN_OUT].size = t[out_[i][0]].bytes;
+			wr[DNPU_RGN_OUT] = 1;
+			per_op += run_job(&p, p.n_regions, wr, what);
+			dnpu_program_free(&p);
+		}
+		assert_memory_equal(t[9].data, ref, nb);
+
+		/* one segment */
+		struct dnpu_seg_unit u[3];
+		struct dnpu_segment seg;
+
+		for (int i = 0; i < 3; i++)
+			u[i] = (struct dnpu_seg_unit){ &ops[i], NULL,
+				{ -1, -1, in_[i][0], out_[i][0], -1 } };
+		if (dnpu_plan_segment(&caps, DNPU_MAX_REGIONS, &m, u, 3, &seg,
+				      err, sizeof(err))) {
+			print_error("%s: %s\n", what, err);
+			fail();
+		}
+		assert_int_equal(seg.n_units, 3);
+		assert_int_equal(seg.n_onchip, 2);
+		assert_int_equal(seg.n_regions, 4);
+		memset(wins, 0, sizeof(wins));
+		memset(wr, 0, sizeof(wr));
+		memset(t[3].data, 0x77, t[3].bytes);
+		memset(t[6].data, 0x77, t[6].bytes);
+		memset(t[9].data, 0x5a, nb);
+		for (uint32_t r = 2; r < seg.n_regions; r++) {
+			wins[r].p = t[seg.tensor[r]].data;
+			wins[r].size = t[seg.tensor[r]].bytes;
+			wr[r] = seg.written[r];
+		}
+		uint64_t seg_bytes = run_job(&seg.prog, seg.n_regions, wr, what);
+		for (size_t i = 0; i < nb; i++) {
+			if (ref[i] != ((uint8_t *)t[9].data)[i]) {
+				print_error("%s: byte %zu: cpu %d segment %d\n", what,
+					    i, (int8_t)ref[i], ((int8_t *)t[9].data)[i]);
+				fail();
+			}
+		}
+		for (size_t i = 0; i < t[3].bytes; i++)
+			assert_int_equal(((uint8_t *)t[3].data)[i], 0x77);
+		for (size_t i = 0; i < t[6].bytes; i++)
+			assert_int_equal(((uint8_t *)t[6].data)[i], 0x77);
+		if (seg_bytes + 2 * (t[3].bytes + t[6].bytes) > per_op) {
+			print_error("%s: segment moves %llu bytes, one job per op %llu\n",
+				    what, (unsigned long long)seg_bytes,
+				    (unsigned long long)per_op);
+			fail();
+		}
+		dnpu_segment_free(&seg);
+		free(ref);
+		for (int i = 0; i < 10; i++)
+			free(t[i].data);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_pool_random),
 		cmocka_unit_test(test_mean_random),
 		cmocka_unit_test(test_conv_add_fused),
+		cmocka_unit_test(test_segment_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,4 +90,50 @@ int dnpu_compile_conv_add(const struct dnpu_caps *caps,
 
 void dnpu_program_free(struct dnpu_program *prog);
 
+/*
+ * Segments (compiler/segment.c): consecutive device ops in one job, with
+ * the activations between them kept in a resident area at the top of the
+ * IN scratchpad (DNPU_DMA_F_ONCHIP) instead of going through DRAM.
+ *
+ * A unit is what one job per op would run: an op, or a conv with the
+ * residual add fused into it. tensor[] gives the model tensor behind each
+ * of its regions (DNPU_RGN_IN0, _OUT, _IN1; -1 when absent); ops[] are the
+ * model ops it computes (the conv and its add), so that a tensor whose
+ * readers are all later units of the segment can stay on chip.
+ */
+struct dnpu_seg_unit {
+	const struct accel_op *op;	/* the op, or the conv of conv + add */
+	const struct accel_op *add;	/* fused residual add, or NULL */
+	int tensor[DNPU_RGN_MAX];
+};
+
+struct dnpu_segment {
+	struct dnpu_program prog;	/* the job: commands, all constants */
+	int n_units;			/* the first n_units units it runs */
+	/* regions 0 and 1 are commands and constants; region r >= 2 is tensor */
+	uint32_t n_regions;
+	int tensor[DNPU_MAX_REGIONS];
+	int written[DNPU_MAX_REGIONS];	/* the job writes region r */
+	uint32_t n_onchip;		/* activations kept on chip */
+	uint64_t onchip_bytes;		/* their bytes (each way) */
+};
+
+/*
+ * Plan and link a segment of @n units (in execution order) for a device
+ * with @caps (DNPU_FEAT_DMA_ONCHIP) and @max_regions regions per job: every
+ * unit is compiled again with the IN scratchpad below the resident
+ * activations live during it, its DMA commands are retargeted (constants
+ * into one region, activations on chip or to the job's tensor regions),
+ * and the END of every unit but the last becomes a BARRIER. The segment
+ * may cover only a prefix of the units (seg->n_units, when the rest would
+ * need more regions). Returns 0, or -1 with the reason in @why (the caller
+ * then runs the units one by one).
+ */
+int dnpu_plan_segment(const struct dnpu_caps *caps, uint32_t max_regions,
+		      const struct accel_model *m,
+		      const struct dnpu_seg_unit *units, int n,
+		      struct dnpu_segment *seg, char *why, size_t len);
+
+void dnpu_segment_free(struct dnpu_segment *seg);
+
 #endif /* ACCEL_COMPILE_H */
