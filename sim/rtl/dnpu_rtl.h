@@ -60,7 +60,9 @@ bool dnpu_rtl_irq(const struct dnpu_rtl *d);
 
 /*
  * Clock the device until the interrupt line is high or @max_cycles passed.
- * Returns the cycles run.
+ * Returns the cycles run. Cycles in which only free-running counters
+ * change (core in WFI, everything else waiting for DRAM) are skipped
+ * exactly rather than clocked; DNPU_RTL_IDLE_SKIP=0 clocks every one.
  */
 uint64_t dnpu_rtl_run(struct dnpu_rtl *d, uint64_t max_cycles);
 
