@@ -87,6 +87,23 @@ struct dnpu_rtl {
 	void tick();
 	void drive_bus();
 	void sample_bus();
+	/*
+	 * The memory side's part in the idle skip: bus_quiet() is how many
+	 * coming cycles drive_bus() gives the device the same inputs as now
+	 * and sample_bus() only counts down, whatever the device does (0:
+	 * the memory side may act in the next cycle); bus_skip(n) does n
+	 * such cycles at once. A DRAM model with more in flight must keep
+	 * these exact (sim.rtl_idle_skip checks it).
+	 */
+	uint32_t bus_quiet() const
+	{
+		return st == READ || st == WRITE_RESP ? wait : 0;
+	}
+	void bus_skip(uint32_t n)
+	{
+		wait -= n;
+		cnt.dram_busy_cycles += n;
+	}
 	void skip_setup();
 	uint64_t try_skip(uint64_t budget);
 };
@@ -368,7 +385,7 @@ uint64_t dnpu_rtl::try_skip(uint64_t budget)
 		return 1;
 	}
 	/* the following cycles of the wait see the same inputs */
-	uint64_t n = std::min<uint64_t>(wait, budget - 1);
+	uint64_t n = std::min<uint64_t>(bus_quiet(), budget - 1);
 	for (size_t i = 0; i < counters.size(); i++) {
 		const counter &c = counters[i];
 		uint64_t a = cnt_was[i], b = load(now + c.off, c.elem);
@@ -396,9 +413,8 @@ uint64_t dnpu_rtl::try_skip(uint64_t budget)
 
 		memcpy(now + c.off, &v, c.elem);
 	}
-	wait -= (uint32_t)n;
+	bus_skip((uint32_t)n);
 	cnt.cycles += n;
-	cnt.dram_busy_cycles += n;
 	ctx->timeInc(2 * n);
 	skips++;
 	skipped += n;
@@ -508,9 +524,8 @@ uint64_t dnpu_rtl_run(struct dnpu_rtl *d, uint64_t max_cycles)
 	uint64_t n = 0;
 
 	while (n < max_cycles && !d->top->host_irq) {
-		if (d->skip_on && (d->st == dnpu_rtl::READ || d->st == dnpu_rtl::WRITE_RESP) &&
-		    d->wait >= kSkipMinWait && d->cnt.cycles >= d->next_try &&
-		    max_cycles - n >= 2) {
+		if (d->skip_on && d->bus_quiet() >= kSkipMinWait &&
+		    d->cnt.cycles >= d->next_try && max_cycles - n >= 2) {
 			n += d->try_skip(max_cycles - n);
 			continue;
 		}
