@@ -5,7 +5,9 @@
 // traffic goes through a DW-byte port (lane i = sp_addr + i, any
 // alignment: the scratchpads are lane-interleaved) that the engine
 // arbitrates (compute wins; this side waits for sp_gnt), so a row moves
-// at the bus rate and padding at DW bytes per cycle.
+// at the bus rate and padding at DW bytes per cycle. With DNPU_DMA_F_ONCHIP
+// the region side is the IN or OUT scratchpad: a row moves through the same
+// port, DW bytes read then written (S_OCRD/S_OCWR), and no bus is used.
 `default_nettype none
 module dnpu_dma #(
     parameter integer DW      = 4,    // scratchpad port bytes: 1..16, power of two (4: small config)
@@ -35,7 +37,7 @@ module dnpu_dma #(
     output reg          sp_we,
     output reg          sp_re,
     output wire [2:0]   sp_sel,
-    output reg  [31:0]  sp_addr,
+    output wire [31:0]  sp_addr,
     output reg  [4:0]   sp_cnt,
     output reg  [DW*8-1:0] sp_wdata,
     output reg  [DW-1:0]   sp_wmask,
@@ -69,6 +71,7 @@ module dnpu_dma #(
     // command fields
     reg [31:0] w [0:15];
     wire        is_load = (w[0][7:0] == DNPU_OP_LOAD[7:0]);
+    wire        onchip  = w[0][16];   // DNPU_DMA_F_ONCHIP: region side = spad ri
     wire [3:0]  ri      = w[DNPU_CMD_DMA_REGION_W][3:0];
     wire [3:0]  sp      = w[DNPU_CMD_DMA_REGION_W][11:8];
     wire [7:0]  padv    = w[DNPU_CMD_DMA_REGION_W][23:16];
@@ -86,8 +89,20 @@ module dnpu_dma #(
     wire [31:0] sp_stride2  = is_load ? w[DNPU_CMD_DMA_DST_STRIDE2_W] : w[DNPU_CMD_DMA_SRC_STRIDE2_W];
 
     assign rg_idx = ri;
-    assign sp_sel = sp[2:0];
 
+    // on-chip rows: read from rd_sel, then write to wr_sel (LOAD: ri -> sp,
+    // STORE: sp -> ri); the region-side address is oc_a
+    reg  [31:0] sp_a;        // the scratchpad-side address
+    reg  [31:0] oc_a;        // on-chip region-side address
+    reg  [4:0]  oc_n;        // bytes of the beat in flight
+    reg         oc_hold;     // oc_buf holds it (write not granted at once)
+    reg  [DW*8-1:0] oc_buf;
+    wire [2:0]  rd_sel = is_load ? ri[2:0] : sp[2:0];
+    wire [2:0]  wr_sel = is_load ? sp[2:0] : ri[2:0];
+    wire [31:0] rd_a   = is_load ? oc_a : sp_a;
+    wire [31:0] wr_a   = is_load ? sp_a : oc_a;
+
+    wire [31:0] oc_size = (ri == DNPU_SPAD_IN[3:0]) ? SZ_IN : SZ_OUT;
     wire [31:0] sp_size = (sp == DNPU_SPAD_IN[3:0])  ? SZ_IN  :
                           (sp == DNPU_SPAD_WGT[3:0]) ? SZ_WGT :
                           (sp == DNPU_SPAD_OUT[3:0]) ? SZ_OUT : SZ_PARAM;
@@ -107,14 +122,19 @@ module dnpu_dma #(
                                      : ({1'b0, row_sp} + {9'd0, len0});
     wire        sp_bad     = sp_end > {9'd0, sp_size};
     wire [40:0] rg_end     = {1'b0, row_rg} + {9'd0, len0};
-    wire        rg_bad     = (row_rg > {8'd0, rg_size}) || (rg_end > {9'd0, rg_size});
-    wire [31:0] rg_row_off = (row_rg[39:32] != 8'd0) ? 32'hffffffff : row_rg[31:0];
+    wire        rg_bad     = onchip ? (rg_end > {9'd0, oc_size})
+                                    : ((row_rg > {8'd0, rg_size}) || (rg_end > {9'd0, rg_size}));
+    wire [40:0] rg_last    = rg_end - 41'd1;
+    // on-chip: SPAD_RANGE at the highest byte (C model cm_spad_need)
+    wire [31:0] rg_row_off = onchip ? ((rg_last[40:32] != 9'd0) ? 32'hffffffff : rg_last[31:0])
+                                    : ((row_rg[39:32] != 8'd0) ? 32'hffffffff : row_rg[31:0]);
+    wire [3:0]  rg_cause   = onchip ? DNPU_FAULT_SPAD_RANGE[3:0] : DNPU_FAULT_OUT_OF_BOUNDS[3:0];
     wire [40:0] sp_last    = sp_end - 41'd1;
     wire [31:0] sp_rep_off = (sp_last[40:32] != 9'd0) ? 32'hffffffff : sp_last[31:0];
 
     localparam [3:0] S_IDLE = 4'd0, S_ROW = 4'd1, S_PADB = 4'd2, S_DATA = 4'd3,
                      S_PADA = 4'd4, S_PADROW = 4'd5, S_NEXTROW = 4'd6, S_STORE = 4'd7,
-                     S_CHECK = 4'd8, S_DONE = 4'd9;
+                     S_CHECK = 4'd8, S_DONE = 4'd9, S_OCRD = 4'd10, S_OCWR = 4'd11;
     reg [3:0]  state;
     reg [32:0] cnt;          // bytes left in the current piece
     reg        x_start;
@@ -142,6 +162,8 @@ module dnpu_dma #(
     endfunction
 
     assign busy = (state != S_IDLE);
+    assign sp_sel  = (state == S_OCRD) ? rd_sel : (state == S_OCWR) ? wr_sel : sp[2:0];
+    assign sp_addr = (state == S_OCRD) ? rd_a : (state == S_OCWR) ? wr_a : sp_a;
 
     dnpu_xfer #(.DW(DW)) u_xfer (
         .clk(clk), .rst(rst), .start(x_start), .write(!is_load),
@@ -178,6 +200,12 @@ module dnpu_dma #(
             sp_re  = (rd_left != 33'd0) && src_room;
             sp_cnt = rd_n;
         end
+        S_OCRD: sp_re = (cnt != 33'd0);
+        S_OCWR: begin
+            sp_we    = 1'b1;
+            sp_cnt   = oc_n;
+            sp_wdata = oc_hold ? oc_buf : sp_rdata;
+        end
         default: ;
         endcase
         sp_wmask = lanes(sp_cnt);
@@ -208,7 +236,9 @@ module dnpu_dma #(
             // region usable, once per command (C model: region_usable)
             S_CHECK: begin
                 state <= S_ROW;
-                if (!rg_exists || !rg_flags[0]) begin
+                if (onchip) begin
+                    // no region: the on-chip side is range checked per row
+                end else if (!rg_exists || !rg_flags[0]) begin
                     fault        <= 1'b1;
                     fault_cause  <= DNPU_FAULT_REGION_INVALID[3:0];
                     fault_region <= ri;
@@ -230,7 +260,7 @@ module dnpu_dma #(
                 end else if (is_load) begin
                     if (data_row && rg_bad) begin
                         fault        <= 1'b1;
-                        fault_cause  <= DNPU_FAULT_OUT_OF_BOUNDS[3:0];
+                        fault_cause  <= rg_cause;
                         fault_region <= ri;
                         fault_offset <= rg_row_off;
                         state        <= S_DONE;
@@ -241,7 +271,7 @@ module dnpu_dma #(
                         fault_offset <= sp_rep_off;
                         state        <= S_DONE;
                     end else begin
-                        sp_addr <= row_sp[31:0];
+                        sp_a <= row_sp[31:0];
                         if (data_row) begin
                             cnt   <= {17'd0, pad0b};
                             state <= S_PADB;
@@ -259,12 +289,17 @@ module dnpu_dma #(
                         state        <= S_DONE;
                     end else if (rg_bad) begin
                         fault        <= 1'b1;
-                        fault_cause  <= DNPU_FAULT_OUT_OF_BOUNDS[3:0];
+                        fault_cause  <= rg_cause;
                         fault_region <= ri;
                         fault_offset <= rg_row_off;
                         state        <= S_DONE;
+                    end else if (onchip) begin
+                        sp_a  <= row_sp[31:0];
+                        oc_a  <= row_rg[31:0];
+                        cnt   <= {1'b0, len0};
+                        state <= S_OCRD;
                     end else begin
-                        sp_addr <= row_sp[31:0];
+                        sp_a <= row_sp[31:0];
                         rd_left <= {1'b0, len0};
                         x_start <= 1'b1;
                         state   <= S_STORE;
@@ -272,17 +307,21 @@ module dnpu_dma #(
                 end
             end
             S_PADB: begin
-                if (cnt == 33'd0) begin
+                if (cnt == 33'd0 && onchip) begin
+                    oc_a  <= row_rg[31:0];
+                    cnt   <= {1'b0, len0};
+                    state <= S_OCRD;
+                end else if (cnt == 33'd0) begin
                     x_start <= 1'b1;
                     state   <= S_DATA;
                 end else if (sp_gnt) begin
                     cnt     <= cnt - {28'd0, pad_n};
-                    sp_addr <= sp_addr + {27'd0, pad_n};
+                    sp_a <= sp_a + {27'd0, pad_n};
                 end
             end
             S_DATA: begin
                 if (snk_valid && sp_gnt)
-                    sp_addr <= sp_addr + {27'd0, snk_cnt};
+                    sp_a <= sp_a + {27'd0, snk_cnt};
                 if (x_done) begin
                     if (x_fault) begin
                         fault        <= 1'b1;
@@ -301,7 +340,7 @@ module dnpu_dma #(
                     state <= S_NEXTROW;
                 end else if (sp_gnt) begin
                     cnt     <= cnt - {28'd0, pad_n};
-                    sp_addr <= sp_addr + {27'd0, pad_n};
+                    sp_a <= sp_a + {27'd0, pad_n};
                 end
             end
             // the read data goes straight into the xfer's funnel the next
@@ -311,7 +350,7 @@ module dnpu_dma #(
                     rd_pend <= 1'b1;
                     rd_pcnt <= rd_n;
                     rd_left <= rd_left - {28'd0, rd_n};
-                    sp_addr <= sp_addr + {27'd0, rd_n};
+                    sp_a <= sp_a + {27'd0, rd_n};
                 end else begin
                     rd_pend <= 1'b0;
                 end
@@ -326,6 +365,33 @@ module dnpu_dma #(
                     end else begin
                         state <= S_NEXTROW;
                     end
+                end
+            end
+            // on-chip row: read up to DW bytes, then write them (the read
+            // data is there the cycle after the grant; held if the write
+            // has to wait)
+            S_OCRD: begin
+                oc_hold <= 1'b0;
+                if (cnt == 33'd0) begin
+                    cnt   <= {17'd0, pad0a};
+                    state <= is_load ? S_PADA : S_NEXTROW;
+                end else if (sp_gnt) begin
+                    oc_n  <= pad_n;
+                    cnt   <= cnt - {28'd0, pad_n};
+                    if (is_load) oc_a <= oc_a + {27'd0, pad_n};
+                    else         sp_a <= sp_a + {27'd0, pad_n};
+                    state <= S_OCWR;
+                end
+            end
+            S_OCWR: begin
+                if (!oc_hold) begin
+                    oc_buf  <= sp_rdata;
+                    oc_hold <= 1'b1;
+                end
+                if (sp_gnt) begin
+                    if (is_load) sp_a <= sp_a + {27'd0, oc_n};
+                    else         oc_a <= oc_a + {27'd0, oc_n};
+                    state <= S_OCRD;
                 end
             end
             S_NEXTROW: begin

@@ -293,8 +293,12 @@ module dnpu_engine #(
         case (op)
         DNPU_OP_LOAD[7:0], DNPU_OP_STORE[7:0]: begin
             q_of = (op == DNPU_OP_LOAD[7:0]) ? 2'd0 : 2'd2;
-            if (cflags != 16'd0 || (cwv[1] & DNPU_DMA_REGION_RSVD) != 32'd0 || tail_nz ||
+            if ((cflags & ~DNPU_DMA_F_ONCHIP[15:0]) != 16'd0 ||
+                (cwv[1] & DNPU_DMA_REGION_RSVD) != 32'd0 || tail_nz ||
                 cwv[4] == 32'd0 || cwv[5] == 32'd0 || cwv[8] == 32'd0)
+                illegal = 1'b1;
+            // on-chip side: the IN or OUT scratchpad in the region field
+            if ((cflags & DNPU_DMA_F_ONCHIP[15:0]) != 16'd0 && !io_sp(cwv[1][3:0]))
                 illegal = 1'b1;
             if (op == DNPU_OP_LOAD[7:0]) begin
                 if (dma_sp != DNPU_SPAD_IN[3:0] && dma_sp != DNPU_SPAD_WGT[3:0] &&
@@ -474,13 +478,13 @@ module dnpu_engine #(
     localparam integer AW_OUT = $clog2(SZ_OUT);
     localparam integer AW_PRM = $clog2(SZ_PARAM);
 
-    wire        ld_sp_we, ld_sp_re_unused, st_sp_we_unused, st_sp_re;
+    wire        ld_sp_we, ld_sp_re, st_sp_we, st_sp_re;
     wire [2:0]  ld_sp_sel, st_sp_sel;
     wire [31:0] ld_sp_addr, st_sp_addr;
     wire [4:0]  ld_sp_cnt, st_sp_cnt;
-    wire [DMA_W*8-1:0] ld_sp_wdata, st_sp_wdata_unused;
-    wire [DMA_W-1:0]   ld_sp_wmask, st_sp_wmask_unused;
-    wire [DMA_W*8-1:0] st_sp_rdata;
+    wire [DMA_W*8-1:0] ld_sp_wdata, st_sp_wdata;
+    wire [DMA_W-1:0]   ld_sp_wmask, st_sp_wmask;
+    wire [DMA_W*8-1:0] st_sp_rdata, ld_sp_rdata;
     // compute ports
     wire        c_in_re, c_wgt_re, c_acc_re, c_acc_we, c_out_re, c_prm_re, c_dst_we, c_dst_out;
     wire [31:0] c_in_raddr, c_wgt_raddr, c_acc_raddr, c_acc_waddr, c_out_raddr, c_prm_raddr, c_dst_addr;
@@ -521,35 +525,59 @@ module dnpu_engine #(
 
     wire cw_in  = (c_dst_we && !c_dst_out) || nmw_in;
     wire cw_out = (c_dst_we && c_dst_out) || nmw_out;
-    // the load DMA writes when compute does not write the same scratchpad
-    wire ld_gnt = !((ld_sp_sel == DNPU_SPAD_IN[2:0] && cw_in) ||
-                    (ld_sp_sel == DNPU_SPAD_OUT[2:0] && cw_out));
-    wire ld_w_in  = ld_sp_we && ld_gnt && ld_sp_sel == DNPU_SPAD_IN[2:0];
+    // Port priority per scratchpad: compute, then the DMA doing its usual
+    // direction (load writes, store reads), then the other DMA's on-chip
+    // transfer (DNPU_DMA_F_ONCHIP: load reads IN/OUT, store writes IN/OUT),
+    // which only checks the other DMA's request (no combinational loop).
+    wire ld_sel_in  = (ld_sp_sel == DNPU_SPAD_IN[2:0]);
+    wire ld_sel_out = (ld_sp_sel == DNPU_SPAD_OUT[2:0]);
+    wire st_sel_in  = (st_sp_sel == DNPU_SPAD_IN[2:0]);
+    wire st_sel_out = (st_sp_sel == DNPU_SPAD_OUT[2:0]);
+    wire ld_gnt = ld_sp_re ? !((ld_sel_in && (sp_in_re || st_sp_re && st_sel_in)) ||
+                               (ld_sel_out && (sp_out_re || st_sp_re && st_sel_out)))
+                           : !((ld_sel_in && cw_in) || (ld_sel_out && cw_out));
+    wire ld_w_in  = ld_sp_we && ld_gnt && ld_sel_in;
     wire ld_w_wgt = ld_sp_we && ld_sp_sel == DNPU_SPAD_WGT[2:0];
-    wire ld_w_out = ld_sp_we && ld_gnt && ld_sp_sel == DNPU_SPAD_OUT[2:0];
+    wire ld_w_out = ld_sp_we && ld_gnt && ld_sel_out;
     wire ld_w_prm = ld_sp_we && ld_sp_sel == DNPU_SPAD_PARAM[2:0];
-    // the store DMA reads when compute does not read the same scratchpad
-    wire st_gnt = !((st_sp_sel == DNPU_SPAD_IN[2:0] && sp_in_re) ||
-                    (st_sp_sel == DNPU_SPAD_OUT[2:0] && sp_out_re));
-    wire st_r_in  = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_IN[2:0];
-    wire st_r_out = st_sp_re && st_gnt && st_sp_sel == DNPU_SPAD_OUT[2:0];
-    reg  st_from_out;
-    always @(posedge clk) st_from_out <= (st_sp_sel == DNPU_SPAD_OUT[2:0]);
+    wire ld_r_in  = ld_sp_re && ld_gnt && ld_sel_in;
+    wire ld_r_out = ld_sp_re && ld_gnt && ld_sel_out;
+    wire st_gnt = st_sp_we ? !((st_sel_in && (cw_in || ld_sp_we && ld_sel_in)) ||
+                               (st_sel_out && (cw_out || ld_sp_we && ld_sel_out)))
+                           : !((st_sel_in && sp_in_re) || (st_sel_out && sp_out_re));
+    wire st_r_in  = st_sp_re && st_gnt && st_sel_in;
+    wire st_r_out = st_sp_re && st_gnt && st_sel_out;
+    wire st_w_in  = st_sp_we && st_gnt && st_sel_in;
+    wire st_w_out = st_sp_we && st_gnt && st_sel_out;
+    reg  st_from_out, ld_from_out;
+    always @(posedge clk) begin
+        st_from_out <= st_sel_out;
+        ld_from_out <= ld_sel_out;
+    end
     assign st_sp_rdata = st_from_out ? out_qw[DMA_W*8-1:0] : in_qw[DMA_W*8-1:0];
+    assign ld_sp_rdata = ld_from_out ? out_qw[DMA_W*8-1:0] : in_qw[DMA_W*8-1:0];
+    // the DMA port driving the IN / OUT write port when compute does not
+    wire [AW_IN-1:0]   dw_in_addr  = st_w_in ? st_sp_addr[AW_IN-1:0] : ld_sp_addr[AW_IN-1:0];
+    wire [DMA_W*8-1:0] dw_in_data  = st_w_in ? st_sp_wdata : ld_sp_wdata;
+    wire [DMA_W-1:0]   dw_in_mask  = st_w_in ? st_sp_wmask : ld_sp_wmask;
+    wire [AW_OUT-1:0]  dw_out_addr = st_w_out ? st_sp_addr[AW_OUT-1:0] : ld_sp_addr[AW_OUT-1:0];
+    wire [DMA_W*8-1:0] dw_out_data = st_w_out ? st_sp_wdata : ld_sp_wdata;
+    wire [DMA_W-1:0]   dw_out_mask = st_w_out ? st_sp_wmask : ld_sp_wmask;
 
     dnpu_spad_lanes #(.LANES(IN_L), .LANE_W(8), .DEPTH(SZ_IN / IN_L)) u_in (
         .clk(clk),
-        .rd_en(sp_in_re || st_r_in),
-        .rd_addr(sp_in_re ? sp_in_raddr[AW_IN-1:0] : st_sp_addr[AW_IN-1:0]),
+        .rd_en(sp_in_re || st_r_in || ld_r_in),
+        .rd_addr(sp_in_re ? sp_in_raddr[AW_IN-1:0] : st_r_in ? st_sp_addr[AW_IN-1:0]
+                                                   : ld_sp_addr[AW_IN-1:0]),
         .rd_data(in_qw),
-        .wr_en(cw_in || ld_w_in),
-        .wr_addr(nmw_in ? nm_dst_addr[AW_IN-1:0] : cw_in ? c_dst_addr[AW_IN-1:0] : ld_sp_addr[AW_IN-1:0]),
+        .wr_en(cw_in || ld_w_in || st_w_in),
+        .wr_addr(nmw_in ? nm_dst_addr[AW_IN-1:0] : cw_in ? c_dst_addr[AW_IN-1:0] : dw_in_addr),
         .wr_data(nmw_in ? {{(IN_L-COLS)*8{1'b0}}, nm_dst_wdata}
                : cw_in ? {{(IN_L-COLS)*8{1'b0}}, c_dst_wdata}
-               : {{(IN_L-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+               : {{(IN_L-DMA_W)*8{1'b0}}, dw_in_data}),
         .wr_mask(nmw_in ? {{(IN_L-COLS){1'b0}}, nm_dst_wmask}
                : cw_in ? {{(IN_L-COLS){1'b0}}, c_dst_wmask}
-               : {{(IN_L-DMA_W){1'b0}}, ld_sp_wmask}));
+               : {{(IN_L-DMA_W){1'b0}}, dw_in_mask}));
     dnpu_spad_lanes #(.LANES(COLS), .LANE_W(8), .DEPTH(SZ_WGT / COLS)) u_wgt (
         .clk(clk),
         .rd_en(c_wgt_re || nm_wgt_re),
@@ -564,17 +592,18 @@ module dnpu_engine #(
         .wr_data(c_acc_wdata), .wr_mask(c_acc_wmask));
     dnpu_spad_lanes #(.LANES(OUT_L), .LANE_W(8), .DEPTH(SZ_OUT / OUT_L)) u_out (
         .clk(clk),
-        .rd_en(sp_out_re || st_r_out),
-        .rd_addr(sp_out_re ? sp_out_raddr[AW_OUT-1:0] : st_sp_addr[AW_OUT-1:0]),
+        .rd_en(sp_out_re || st_r_out || ld_r_out),
+        .rd_addr(sp_out_re ? sp_out_raddr[AW_OUT-1:0] : st_r_out ? st_sp_addr[AW_OUT-1:0]
+                                                      : ld_sp_addr[AW_OUT-1:0]),
         .rd_data(out_qw),
-        .wr_en(cw_out || ld_w_out),
-        .wr_addr(nmw_out ? nm_dst_addr[AW_OUT-1:0] : cw_out ? c_dst_addr[AW_OUT-1:0] : ld_sp_addr[AW_OUT-1:0]),
+        .wr_en(cw_out || ld_w_out || st_w_out),
+        .wr_addr(nmw_out ? nm_dst_addr[AW_OUT-1:0] : cw_out ? c_dst_addr[AW_OUT-1:0] : dw_out_addr),
         .wr_data(nmw_out ? {{(OUT_L-COLS)*8{1'b0}}, nm_dst_wdata}
                 : cw_out ? {{(OUT_L-COLS)*8{1'b0}}, c_dst_wdata}
-                : {{(OUT_L-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+                : {{(OUT_L-DMA_W)*8{1'b0}}, dw_out_data}),
         .wr_mask(nmw_out ? {{(OUT_L-COLS){1'b0}}, nm_dst_wmask}
                 : cw_out ? {{(OUT_L-COLS){1'b0}}, c_dst_wmask}
-                : {{(OUT_L-DMA_W){1'b0}}, ld_sp_wmask}));
+                : {{(OUT_L-DMA_W){1'b0}}, dw_out_mask}));
     dnpu_spad_lanes #(.LANES(PRM_L), .LANE_W(8), .DEPTH(SZ_PARAM / PRM_L)) u_prm (
         .clk(clk),
         .rd_en(c_prm_re || nm_prm_re),
@@ -597,9 +626,9 @@ module dnpu_engine #(
         .fault_region(ld_fregion), .fault_offset(ld_foff),
         .rg_idx(ld_rg), .rg_exists(ld_rg_exists), .rg_addr(rg_addr[ld_rgi]),
         .rg_size(rg_size[ld_rgi]), .rg_flags(rg_flags[ld_rgi]),
-        .sp_we(ld_sp_we), .sp_re(ld_sp_re_unused), .sp_sel(ld_sp_sel), .sp_addr(ld_sp_addr),
+        .sp_we(ld_sp_we), .sp_re(ld_sp_re), .sp_sel(ld_sp_sel), .sp_addr(ld_sp_addr),
         .sp_cnt(ld_sp_cnt), .sp_wdata(ld_sp_wdata), .sp_wmask(ld_sp_wmask), .sp_gnt(ld_gnt),
-        .sp_rdata({DMA_W*8{1'b0}}),
+        .sp_rdata(ld_sp_rdata),
         .cnt_valid(ld_cnt_valid), .cnt_write(ld_cnt_write), .cnt_bytes(ld_cnt_bytes),
         .req_valid(c_req_valid[1]), .req_ready(c_req_ready[1]), .req_write(c_req_write[1]),
         .req_addr(c_req_addr[64 +: 64]), .req_len(c_req_len[4 +: 4]),
@@ -615,8 +644,8 @@ module dnpu_engine #(
         .fault_region(st_fregion), .fault_offset(st_foff),
         .rg_idx(st_rg), .rg_exists(st_rg_exists), .rg_addr(rg_addr[st_rgi]),
         .rg_size(rg_size[st_rgi]), .rg_flags(rg_flags[st_rgi]),
-        .sp_we(st_sp_we_unused), .sp_re(st_sp_re), .sp_sel(st_sp_sel), .sp_addr(st_sp_addr),
-        .sp_cnt(st_sp_cnt), .sp_wdata(st_sp_wdata_unused), .sp_wmask(st_sp_wmask_unused),
+        .sp_we(st_sp_we), .sp_re(st_sp_re), .sp_sel(st_sp_sel), .sp_addr(st_sp_addr),
+        .sp_cnt(st_sp_cnt), .sp_wdata(st_sp_wdata), .sp_wmask(st_sp_wmask),
         .sp_gnt(st_gnt), .sp_rdata(st_sp_rdata),
         .cnt_valid(st_cnt_valid), .cnt_write(st_cnt_write), .cnt_bytes(st_cnt_bytes),
         .req_valid(c_req_valid[2]), .req_ready(c_req_ready[2]), .req_write(c_req_write[2]),
@@ -1045,8 +1074,10 @@ module dnpu_engine #(
                            + (nm_prm_re ? 64'd4 : 64'd0)
                            + (c_acc_re ? 4 * COLS_B : 64'd0) + (c_prm_re ? PRM_B : 64'd0)
                            + (c_out_re ? COLS_B : 64'd0)
-                           + ((st_r_in || st_r_out) ? {59'd0, st_sp_cnt} : 64'd0);
+                           + ((st_r_in || st_r_out) ? {59'd0, st_sp_cnt} : 64'd0)
+                           + ((ld_r_in || ld_r_out) ? {59'd0, ld_sp_cnt} : 64'd0);
             pc[7] <= pc[7] + ((ld_sp_we && ld_gnt) ? {59'd0, ld_sp_cnt} : 64'd0)
+                           + ((st_w_in || st_w_out) ? {59'd0, st_sp_cnt} : 64'd0)
                            + (c_dst_we ? c_wr_bytes : 64'd0)
                            + (nm_dst_we ? nm_wr_bytes : 64'd0)
                            + (c_acc_we ? 4 * COLS_B : 64'd0);

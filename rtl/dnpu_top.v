@@ -89,7 +89,7 @@ module dnpu_top #(
         .CAPS(CAPS),
         // what this engine implements (NMC_*: dnpu_nmc, COLS lanes)
         .FEATURES(((NMC != 0) ? FEAT_NMC : 32'd0) | DNPU_FEAT_PPU_FUSE_ADD |
-                  DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING),
+                  DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING | DNPU_FEAT_DMA_ONCHIP),
         .SPAD_IN(SZ_IN), .SPAD_WGT(SZ_WGT), .SPAD_ACC(SZ_ACC),
         .SPAD_OUT(SZ_OUT), .SPAD_PARAM(SZ_PARAM),
         .DMA_INFO(DMA_INFO),

@@ -85,8 +85,6 @@ struct simdev *simdev_create(simdev_read_fn rd, simdev_write_fn wr, void *ctx,
 
 		dnpu_cmodel_config_default(&cfg);
 		cfg.dram_free = dram && !strcmp(dram, "free");
-		/* the C model device has the optional on-chip DMA */
-		cfg.features = DNPU_FEAT_DMA_ONCHIP;
 		d->cdev = dnpu_cdev_create(&cfg, rd, wr, ctx);
 		if (d->cdev)
 			return d;

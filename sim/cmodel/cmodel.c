@@ -24,6 +24,7 @@ void dnpu_cmodel_config_default(struct dnpu_cmodel_config *cfg)
 	cfg->dram_latency = 100;
 	cfg->dram_bytes_per_cycle = 8;
 	cfg->watchdog_cycles = 0;
+	cfg->features = DNPU_FEAT_DMA_ONCHIP;
 }
 
 void dnpu_cmodel_config_small(struct dnpu_cmodel_config *cfg)
@@ -391,12 +392,31 @@ static uint64_t xfer_cycles(const struct dnpu_cmodel *m, uint32_t ri,
 }
 
 /*
- * An on-chip row (DNPU_DMA_F_ONCHIP): read the scratchpad port, then write
- * it, cm_dma_width() bytes per two cycles; no bus.
+ * An on-chip row (DNPU_DMA_F_ONCHIP) moves like the RTL's: beats of
+ * cm_dma_width() bytes in ascending order, each read before it is written
+ * (so even an overlapping row, undefined in the ISA, matches the RTL).
+ */
+static void onchip_row(const struct dnpu_cmodel *m, uint8_t *dst,
+		       const uint8_t *src, uint64_t len)
+{
+	uint8_t beat[DNPU_DMA_BUS_BYTES];
+	uint64_t dw = cm_dma_width(m);
+
+	for (uint64_t i = 0; i < len; i += dw) {
+		uint64_t n = len - i < dw ? len - i : dw;
+
+		memcpy(beat, src + i, n);
+		memcpy(dst + i, beat, n);
+	}
+}
+
+/*
+ * Its cost on top of the row walk: two cycles per beat (read, then write)
+ * and one to end the row; no bus.
  */
 static uint64_t onchip_cycles(const struct dnpu_cmodel *m, uint64_t len)
 {
-	return cm_sadd(cm_smul(2, cm_ceil_div(len, cm_dma_width(m))), 3);
+	return cm_sadd(cm_smul(2, cm_ceil_div(len, cm_dma_width(m))), 1);
 }
 
 /* Rows beyond this are costed like the average of the first ones. */
@@ -502,9 +522,9 @@ static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
 				} else {
 					memset(sp + dst, (int)d.padv, d.pad0b);
 					if (onchip) {
-						memmove(sp + dst + d.pad0b,
-							m->spad[d.ri] + src,
-							d.len0);
+						onchip_row(m, sp + dst + d.pad0b,
+							   m->spad[d.ri] + src,
+							   d.len0);
 						st->spad_rd_bytes[d.ri] += d.len0;
 					} else {
 						f = region_xfer(m, d.ri, src,
@@ -532,8 +552,8 @@ static uint32_t dma_exec(struct dnpu_cmodel *m, const uint32_t *w, bool load)
 							 cm_sadd(dst, d.len0));
 					if (f)
 						return f;
-					memmove(m->spad[d.ri] + dst, sp + src,
-						d.len0);
+					onchip_row(m, m->spad[d.ri] + dst,
+						   sp + src, d.len0);
 					st->spad_wr_bytes[d.ri] += d.len0;
 				} else {
 					f = region_bounds(m, d.ri, dst, d.len0);

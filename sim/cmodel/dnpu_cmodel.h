@@ -34,9 +34,9 @@ struct dnpu_cmodel_config {
 	uint32_t dram_free;
 	uint64_t watchdog_cycles;	/* per-run limit, 0 = none */
 	/*
-	 * Optional features the model implements (DNPU_FEAT_DMA_ONCHIP); the
-	 * presets leave them off, like the RTL, so a command using one faults
-	 * DNPU_FAULT_ILLEGAL_CMD there as on the RTL.
+	 * Optional features the model implements (DNPU_FEAT_DMA_ONCHIP, which
+	 * the presets and the RTL have); without one, a command using it
+	 * faults DNPU_FAULT_ILLEGAL_CMD as on a device that lacks it.
 	 */
 	uint32_t features;
 };

@@ -14,7 +14,6 @@ struct env *env_new_sized(int small, uint32_t cmd_bytes, uint32_t a_bytes,
 		dnpu_cmodel_config_small(&cfg);
 	else
 		dnpu_cmodel_config_default(&cfg);
-	cfg.features = DNPU_FEAT_DMA_ONCHIP;
 	/* layout: commands, A, B, then 0x40000 spare bytes for tests */
 	uint64_t a_off = cmd_bytes, b_off = a_off + a_bytes;
 	e->mem_size = (size_t)b_off + b_bytes + 0x40000 + 0x10000;

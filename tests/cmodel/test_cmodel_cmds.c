@@ -194,9 +194,10 @@ static void test_onchip_dma(void **state)
 	assert_int_equal(r.stats.spad_rd_bytes[DNPU_SPAD_IN], 6);
 	assert_int_equal(r.stats.spad_wr_bytes[DNPU_SPAD_WGT], 15);
 	/*
-	 * cycle model: an on-chip row is 2 cycles per 16 B + 3. STORE: 4 rows
-	 * of 2 + 5, + 6 = 34 cycles; LOAD: 2 data rows of 4 + 1 + 1 + 5, one
-	 * pad row of 3 + 1, + 6 = 32. Each is done long before the next
+	 * cycle model: an on-chip row is 2 cycles per 16 B + 1 on top of the
+	 * walk. STORE: 4 rows of 2 + 3, + 6 = 26 cycles; LOAD: 2 data rows of
+	 * 4 + 1 + 1 + 3, one pad row of 3 + 1, + 6 = 28. Each is done long
+	 * before the next
 	 * command's fetch (115 + 2 decode each), so END drains 2 cycles
 	 * after its own fetch; the bus carried only the fetches.
 	 */

@@ -541,7 +541,6 @@ static uint64_t run_job(const struct dnpu_program *p, uint32_t n,
 	struct dnpu_cmodel_result res;
 
 	dnpu_cmodel_config_default(&cfg);
-	cfg.features = DNPU_FEAT_DMA_ONCHIP;
 	memset(rt, 0, sizeof(rt));
 	wins[0].p = (uint8_t *)p->cmds;
 	wins[0].size = (uint64_t)p->n_cmds * DNPU_CMD_BYTES;

@@ -1,7 +1,8 @@
 // dnpu_engine vs the C functional model (sim/cmodel): random command
 // streams (LOAD/STORE with 3-D strides and padding over CONTIG and PAGED
 // regions, CONV, PPU with and without fused ADD, SYNC, tokens, barriers,
-// bad fields, bad regions, scratchpad overruns) run on both from the same
+// bad fields, bad regions, scratchpad overruns, on-chip LOAD/STORE between
+// scratchpads (DNPU_DMA_F_ONCHIP)) run on both from the same
 // host memory; OK jobs must leave identical host memory (each stream ends
 // by storing the IN and OUT scratchpads), faulting jobs must report the
 // same cause, region, offset and command index.
@@ -54,9 +55,13 @@ struct Gen {
 	}
 	uint32_t region_size(uint32_t ri) { return ri < NREG ? e->reg[ri].size : 0; }
 
-	// a random legal-looking DMA; mostly in range
+	// a random legal-looking DMA; mostly in range. 15% are on-chip
+	// (region side = IN or OUT, rarely an illegal scratchpad); source and
+	// destination never overlap (undefined), so in the same scratchpad they
+	// take one half each.
 	void dma(bool load, uint32_t dep)
 	{
+		bool oc = r.chance(15);
 		uint32_t w[16];
 		uint32_t sp = load ? (uint32_t)r.range(0, 4) : (r.chance(50) ? DNPU_SPAD_IN : DNPU_SPAD_OUT);
 		if (load && sp == DNPU_SPAD_ACC)
@@ -77,15 +82,28 @@ struct Gen {
 		uint32_t ss2 = ss1 * rows + (uint32_t)r.range(0, 16);
 		uint32_t rext = rs2 * (count2 - 1) + rs1 * (count1 - 1) + len0;
 		uint32_t sext = ss2 * (count2 - 1) + ss1 * (rows - 1) + (load ? row : len0);
-		uint32_t rsize = region_size(ri < NREG ? ri : 1);
+		if (oc)
+			ri = r.chance(50) ? DNPU_SPAD_IN : DNPU_SPAD_OUT;
+		if (oc && ri == sp && (rext > SZ[sp] / 2 || sext > SZ[sp] / 2))
+			ri = sp == DNPU_SPAD_IN ? DNPU_SPAD_OUT : DNPU_SPAD_IN;
+		uint32_t rsize = oc ? SZ[ri] : region_size(ri < NREG ? ri : 1);
 		uint32_t off = rext < rsize ? (uint32_t)r.range(0, rsize - rext) : 0;
 		if (!load && ri == 2 && off + rext > DUMP_IN)
 			off = rext < DUMP_IN ? (uint32_t)r.range(0, DUMP_IN - rext) : 0;
-		if (r.chance(5))
+		bool same = oc && ri == sp;
+		if (r.chance(5) && !same)
 			off = rsize - (uint32_t)r.range(0, 30); // overrun
 		uint32_t saddr = sext < SZ[sp] ? (uint32_t)r.range(0, SZ[sp] - sext) : 0;
-		if (r.chance(4))
+		if (r.chance(4) && !same)
 			saddr = SZ[sp] - (uint32_t)r.range(0, 20);
+		if (same) {
+			uint32_t half = SZ[sp] / 2;
+			bool low = r.chance(50);
+			off = (low ? 0 : half) + (uint32_t)r.range(0, half - rext);
+			saddr = (low ? half : 0) + (uint32_t)r.range(0, half - sext);
+		}
+		if (oc && r.chance(3))
+			ri = DNPU_SPAD_WGT; // illegal on-chip side
 		int padv = (int)r.range(-128, 127);
 		if (load)
 			cmd_dma(w, DNPU_OP_LOAD, dep, ri, sp, padv, off, saddr, len0, count1, rs1, ss1,
@@ -93,6 +111,8 @@ struct Gen {
 		else
 			cmd_dma(w, DNPU_OP_STORE, dep, ri, sp, 0, off, saddr, len0, count1, ss1, rs1,
 				count2, ss2, rs2, 0, 0);
+		if (oc)
+			w[0] |= DNPU_DMA_F_ONCHIP << 16;
 		emit(w);
 	}
 

@@ -5,7 +5,8 @@
 //   - streams of compiled layers: random CONV_2D / DEPTHWISE / ADD / PAD /
 //     MEAN lowered by tests/cmodel's lowering, and person_detect's
 //     CONV_2D and DEPTHWISE_CONV_2D layers (+shared=DIR, skipped without),
-//   - structured random streams, and seeded mutations of all of the above
+//   - structured random streams (on-chip LOAD/STORE among them), and seeded
+//     mutations of all of the above
 //     (command words, opcodes, dependency bits, inserted/deleted/swapped
 //     commands, truncated counts, shrunk or weakened regions).
 // Every job must end with an interrupt (the engine watchdog is armed; no
@@ -457,6 +458,14 @@ static Job random_stream(Rng &r, long idx)
 				c[1] |= (uint32_t)small(255) << 16;
 				c[11] = DNPU_PAIR(small(3), small(3));
 				c[12] = DNPU_PAIR(small(2), small(2));
+			}
+			// on-chip side (DNPU_DMA_F_ONCHIP): the other one of IN/OUT
+			if (r.chance(15)) {
+				uint32_t sp = DNPU_DMA_SPAD(c[1]);
+				c[0] |= DNPU_DMA_F_ONCHIP << 16;
+				c[1] = (c[1] & ~0xfu) |
+				       (sp == DNPU_SPAD_IN ? DNPU_SPAD_OUT : DNPU_SPAD_IN);
+				c[2] = small(0x2000);
 			}
 			break;
 		case DNPU_OP_CONV:
