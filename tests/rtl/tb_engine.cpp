@@ -55,13 +55,13 @@ struct Gen {
 	}
 	uint32_t region_size(uint32_t ri) { return ri < NREG ? e->reg[ri].size : 0; }
 
-	// a random legal-looking DMA; mostly in range. 15% are on-chip
+	// a random legal-looking DMA; mostly in range. 30% are on-chip
 	// (region side = IN or OUT, rarely an illegal scratchpad); source and
 	// destination never overlap (undefined), so in the same scratchpad they
 	// take one half each.
 	void dma(bool load, uint32_t dep)
 	{
-		bool oc = r.chance(15);
+		bool oc = r.chance(30);
 		uint32_t w[16];
 		uint32_t sp = load ? (uint32_t)r.range(0, 4) : (r.chance(50) ? DNPU_SPAD_IN : DNPU_SPAD_OUT);
 		if (load && sp == DNPU_SPAD_ACC)
