@@ -16,7 +16,17 @@
 // Bounds/permission are checked by the caller. Faults: BUS_ERROR and
 // PAGE_ALIGN, reported with the offset where the current piece started
 // (the row start for CONTIG, the page piece for PAGED), like the C model.
-// kill stops at the next burst boundary (the bus protocol always finishes).
+// Latency hiding: the request side runs up to DNPU_DMA_MAX_INFLIGHT
+// (uapi/dnpu_hw.h, at most 4) bursts ahead of the
+// data (reads: requests go out while earlier bursts' beats are still on
+// their way; writes: the next burst is sent without waiting for the
+// previous write response). A PAGED transfer runs ahead only within a page
+// piece: the next list entry is read once every burst of the piece is
+// answered, so a fault is always reported for the piece it belongs to.
+// After a bus error no new burst is issued; those in flight are finished
+// (read beats dropped) before done.
+// kill stops issuing at the next burst boundary (the bus protocol always
+// finishes).
 `default_nettype none
 module dnpu_xfer #(
     parameter integer DW = 4         // stream bytes per cycle: 1, 2, 4, 8 or 16
@@ -69,27 +79,34 @@ module dnpu_xfer #(
 );
 `include "dnpu_hw_params.vh"
 
-    localparam [3:0] S_IDLE = 4'd0, S_NEXT = 4'd1, S_PREQ = 4'd2, S_PWAIT = 4'd3,
-                     S_CHUNK = 4'd4, S_RBEAT = 4'd5, S_RBYTES = 4'd6,
-                     S_WFILL = 4'd7, S_WSEND = 4'd8, S_WRESP = 4'd9, S_END = 4'd10;
+    localparam [3:0] S_IDLE = 4'd0, S_RUN = 4'd1, S_PREQ = 4'd2, S_PWAIT = 4'd3,
+                     S_WFILL = 4'd4, S_WSEND = 4'd5, S_END = 4'd6;
     // write funnel: a beat's worth plus two chunks (one landing, one issued)
     localparam integer FB = 16 + 2 * DW;
     localparam [5:0]   DW6 = DW[5:0];
     localparam [5:0]   FB6 = FB[5:0];
+    localparam [2:0]   MAXO3 = DNPU_DMA_MAX_INFLIGHT[2:0];
 
     reg [3:0]  state;
     reg        wr;
     reg        is_paged;
+    reg        stop;         // no more bursts: bus error or kill
     reg [63:0] rbase;
-    reg [31:0] cur_off;      // offset of the next byte in the region
-    reg [31:0] remain;       // bytes left in the whole transfer
+    reg [31:0] cur_off;      // offset of the next byte to request
+    reg [31:0] remain;       // bytes not yet requested
     reg [31:0] piece_off;    // fault report offset
     reg [63:0] page_addr;    // PAGED: bus address of the current page
-    reg [12:0] page_left;    // PAGED: bytes left in the current page
-    reg [8:0]  blen;         // bytes of the current burst (<= 256)
-    reg [8:0]  bleft;        // bytes of the burst not yet moved
+    reg [12:0] page_left;    // PAGED: bytes of the page not yet requested
+    // bursts in flight, oldest first: bytes and first byte lane
+    reg [8:0]  q_len [0:3];
+    reg [3:0]  q_pos [0:3];
+    reg [1:0]  q_head, q_tail;
+    reg [2:0]  q_cnt;
+    // data side
+    reg [8:0]  bleft;        // bytes of the data burst not yet moved
     reg [4:0]  bpos;         // byte lane of the next byte within the beat
     reg [127:0] beat;
+    reg        have_beat;    // read: a beat is being cut into chunks
     reg        first_beat;
     reg        err;
     reg [3:0]  beats_left;
@@ -98,7 +115,7 @@ module dnpu_xfer #(
 
     assign busy = (state != S_IDLE);
 
-    // Address of the next byte and how much of it one burst may move.
+    // Address of the next byte to request and how much one burst may move.
     wire [63:0] cur_addr   = is_paged ? (page_addr + {52'd0, cur_off[11:0]})
                                       : (rbase + {32'd0, cur_off});
     wire [8:0]  to_burst   = 9'd256 - {1'b0, cur_addr[7:0]};
@@ -109,9 +126,19 @@ module dnpu_xfer #(
     wire [3:0]  burst_len  = span_last[7:4];
     wire [63:0] list_entry = rbase + {41'd0, cur_off[31:12], 3'd0};
     wire [22:0] lim2_unused = lim2[31:9];
-    wire        misc_unused = rlast ^ (^span_last[9:8]) ^ (^span_last[3:0]) ^ (^list_entry[2:0]);
+    wire        misc_unused = (^span_last[9:8]) ^ (^span_last[3:0]) ^ (^list_entry[2:0]);
 
-    // bytes of the burst in the rest of the current beat
+    // request side: a new burst, or (PAGED, nothing in flight) a list entry
+    wire        q_empty    = (q_cnt == 3'd0);
+    wire        need_entry = is_paged && page_left == 13'd0;
+    wire        can_issue  = state == S_RUN && !stop && !req_valid && remain != 32'd0 &&
+                             q_cnt != MAXO3 && !need_entry;
+    wire        go_entry   = state == S_RUN && !stop && !req_valid && remain != 32'd0 &&
+                             need_entry && q_empty;
+    wire        all_done   = state == S_RUN && !req_valid && q_empty &&
+                             (stop || remain == 32'd0);
+
+    // bytes of the data burst in the rest of the current beat
     wire [4:0]  beat_rest  = 5'd16 - bpos;
     wire [4:0]  beat_take  = (bleft < {4'd0, beat_rest}) ? bleft[4:0] : beat_rest;
     // read: next chunk of the held beat
@@ -121,8 +148,14 @@ module dnpu_xfer #(
     // write: the funnel holds the rest of this beat
     wire        w_have     = (fcnt >= {1'b0, beat_take});
 
-    // read beats are taken only when the chunk buffer is empty
-    assign rready   = (state == S_RBEAT) || (state == S_PWAIT);
+    // read beats: one at a time into 'beat'; after a bus error the
+    // remaining bursts' beats are dropped
+    wire        r_drop     = state == S_RUN && !wr && stop;
+    assign rready   = (state == S_RUN && !wr && !have_beat && !q_empty) || (state == S_PWAIT);
+    wire        rbeat_go   = rvalid && state == S_RUN && !wr && !have_beat && !q_empty;
+    wire        r_chunk_go = have_beat && (!snk_valid || snk_ready);
+    wire        r_end      = r_chunk_go && ({4'd0, r_cnt} == bleft);
+    wire        r_drop_end = r_drop && rvalid && rlast;
     assign src_room = ({1'b0, fcnt} + {1'b0, DW6} + {1'b0, DW6}) <= {1'b0, FB6};
 
     wire [63:0] rdata_entry = list_entry[3] ? rdata[127:64] : rdata[63:0];
@@ -149,6 +182,12 @@ module dnpu_xfer #(
             w_mask[mi] = (mi[4:0] >= bpos) && (mi[5:0] < {1'b0, bpos} + {1'b0, beat_take});
     end
 
+    // a burst leaves the queue: its last chunk went out (read), it was
+    // dropped (read after an error) or its response came (write)
+    wire        b_resp  = bvalid && wr && state != S_IDLE;
+    wire        q_pop   = r_end || r_drop_end || b_resp;
+    wire        q_push  = can_issue;
+
     always @(posedge clk) begin
         done      <= 1'b0;
         cnt_valid <= 1'b0;
@@ -160,9 +199,15 @@ module dnpu_xfer #(
             fault     <= 1'b0;
             fcnt      <= 6'd0;
             fbuf      <= {FB*8{1'b0}};
+            q_head    <= 2'd0;
+            q_tail    <= 2'd0;
+            q_cnt     <= 3'd0;
+            have_beat <= 1'b0;
         end else begin
             if (snk_valid && snk_ready)
                 snk_valid <= 1'b0;
+            if (req_valid && req_ready)
+                req_valid <= 1'b0;
             // funnel
             if (start && state == S_IDLE) begin
                 fcnt <= 6'd0;
@@ -171,116 +216,136 @@ module dnpu_xfer #(
                 fbuf <= (src_valid ? (f_shift | f_in) : f_shift);
                 fcnt <= f_kept + (src_valid ? {1'b0, src_cnt} : 6'd0);
             end
+            // bursts in flight
+            if (q_push) begin
+                q_len[q_tail] <= lim2[8:0];
+                q_pos[q_tail] <= cur_addr[3:0];
+                q_tail        <= q_tail + 2'd1;
+            end
+            if (q_pop)
+                q_head <= q_head + 2'd1;
+            q_cnt <= q_cnt + {2'd0, q_push} - {2'd0, q_pop};
+            if (kill && state != S_IDLE)
+                stop <= 1'b1;
+            // request side: the next burst
+            if (q_push) begin
+                req_valid <= 1'b1;
+                req_write <= wr;
+                req_addr  <= {cur_addr[63:4], 4'd0};
+                req_len   <= burst_len;
+                cur_off   <= cur_off + {23'd0, lim2[8:0]};
+                remain    <= remain - {23'd0, lim2[8:0]};
+                if (is_paged)
+                    page_left <= page_left - {4'd0, lim2[8:0]};
+            end
+            // write responses, in order
+            if (b_resp) begin
+                cnt_valid <= !stop;
+                cnt_write <= 1'b1;
+                cnt_bytes <= {4'd0, q_len[q_head]};
+                if (berr && !stop) begin
+                    stop         <= 1'b1;
+                    fault        <= 1'b1;
+                    fault_cause  <= DNPU_FAULT_BUS_ERROR[3:0];
+                    fault_offset <= piece_off;
+                end
+            end
+            // read data: take a beat, then cut it into chunks
+            if (rbeat_go && !stop) begin
+                beat      <= rdata;
+                have_beat <= 1'b1;
+                if (rerr)
+                    err <= 1'b1;
+                if (first_beat) begin
+                    bleft <= q_len[q_head];
+                    bpos  <= {1'b0, q_pos[q_head]};
+                end else begin
+                    bpos <= 5'd0;
+                end
+                first_beat <= 1'b0;
+            end
+            // Every beat holds at least one wanted byte, so the burst's
+            // bytes run out exactly in its last beat.
+            if (r_chunk_go) begin
+                snk_valid <= !err;
+                snk_data  <= beat_sh[DW*8-1:0];
+                snk_cnt   <= r_cnt;
+                bleft     <= bleft - {4'd0, r_cnt};
+                bpos      <= bpos + r_cnt;
+                if (r_end) begin
+                    have_beat  <= 1'b0;
+                    first_beat <= 1'b1;
+                    cnt_valid  <= 1'b1;
+                    cnt_write  <= 1'b0;
+                    cnt_bytes  <= {4'd0, q_len[q_head]};
+                    if (err) begin
+                        stop         <= 1'b1;
+                        fault        <= 1'b1;
+                        fault_cause  <= DNPU_FAULT_BUS_ERROR[3:0];
+                        fault_offset <= piece_off;
+                    end
+                end else if (r_cnt == beat_take) begin
+                    have_beat <= 1'b0;
+                end
+            end
             case (state)
             S_IDLE: if (start) begin
-                wr        <= write;
-                is_paged  <= paged;
-                rbase     <= base;
-                cur_off   <= offset;
-                remain    <= len;
-                piece_off <= offset;
-                page_left <= 13'd0;
-                err       <= 1'b0;
-                fault     <= 1'b0;
-                state     <= S_NEXT;
+                wr         <= write;
+                is_paged   <= paged;
+                rbase      <= base;
+                cur_off    <= offset;
+                remain     <= len;
+                piece_off  <= offset;
+                page_left  <= 13'd0;
+                err        <= 1'b0;
+                stop       <= 1'b0;
+                fault      <= 1'b0;
+                first_beat <= 1'b1;
+                have_beat  <= 1'b0;
+                state      <= S_RUN;
             end
-            S_NEXT: begin
-                if (remain == 32'd0 || kill) begin
+            S_RUN: begin
+                if (all_done) begin
                     state <= S_END;
-                end else if (is_paged && page_left == 13'd0) begin
+                end else if (go_entry) begin
                     piece_off <= cur_off;
                     req_valid <= 1'b1;
                     req_write <= 1'b0;
                     req_addr  <= {list_entry[63:4], 4'd0};
                     req_len   <= 4'd0;
                     state     <= S_PREQ;
-                end else begin
-                    state <= S_CHUNK;
+                end else if (q_push && wr) begin
+                    // the write burst's beats, cut from the funnel
+                    bleft      <= lim2[8:0];
+                    bpos       <= {1'b0, cur_addr[3:0]};
+                    beats_left <= burst_len;
+                    state      <= S_WFILL;
                 end
             end
-            S_PREQ: if (req_ready) begin
-                req_valid <= 1'b0;
-                state     <= S_PWAIT;
-            end
+            S_PREQ: if (req_ready)
+                state <= S_PWAIT;
             S_PWAIT: if (rvalid) begin
                 cnt_valid <= 1'b1;
                 cnt_write <= 1'b0;
                 cnt_bytes <= 13'd8;
                 if (rerr) begin
-                    fault_cause <= DNPU_FAULT_BUS_ERROR[3:0];
-                    fault       <= 1'b1;
+                    fault_cause  <= DNPU_FAULT_BUS_ERROR[3:0];
+                    fault        <= 1'b1;
                     fault_offset <= cur_off;
-                    state       <= S_END;
+                    stop         <= 1'b1;
                 end else if (rdata_entry[11:0] != 12'd0) begin
-                    fault_cause <= DNPU_FAULT_PAGE_ALIGN[3:0];
-                    fault       <= 1'b1;
+                    fault_cause  <= DNPU_FAULT_PAGE_ALIGN[3:0];
+                    fault        <= 1'b1;
                     fault_offset <= cur_off;
-                    state       <= S_END;
+                    stop         <= 1'b1;
                 end else begin
                     page_addr <= rdata_entry;
                     page_left <= 13'd4096 - {1'b0, cur_off[11:0]};
-                    state     <= S_CHUNK;
                 end
+                state <= S_RUN;
             end
-            S_CHUNK: begin
-                // one burst: [cur_addr, cur_addr + lim2)
-                blen       <= lim2[8:0];
-                bleft      <= lim2[8:0];
-                bpos       <= {1'b0, cur_addr[3:0]};
-                first_beat <= 1'b1;
-                req_valid  <= 1'b1;
-                req_write  <= wr;
-                req_addr   <= {cur_addr[63:4], 4'd0};
-                req_len    <= burst_len;
-                beats_left <= burst_len;
-                state      <= wr ? S_WFILL : S_RBEAT;
-            end
-            // ---- read burst ----
-            S_RBEAT: begin
-                if (req_valid && req_ready)
-                    req_valid <= 1'b0;
-                if (rvalid) begin
-                    beat <= rdata;
-                    if (rerr)
-                        err <= 1'b1;
-                    if (!first_beat)
-                        bpos <= 5'd0;
-                    first_beat <= 1'b0;
-                    state <= S_RBYTES;
-                end
-            end
-            // Every beat holds at least one wanted byte, so the burst's
-            // bytes run out exactly in its last beat.
-            S_RBYTES: if (!snk_valid || snk_ready) begin
-                snk_valid <= !err;
-                snk_data  <= beat_sh[DW*8-1:0];
-                snk_cnt   <= r_cnt;
-                bleft     <= bleft - {4'd0, r_cnt};
-                bpos      <= bpos + r_cnt;
-                if ({4'd0, r_cnt} == bleft) begin
-                    cur_off   <= cur_off + {23'd0, blen};
-                    remain    <= remain - {23'd0, blen};
-                    if (is_paged)
-                        page_left <= page_left - {4'd0, blen};
-                    cnt_valid <= 1'b1;
-                    cnt_write <= 1'b0;
-                    cnt_bytes <= {4'd0, blen};
-                    if (err) begin
-                        fault        <= 1'b1;
-                        fault_cause  <= DNPU_FAULT_BUS_ERROR[3:0];
-                        fault_offset <= piece_off;
-                        state        <= S_END;
-                    end else begin
-                        state <= S_NEXT;
-                    end
-                end else if (r_cnt == beat_take) begin
-                    state <= S_RBEAT;
-                end
-            end
-            // ---- write burst ----
+            // ---- write burst data ----
             S_WFILL: begin
-                if (req_valid && req_ready)
-                    req_valid <= 1'b0;
                 if (w_pop_go) begin
                     wdata  <= w_bytes;
                     wstrb  <= w_mask;
@@ -292,29 +357,10 @@ module dnpu_xfer #(
                 end
             end
             S_WSEND: begin
-                if (req_valid && req_ready)
-                    req_valid <= 1'b0;
                 if (wvalid && wready && !req_valid) begin
                     wvalid     <= 1'b0;
                     beats_left <= beats_left - 4'd1;
-                    state      <= wlast ? S_WRESP : S_WFILL;
-                end
-            end
-            S_WRESP: if (bvalid) begin
-                cur_off   <= cur_off + {23'd0, blen};
-                remain    <= remain - {23'd0, blen};
-                if (is_paged)
-                    page_left <= page_left - {4'd0, blen};
-                cnt_valid <= 1'b1;
-                cnt_write <= 1'b1;
-                cnt_bytes <= {4'd0, blen};
-                if (berr) begin
-                    fault       <= 1'b1;
-                    fault_cause <= DNPU_FAULT_BUS_ERROR[3:0];
-                    fault_offset <= piece_off;
-                    state       <= S_END;
-                end else begin
-                    state <= S_NEXT;
+                    state      <= wlast ? S_RUN : S_WFILL;
                 end
             end
             S_END: if (!snk_valid) begin

@@ -394,6 +394,12 @@ struct dnpu_job_completion {
 #define DNPU_SMALL_SPAD_PARAM		(4u * 1024u)
 #define DNPU_DMA_BUS_BYTES		16u /* 128-bit data bus */
 #define DNPU_DMA_MAX_BURST		16u /* beats */
+/*
+ * Bursts one DMA transfer keeps on the bus before the oldest is answered
+ * (reads: data, writes: response); the bus answers in request order.
+ * Timing only (cycle models, placement), no software-visible behaviour.
+ */
+#define DNPU_DMA_MAX_INFLIGHT		4u
 
 /*
  * LOAD: region -> scratchpad, up to 3-D, with padding insertion.

@@ -4,9 +4,10 @@
 //    (uapi/dnpu_hw.h DNPU_REG_*). 32-bit registers: a write with a partial
 //    WSTRB is not performed and answers SLVERR. One access at a time.
 //  - m_axi_*: AXI4 master, 128-bit data, for the engine's DMA. dnpu issues
-//    one burst at a time (INCR, 16-byte beats, 1..16 beats, never across a
-//    256-byte boundary, so never across 4 KiB), all with ID 0; the request
-//    stays valid and stable until accepted, as AXI requires.
+//    INCR bursts (16-byte beats, 1..16 beats, never across a 256-byte
+//    boundary, so never across 4 KiB), all with ID 0, several outstanding
+//    (answers in order, as AXI requires for one ID); the request stays
+//    valid and stable until accepted.
 //  - irq: level, high while IRQ_STATUS & IRQ_MASK != 0.
 // ADDR_W < 64 narrows the master's address bus (e.g. 32 on a 32-bit SoC);
 // a request above that window is answered here with an error (SLVERR on
@@ -174,7 +175,21 @@ module dnpu_axi #(
     localparam [1:0] E_IDLE = 2'd0, E_RD = 2'd1, E_WR = 2'd2, E_B = 2'd3;
     reg  [1:0] e_state;
     reg  [3:0] e_left;
-    wire e_take = e_state == E_IDLE && d_req_valid && d_outside;
+    // The local answer must not overtake bursts still on the AXI bus.
+    reg  [4:0] ax_rd, ax_wr;           // AXI reads / writes not yet answered
+    wire e_take = e_state == E_IDLE && d_req_valid && d_outside &&
+                  ax_rd == 5'd0 && ax_wr == 5'd0;
+    always @(posedge clk) begin
+        if (rst) begin
+            ax_rd <= 5'd0;
+            ax_wr <= 5'd0;
+        end else begin
+            ax_rd <= ax_rd + {4'd0, m_axi_arvalid && m_axi_arready}
+                           - {4'd0, m_axi_rvalid && m_axi_rready && m_axi_rlast};
+            ax_wr <= ax_wr + {4'd0, m_axi_awvalid && m_axi_awready}
+                           - {4'd0, m_axi_bvalid && m_axi_bready};
+        end
+    end
 
     always @(posedge clk) begin
         if (rst) begin

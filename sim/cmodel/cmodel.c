@@ -337,58 +337,113 @@ static void dma_decode(const uint32_t *w, struct dma *d)
 }
 
 /*
- * Cycle model of the DMA, after rtl/dnpu_xfer.v and dnpu_dma.v: a transfer
+ * Cycle model of the DMA (dnpu_cmodel_xfer_cycles), after rtl/dnpu_xfer.v
+ * and dnpu_dma.v: a transfer
  * is cut into bursts that never cross 256 B (nor, PAGED, a page; each page
- * piece first reads its list entry); one burst is on the bus at a time and
- * costs the DRAM latency plus a beat period per further beat; the
- * scratchpad side moves cm_dma_width() bytes per cycle.
+ * piece first reads its list entry, with nothing else in flight); up to
+ * DNPU_DMA_MAX_INFLIGHT bursts are on the bus before the oldest is
+ * answered. A read burst's data comes the DRAM latency after its request,
+ * then a beat period per beat, in order; a write burst's beats go out one
+ * burst after the other and each is answered the latency after its last
+ * beat. The scratchpad side moves cm_dma_width() bytes per cycle.
  */
-uint64_t cm_dma_width(const struct dnpu_cmodel *m)
+static uint64_t dma_width(const struct dnpu_cmodel_config *cfg)
 {
-	return m->cfg.cols >= DNPU_DMA_BUS_BYTES ? DNPU_DMA_BUS_BYTES : m->cfg.cols;
+	return cfg->cols >= DNPU_DMA_BUS_BYTES ? DNPU_DMA_BUS_BYTES : cfg->cols;
 }
 
-static uint64_t beat_period(const struct dnpu_cmodel *m)
+uint64_t cm_dma_width(const struct dnpu_cmodel *m)
 {
-	uint64_t bpc = m->cfg.dram_bytes_per_cycle ? m->cfg.dram_bytes_per_cycle
-						     : DNPU_DMA_BUS_BYTES;
-	uint64_t bus = cm_ceil_div(DNPU_DMA_BUS_BYTES, bpc);
-	uint64_t spad = 1 + cm_ceil_div(DNPU_DMA_BUS_BYTES, cm_dma_width(m));
+	return dma_width(&m->cfg);
+}
+
+/* cycles a 16-byte beat occupies the DRAM's data path */
+static uint64_t bus_beat(const struct dnpu_cmodel_config *cfg)
+{
+	uint64_t bpc = cfg->dram_bytes_per_cycle ? cfg->dram_bytes_per_cycle
+						 : DNPU_DMA_BUS_BYTES;
+	return cm_ceil_div(DNPU_DMA_BUS_BYTES, bpc);
+}
+
+static uint64_t beat_period(const struct dnpu_cmodel_config *cfg)
+{
+	uint64_t bus = bus_beat(cfg);
+	uint64_t spad = 1 + cm_ceil_div(DNPU_DMA_BUS_BYTES, dma_width(cfg));
 	return bus > spad ? bus : spad;
+}
+
+/* RTL constants of a burst besides the latency and the beats */
+#define XF_ISSUE	3u	/* cycles between two requests of a transfer */
+#define XF_RD_FIX	6u	/* read: request, first beat, last chunk */
+#define XF_WR_FIX	4u	/* write: request, response */
+
+uint64_t dnpu_cmodel_xfer_cycles(const struct dnpu_cmodel_config *cfg,
+				 uint64_t addr, uint64_t len, bool write,
+				 bool paged, uint64_t *bus)
+{
+	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
+	uint64_t lat = cfg->dram_latency, per = beat_period(cfg);
+	/* completion of the last DNPU_DMA_MAX_INFLIGHT bursts, a ring */
+	uint64_t fin[DNPU_DMA_MAX_INFLIGHT] = { 0 };
+	uint64_t issue = 0, data = 0, end = 0, beats_all = 0, entries = 0;
+	uint64_t a = addr, left = len, j = 0;
+
+	if (cfg->dram_free)	/* measurement only: the DMA datapath alone */
+		return cm_sadd(cm_ceil_div(len, dma_width(cfg)), 3);
+	while (left) {
+		if (paged && (j == 0 || a % DNPU_PAGE_SIZE == 0)) {
+			/* list entry: alone on the bus */
+			uint64_t t = cm_sadd(end > issue ? end : issue, lat + 4);
+			issue = data = end = t;
+			entries++;
+		}
+		uint64_t n = burst - a % burst;
+		if (paged && DNPU_PAGE_SIZE - a % DNPU_PAGE_SIZE < n)
+			n = DNPU_PAGE_SIZE - a % DNPU_PAGE_SIZE;
+		if (n > left)
+			n = left;
+		uint64_t beats = cm_ceil_div(a % DNPU_DMA_BUS_BYTES + n,
+					     DNPU_DMA_BUS_BYTES);
+		uint64_t *slot = &fin[j % DNPU_DMA_MAX_INFLIGHT];
+		/* a request goes out once the burst MAX_INFLIGHT back is done */
+		if (j)
+			issue = issue + XF_ISSUE > *slot ? issue + XF_ISSUE : *slot;
+		uint64_t f;
+		if (write) {
+			/* beats follow the request, one burst after the other */
+			uint64_t s = issue > data ? issue : data;
+			data = cm_sadd(s, 1 + cm_smul(beats, per));
+			issue = data;
+			f = cm_sadd(data, lat + XF_WR_FIX - 1);
+		} else {
+			uint64_t first = cm_sadd(issue, lat + XF_RD_FIX - per);
+			uint64_t s = first > data ? first : data;
+			data = cm_sadd(s, cm_smul(beats, per));
+			f = data;
+		}
+		*slot = f;
+		end = f > end ? f : end;
+		beats_all = cm_sadd(beats_all, beats);
+		a += n;
+		left -= n;
+		j++;
+	}
+	*bus = cm_sadd(*bus, cm_smul(cm_sadd(beats_all, entries), bus_beat(cfg)));
+	return cm_sadd(end, 3);
 }
 
 /*
  * One dnpu_xfer of @len bytes at region offset @off: its cycles, and in
- * *bus the cycles it holds the bus.
+ * *bus the cycles it occupies the DRAM's data path.
  */
 static uint64_t xfer_cycles(const struct dnpu_cmodel *m, uint32_t ri,
-			    uint64_t off, uint64_t len, uint64_t *bus)
+			    uint64_t off, uint64_t len, bool write, uint64_t *bus)
 {
 	const struct cm_region *r = &m->reg[ri < DNPU_MAX_REGIONS ? ri : 0];
 	bool paged = r->flags & DNPU_REGION_PAGED;
-	uint64_t a = paged ? off : r->addr + off;
-	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
-	uint64_t lat = m->cfg.dram_latency, per = beat_period(m);
-	uint64_t bursts = cm_ceil_div((a % burst) + len, burst);
-	uint64_t beats = cm_ceil_div((a % DNPU_DMA_BUS_BYTES) + len,
-				     DNPU_DMA_BUS_BYTES);
-	uint64_t pieces = paged ? cm_ceil_div((off % DNPU_PAGE_SIZE) + len,
-					      DNPU_PAGE_SIZE) : 0;
-	/*
-	 * per burst: request and arbitration, the latency to the first beat
-	 * (or after the last write beat), one beat period per further beat
-	 */
-	if (m->cfg.dram_free)	/* measurement only: the DMA datapath alone */
-		return cm_sadd(cm_ceil_div(len, cm_dma_width(m)), 3);
 
-	uint64_t more = cm_smul(beats - bursts, per);
-	uint64_t c = cm_sadd(cm_smul(bursts, lat + 6), more);
-	uint64_t b = cm_sadd(cm_smul(bursts, lat + 2), more);
-
-	c = cm_sadd(c, cm_smul(pieces, lat + 4));
-	b = cm_sadd(b, cm_smul(pieces, lat + 2));
-	*bus = cm_sadd(*bus, b);
-	return cm_sadd(c, 3);
+	return dnpu_cmodel_xfer_cycles(&m->cfg, paged ? off : r->addr + off,
+				       len, write, paged, bus);
 }
 
 /*
@@ -461,7 +516,7 @@ static uint32_t dma_check(struct dnpu_cmodel *m, const uint32_t *w,
 					cm_smul(r, load ? d.src_stride1 : d.dst_stride1)));
 			c = cm_sadd(c, data_fix + (onchip ?
 				onchip_cycles(m, d.len0) :
-				xfer_cycles(m, d.ri, off, d.len0, &bus)));
+				xfer_cycles(m, d.ri, off, d.len0, !load, &bus)));
 		}
 	uint64_t rows = cm_smul(d.count1, d.count2);
 	if (n < rows) {
@@ -676,7 +731,7 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 		 */
 		fetch_t = cm_sadd(dispatch_t + 2,
 				  xfer_cycles(m, cmd_region, off, DNPU_CMD_BYTES,
-					      &bus_total));
+					      false, &bus_total));
 		dispatch_t = fetch_t;
 
 		/* decode */
@@ -838,7 +893,7 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 
 	for (int k = 0; k < Q_COUNT; k++)
 		now = max64(now, qfree[k]);
-	/* one burst on the bus at a time: the queues cannot beat the bus */
+	/* the queues share the DRAM's data path: they cannot beat it */
 	st->cycles = max64(max64(now, dispatch_t), bus_total);
 	if (!f)
 		res->status = DNPU_JOB_OK;

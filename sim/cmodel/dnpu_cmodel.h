@@ -10,6 +10,7 @@
 #ifndef DNPU_CMODEL_H
 #define DNPU_CMODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,18 @@ struct dnpu_cmodel_config {
 /* Presets from the DNPU_DEFAULT_* and DNPU_SMALL_* macros. */
 void dnpu_cmodel_config_default(struct dnpu_cmodel_config *cfg);
 void dnpu_cmodel_config_small(struct dnpu_cmodel_config *cfg);
+
+/*
+ * The cycle model's DMA transfer (docs/CMODEL.md): @len bytes at bus
+ * address @addr (the offset in the page list when @paged), a read from or
+ * (@write) a write to DRAM, on a device with @cfg's DMA width and DRAM
+ * model. Returns its cycles and adds to *bus the cycles it occupies the
+ * DRAM's data path. Other cost models (libaccel's compiler and placement)
+ * use it so that all follow the same DRAM timing.
+ */
+uint64_t dnpu_cmodel_xfer_cycles(const struct dnpu_cmodel_config *cfg,
+				 uint64_t addr, uint64_t len, bool write,
+				 bool paged, uint64_t *bus);
 
 /*
  * Host bus: read/write @len bytes at bus address @addr. Return 0, or

@@ -2,17 +2,27 @@
 // dnpu_rtl: the Verilated device (rtl/dnpu_top.v) behind the C API of
 // dnpu_rtl.h, with a DRAM timing model on the 128-bit bus master.
 //
-// Bus protocol of the engine (docs/RTL.md): one transaction at a time;
-// m_req_* carries a 16-byte aligned address and len = beats - 1 (up to 16
-// beats); reads return beats on m_rdata/m_rvalid with m_rlast, writes take
-// beats on m_wdata/m_wvalid with m_wstrb and m_wlast, then a response on
-// m_bvalid. An access the host memory refuses answers with m_rerr / m_berr.
+// Bus protocol of the engine (docs/RTL.md "Host bus"): m_req_* carries a
+// 16-byte aligned address and len = beats - 1 (up to 16 beats); reads
+// return beats on m_rdata/m_rvalid with m_rlast, writes take beats on
+// m_wdata/m_wvalid with m_wstrb and m_wlast, then a response on m_bvalid.
+// Several requests may be outstanding; read data and write responses come
+// back in request order. An access the host memory refuses answers with
+// m_rerr / m_berr.
+//
+// DRAM timing model: a read's first beat comes `latency` cycles after its
+// request at the earliest, a write's response `latency` cycles after its
+// last beat; read and write beats share one data path of
+// `bytes_per_cycle` (a 16-byte beat occupies it ceil(16 / bpc) cycles).
+// Up to kMaxReads reads and kMaxWrites write responses are outstanding;
+// one write's data is taken at a time.
 #include "dnpu_rtl.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -30,6 +40,8 @@ namespace {
 constexpr uint32_t kBeatBytes = 16;
 constexpr uint32_t kDefaultLatency = 100;
 constexpr uint32_t kDefaultBytesPerCycle = 8;
+constexpr size_t kMaxReads = 8;
+constexpr size_t kMaxWrites = 8;
 // A register access that takes longer than this means the device hung.
 constexpr int kMmioTimeout = 10000;
 // Idle skip: try only in DRAM waits at least this long, and after a failed
@@ -57,14 +69,26 @@ struct dnpu_rtl {
 	uint32_t latency, beat_cycles;
 	struct dnpu_rtl_counters cnt;
 
-	// bus transaction in progress
-	enum { IDLE, READ, WRITE_DATA, WRITE_RESP } st = IDLE;
-	uint64_t addr = 0;
-	unsigned beats = 0, beat = 0;
-	uint32_t wait = 0;	// cycles until the next beat / response
-	bool err = false;
+	// reads on the bus, oldest first; the write whose data is coming;
+	// write responses due
+	struct Read {
+		uint64_t addr;
+		unsigned beats, beat;
+		uint64_t first;		// cycle of the first beat, at the earliest
+	};
+	std::deque<Read> reads;
+	bool wactive = false, werr = false;
+	uint64_t waddr = 0;
+	unsigned wbeats = 0, wbeat = 0;
+	struct Resp {
+		uint64_t at;
+		bool err;
+	};
+	std::deque<Resp> resps;
+	uint64_t data_free = 0;	// first cycle the data path is free again
 	uint8_t rbuf[kBeatBytes];
-	bool rbuf_ok = false;
+	bool rbuf_loaded = false, rbuf_ok = false;
+	bool rvalid = false, wready = false, bvalid = false;
 
 	/*
 	 * Idle skip (docs/RTL.md "Simulation speed"): counters of the model
@@ -97,12 +121,24 @@ struct dnpu_rtl {
 	 */
 	uint32_t bus_quiet() const
 	{
-		return st == READ || st == WRITE_RESP ? wait : 0;
+		/* the first input that turns on by itself: a read beat, the
+		 * write data path, a write response (all at absolute cycles) */
+		uint64_t now = cnt.cycles, t = UINT64_MAX;
+
+		if (!rvalid && !reads.empty())
+			t = std::min(t, std::max(reads.front().first, data_free));
+		if (!wready && wactive)
+			t = std::min(t, data_free);
+		if (!bvalid && !resps.empty())
+			t = std::min(t, resps.front().at);
+		if (t == UINT64_MAX || t <= now)
+			return 0;
+		return (uint32_t)std::min<uint64_t>(t - now, UINT32_MAX);
 	}
 	void bus_skip(uint32_t n)
 	{
-		wait -= n;
-		cnt.dram_busy_cycles += n;
+		if (!reads.empty() || wactive || !resps.empty())
+			cnt.dram_busy_cycles += n;
 	}
 	void skip_setup();
 	uint64_t try_skip(uint64_t budget);
@@ -111,16 +147,27 @@ struct dnpu_rtl {
 void dnpu_rtl::drive_bus()
 {
 	Vdnpu_top *m = top.get();
-	bool rvalid = st == READ && wait == 0;
+	uint64_t now = cnt.cycles;
 
-	m->m_req_ready = st == IDLE;
-	m->m_wready = st == WRITE_DATA && wait == 0;
+	rvalid = !reads.empty() && now >= reads.front().first && now >= data_free;
+	if (rvalid && !rbuf_loaded) {
+		const Read &r = reads.front();
+		rbuf_ok = rd(host, r.addr + (uint64_t)kBeatBytes * r.beat, rbuf,
+			     kBeatBytes) == 0;
+		rbuf_loaded = true;
+	}
+	wready = wactive && now >= data_free;
+	bvalid = !resps.empty() && now >= resps.front().at;
+	/* m_req_write comes from a register: the request waiting now */
+	m->m_req_ready = m->m_req_write ? !wactive && resps.size() < kMaxWrites
+					: reads.size() < kMaxReads;
+	m->m_wready = wready;
 	m->m_rvalid = rvalid;
-	m->m_rlast = rvalid && beat + 1 == beats;
+	m->m_rlast = rvalid && reads.front().beat + 1 == reads.front().beats;
 	m->m_rerr = rvalid && !rbuf_ok;
 	memcpy(&m->m_rdata, rbuf, sizeof(rbuf));
-	m->m_bvalid = st == WRITE_RESP && wait == 0;
-	m->m_berr = st == WRITE_RESP && wait == 0 && err;
+	m->m_bvalid = bvalid;
+	m->m_berr = bvalid && resps.front().err;
 }
 
 /*
@@ -131,79 +178,61 @@ void dnpu_rtl::drive_bus()
 void dnpu_rtl::sample_bus()
 {
 	Vdnpu_top *m = top.get();
+	uint64_t now = cnt.cycles;
 
-	if (st != IDLE)
+	if (!reads.empty() || wactive || !resps.empty())
 		cnt.dram_busy_cycles++;
-	switch (st) {
-	case IDLE:
-		if (m->m_req_valid) {
-			addr = m->m_req_addr;
-			beats = (unsigned)m->m_req_len + 1;
-			beat = 0;
-			err = false;
-			if (m->m_req_write) {
-				st = WRITE_DATA;
-				wait = 0;
-			} else {
-				st = READ;
-				wait = latency;
-				rbuf_ok = rd(host, addr, rbuf, kBeatBytes) == 0;
-				if (rbuf_ok)
-					cnt.dram_rd_bytes += kBeatBytes;
-			}
-		}
-		break;
-	case READ:
-		if (wait == 0 && m->m_rready) {
-			if (++beat == beats) {
-				st = IDLE;
-				break;
-			}
-			wait = beat_cycles - 1;
-			rbuf_ok = rd(host, addr + (uint64_t)kBeatBytes * beat, rbuf,
-				     kBeatBytes) == 0;
-			if (rbuf_ok)
-				cnt.dram_rd_bytes += kBeatBytes;
-		} else if (wait) {
-			wait--;
-		}
-		break;
-	case WRITE_DATA:
-		if (wait == 0 && m->m_wvalid) {
-			uint64_t a = addr + (uint64_t)kBeatBytes * beat;
-			uint8_t data[kBeatBytes];
-			uint16_t strb = m->m_wstrb;
+	if (bvalid && m->m_bready)
+		resps.pop_front();
+	if (rvalid && m->m_rready) {
+		Read &r = reads.front();
 
-			/* only the strobed bytes reach memory, run by run */
-			memcpy(data, &m->m_wdata, sizeof(data));
-			for (unsigned i = 0; i < kBeatBytes;) {
-				unsigned n = 0;
+		if (rbuf_ok)
+			cnt.dram_rd_bytes += kBeatBytes;
+		rbuf_loaded = false;
+		data_free = (data_free > now ? data_free : now) + beat_cycles;
+		if (++r.beat == r.beats)
+			reads.pop_front();
+	}
+	if (wready && m->m_wvalid) {
+		uint64_t a = waddr + (uint64_t)kBeatBytes * wbeat;
+		uint8_t data[kBeatBytes];
+		uint16_t strb = m->m_wstrb;
 
-				while (i + n < kBeatBytes && (strb >> (i + n) & 1))
-					n++;
-				if (n && !err) {
-					if (wr(host, a + i, data + i, n))
-						err = true;
-					else
-						cnt.dram_wr_bytes += n;
-				}
-				i += n ? n : 1;
+		/* only the strobed bytes reach memory, run by run */
+		memcpy(data, &m->m_wdata, sizeof(data));
+		for (unsigned i = 0; i < kBeatBytes;) {
+			unsigned n = 0;
+
+			while (i + n < kBeatBytes && (strb >> (i + n) & 1))
+				n++;
+			if (n && !werr) {
+				if (wr(host, a + i, data + i, n))
+					werr = true;
+				else
+					cnt.dram_wr_bytes += n;
 			}
-			wait = beat_cycles - 1;
-			if (++beat == beats || m->m_wlast) {
-				st = WRITE_RESP;
-				wait = latency;
-			}
-		} else if (wait) {
-			wait--;
+			i += n ? n : 1;
 		}
-		break;
-	case WRITE_RESP:
-		if (wait == 0 && m->m_bready)
-			st = IDLE;
-		else if (wait)
-			wait--;
-		break;
+		data_free = (data_free > now ? data_free : now) + beat_cycles;
+		if (++wbeat == wbeats || m->m_wlast) {
+			wactive = false;
+			resps.push_back({now + latency + 1, werr});
+		}
+	}
+	if (m->m_req_valid && m->m_req_ready) {
+		uint64_t addr = m->m_req_addr;
+		unsigned beats = (unsigned)m->m_req_len + 1;
+
+		if (m->m_req_write) {
+			wactive = true;
+			werr = false;
+			waddr = addr;
+			wbeats = beats;
+			wbeat = 0;
+		} else {
+			reads.push_back({addr, beats, 0, now + latency + 1});
+		}
 	}
 }
 

@@ -364,6 +364,8 @@ int main(int argc, char **argv)
 		sim.debug = getenv("TB_DEBUG") && atol(getenv("TB_DEBUG")) == c;
 		sim.latency = (unsigned)rng.range(1, 40);
 		sim.stall_pct = (unsigned)rng.range(0, 40);
+		// 1..8 bursts in flight (derived: the job streams stay as they were)
+		sim.max_out = 1 + sim.latency % 8;
 		// both start from the same memory image
 		memcpy(e->mem + ENV_CMD_OFF, e->cmd, (size_t)e->ncmd * DNPU_CMD_BYTES);
 		memcpy(rtl_mem.data(), e->mem, e->mem_size);

@@ -1,9 +1,11 @@
 // Verilator harness of dnpu_engine: clock, a host memory on the 128-bit
-// bus port (configurable latency, random ready/valid stalls, beat-granular
+// bus port (configurable latency, up to max_out reads and write responses
+// outstanding, answered in order, random ready/valid stalls, beat-granular
 // bus errors outside the memory), and the control-core register port.
 #ifndef DNPU_TB_ENGINE_SIM_H
 #define DNPU_TB_ENGINE_SIM_H
 
+#include <deque>
 #include <functional>
 #include <vector>
 
@@ -45,6 +47,8 @@ public:
 
 	// bus timing: first-beat latency and stall probabilities (percent)
 	unsigned latency = 8, stall_pct = 20;
+	// bursts the memory accepts before answering the oldest (1: one at a time)
+	unsigned max_out = 8;
 	bool debug = false; // per-cycle state dump (debug builds)
 	// called for every data beat on the bus: address, byte strobes, write
 	std::function<void(uint64_t, uint16_t, bool)> on_beat;
@@ -143,11 +147,22 @@ private:
 	uint8_t *mem_;
 	uint64_t base_;
 	size_t size_;
-	// bus transaction in progress
-	enum { IDLE, READ, WRITE_DATA, WRITE_RESP } st_ = IDLE;
-	uint64_t addr_ = 0;
-	unsigned beats_ = 0, beat_ = 0, wait_ = 0;
-	bool err_ = false;
+	// bursts on the bus, oldest first
+	struct Read {
+		uint64_t addr;
+		unsigned beats, beat;
+		uint64_t first; // cycle of the first beat, at the earliest
+	};
+	std::deque<Read> reads_;
+	bool wactive_ = false, werr_ = false;
+	uint64_t waddr_ = 0;
+	unsigned wbeats_ = 0, wbeat_ = 0;
+	struct Resp {
+		uint64_t at;
+		bool err;
+	};
+	std::deque<Resp> resps_;
+	uint64_t now_ = 0;
 	bool rvalid_ = false, bvalid_ = false, req_ready_ = false, wready_ = false;
 
 	bool in_mem(uint64_t a) const { return a >= base_ && a + 16 <= base_ + size_; }
@@ -168,15 +183,25 @@ private:
 
 	void set_bus_inputs()
 	{
-		req_ready_ = st_ == IDLE && !rng.chance(stall_pct);
-		wready_ = st_ == WRITE_DATA && !rng.chance(stall_pct);
-		rvalid_ = st_ == READ && wait_ == 0 && !rng.chance(stall_pct);
-		bvalid_ = st_ == WRITE_RESP && wait_ == 0;
+		// m_req_write comes from a register: the request waiting now
+		req_ready_ = (m->m_req_write ? !wactive_ && resps_.size() < max_out
+					     : reads_.size() < max_out) &&
+			     !rng.chance(stall_pct);
+		wready_ = wactive_ && !rng.chance(stall_pct);
+		rvalid_ = !reads_.empty() && now_ >= reads_.front().first &&
+			  !rng.chance(stall_pct);
+		bvalid_ = !resps_.empty() && now_ >= resps_.front().at;
 		m->m_req_ready = req_ready_;
 		m->m_wready = wready_;
 		m->m_rvalid = rvalid_;
-		m->m_rlast = rvalid_ && beat_ + 1 == beats_;
-		uint64_t a = addr_ + 16ull * beat_;
+		uint64_t a = 0;
+		if (rvalid_) {
+			const Read &r = reads_.front();
+			a = r.addr + 16ull * r.beat;
+			m->m_rlast = r.beat + 1 == r.beats;
+		} else {
+			m->m_rlast = 0;
+		}
 		bool ok = in_mem(a);
 		m->m_rerr = rvalid_ && !ok;
 		uint32_t *rd = (uint32_t *)&m->m_rdata;
@@ -187,67 +212,60 @@ private:
 			rd[i] = v;
 		}
 		m->m_bvalid = bvalid_;
-		m->m_berr = bvalid_ && err_;
+		m->m_berr = bvalid_ && resps_.front().err;
 	}
 
 	void sample_bus()
 	{
-		if (wait_)
-			wait_--;
-		switch (st_) {
-		case IDLE:
-			if (m->m_req_valid && req_ready_) {
-				addr_ = m->m_req_addr;
-				beats_ = m->m_req_len + 1u;
-				beat_ = 0;
-				err_ = false;
-				wait_ = latency;
-				if (addr_ & 15) {
-					fprintf(stderr, "bus: unaligned request %llx\n",
-						(unsigned long long)addr_);
-					exit(2);
-				}
-				st_ = m->m_req_write ? WRITE_DATA : READ;
-				if (st_ == WRITE_DATA)
-					wait_ = 0;
-			}
-			break;
-		case READ:
-			if (rvalid_ && m->m_rready) {
-				if (on_beat)
-					on_beat(addr_ + 16ull * beat_, 0xffff, false);
-				if (++beat_ == beats_)
-					st_ = IDLE;
-			}
-			break;
-		case WRITE_DATA:
-			if (m->m_wvalid && wready_) {
-				uint64_t a = addr_ + 16ull * beat_;
-				const uint8_t *wd = (const uint8_t *)&m->m_wdata;
-				if (on_beat)
-					on_beat(a, (uint16_t)m->m_wstrb, true);
-				if (!in_mem(a))
-					err_ = true;
-				else
-					for (int i = 0; i < 16; i++)
-						if (m->m_wstrb >> i & 1)
-							mem_[a - base_ + i] = wd[i];
-				bool last = ++beat_ == beats_;
-				if (last != (bool)m->m_wlast) {
-					fprintf(stderr, "bus: wlast mismatch\n");
-					exit(2);
-				}
-				if (last) {
-					st_ = WRITE_RESP;
-					wait_ = latency;
-				}
-			}
-			break;
-		case WRITE_RESP:
-			if (bvalid_)
-				st_ = IDLE;
-			break;
+		if (bvalid_ && m->m_bready)
+			resps_.pop_front();
+		if (rvalid_ && m->m_rready) {
+			Read &r = reads_.front();
+			if (on_beat)
+				on_beat(r.addr + 16ull * r.beat, 0xffff, false);
+			if (++r.beat == r.beats)
+				reads_.pop_front();
 		}
+		if (wready_ && m->m_wvalid) {
+			uint64_t a = waddr_ + 16ull * wbeat_;
+			const uint8_t *wd = (const uint8_t *)&m->m_wdata;
+			if (on_beat)
+				on_beat(a, (uint16_t)m->m_wstrb, true);
+			if (!in_mem(a))
+				werr_ = true;
+			else
+				for (int i = 0; i < 16; i++)
+					if (m->m_wstrb >> i & 1)
+						mem_[a - base_ + i] = wd[i];
+			bool last = ++wbeat_ == wbeats_;
+			if (last != (bool)m->m_wlast) {
+				fprintf(stderr, "bus: wlast mismatch\n");
+				exit(2);
+			}
+			if (last) {
+				wactive_ = false;
+				resps_.push_back({now_ + latency, werr_});
+			}
+		}
+		if (m->m_req_valid && req_ready_) {
+			uint64_t addr = m->m_req_addr;
+			unsigned beats = m->m_req_len + 1u;
+			if (addr & 15) {
+				fprintf(stderr, "bus: unaligned request %llx\n",
+					(unsigned long long)addr);
+				exit(2);
+			}
+			if (m->m_req_write) {
+				wactive_ = true;
+				werr_ = false;
+				waddr_ = addr;
+				wbeats_ = beats;
+				wbeat_ = 0;
+			} else {
+				reads_.push_back({addr, beats, 0, now_ + latency});
+			}
+		}
+		now_++;
 	}
 };
 

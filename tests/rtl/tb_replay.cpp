@@ -861,6 +861,8 @@ int main(int argc, char **argv)
 			p0[k] = sim.perf(perf_ids[k]);
 		sim.latency = (unsigned)rng.range(1, 30);
 		sim.stall_pct = (unsigned)rng.range(0, 30);
+		// 1..8 bursts in flight (derived: the job streams stay as they were)
+		sim.max_out = 1 + sim.latency % 8;
 		JobResult jr = sim.run(j.reg.data(), (uint32_t)j.reg.size(), j.cmd_region,
 				       j.cmd_offset, j.count, limit, (uint32_t)wd_k);
 		uint64_t dp[3];
