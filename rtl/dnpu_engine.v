@@ -23,7 +23,11 @@ module dnpu_engine #(
     // queues take a command only when idle (dnpu_qctl SLOT).
     parameter integer NMC      = 1,
     parameter integer REGIONS  = 16,
-    parameter integer QSLOT    = 1
+    parameter integer QSLOT    = 1,
+    // commands read per fetch transfer (1, 2 or 4; 0: DNPU_CMD_PREFETCH
+    // of uapi/dnpu_hw.h): the dispatcher takes the next ones from this
+    // buffer (1: one bus round trip per command)
+    parameter integer FETCH_N  = 0
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -67,6 +71,7 @@ module dnpu_engine #(
     // scratchpad the DMA touches has at least DMA_W lanes)
     localparam integer DMA_W = (COLS >= 16) ? 16 : COLS;
     localparam integer PRM_L = (DMA_W > 4) ? DMA_W : 4;      // PARAM lanes
+    localparam integer FETCH_CMDS = (FETCH_N == 0) ? DNPU_CMD_PREFETCH : FETCH_N;
 
     // ---------------------------------------------------------------
     // registers
@@ -202,7 +207,16 @@ module dnpu_engine #(
     reg  [3:0]   dstate;
     reg  [31:0]  d_idx;
     reg  [39:0]  d_off;               // cmd_offset + 64 * d_idx
-    reg  [511:0] cbuf;
+    reg  [511:0] cbuf;                // the command being decoded
+    // fetched commands: a block of f_n shifts into fbuf from the top, so
+    // its command k sits in slot FETCH_CMDS - f_n + k; the block holds
+    // commands [w_first, w_first + w_n)
+    localparam integer FB_BYTES = FETCH_CMDS * 64;
+    reg  [FB_BYTES*8-1:0] fbuf;
+    reg  [2:0]   f_n;                 // commands of the transfer under way
+    reg          w_valid;
+    reg  [31:0]  w_first;
+    reg  [2:0]   w_n;
     reg          d_is_end;
     reg  [1:0]   d_q;                 // 0 load, 1 compute, 2 store
     reg  [3:0]   po_cnt [0:3];        // token FIFO occupancy in program order
@@ -229,7 +243,7 @@ module dnpu_engine #(
     wire        f_busy, f_src_room_unused;
     dnpu_xfer #(.DW(DMA_W)) u_fetch (
         .clk(clk), .rst(rst || flush), .start(f_start), .write(1'b0),
-        .base(cmd_rg_addr), .paged(cmd_rg_flags[3]), .offset(d_off[31:0]), .len(32'd64),
+        .base(cmd_rg_addr), .paged(cmd_rg_flags[3]), .offset(d_off[31:0]), .len({23'd0, f_n, 6'd0}),
         .kill(1'b0), .busy(f_busy), .done(f_done), .fault(f_fault), .fault_cause(f_cause),
         .fault_offset(f_off),
         .cnt_valid(f_cnt_valid), .cnt_write(f_cnt_write), .cnt_bytes(f_cnt_bytes),
@@ -242,17 +256,30 @@ module dnpu_engine #(
         .rvalid(c_rvalid[0]), .rready(c_rready[0]), .rdata(m_rdata), .rlast(m_rlast),
         .rerr(m_rerr), .bvalid(c_bvalid[0]), .berr(m_berr));
 
-    // the fetched command bytes shift into cbuf from the top, a chunk at a time
-    reg [511:0] cbuf_in;
+    // the fetched command bytes shift into fbuf from the top, a chunk at a time
+    reg [FB_BYTES*8-1:0] fbuf_in;
     integer fb, fc;
     always @(*) begin
         fc = {27'd0, f_snk_cnt};
-        for (fb = 0; fb < 64; fb = fb + 1)
-            if (fb + fc < 64)
-                cbuf_in[fb*8 +: 8] = cbuf[(fb + fc)*8 +: 8];
+        for (fb = 0; fb < FB_BYTES; fb = fb + 1)
+            if (fb + fc < FB_BYTES)
+                fbuf_in[fb*8 +: 8] = fbuf[(fb + fc)*8 +: 8];
             else
-                cbuf_in[fb*8 +: 8] = f_snk_data[(fb + fc - 64)*8 +: 8];
+                fbuf_in[fb*8 +: 8] = f_snk_data[(fb + fc - FB_BYTES)*8 +: 8];
     end
+    // command d_idx in the buffer, and its slot
+    wire [31:0] w_rel  = d_idx - w_first;
+    wire        w_hit  = w_valid && w_rel < {29'd0, w_n};
+    wire [2:0]  w_slot = FETCH_CMDS[2:0] - w_n + w_rel[2:0];
+    wire [2:0]  f_slot = FETCH_CMDS[2:0] - f_n;
+    // the next block: up to FETCH_CMDS commands, to the next 256 B of the
+    // stream, none beyond cmd_count or the region (those fault when reached)
+    wire [31:0] cmds_left = cmd_count - d_idx;
+    wire [31:0] rg_room   = (cmd_rg_size - d_off[31:0]) >> 6;
+    wire [2:0]  to_blk    = FETCH_CMDS[2:0] - ((FETCH_CMDS > 1) ? {1'b0, d_off[7:6] & (FETCH_CMDS[1:0] - 2'd1)} : 3'd0);
+    wire [2:0]  blk_n1    = (cmds_left < {29'd0, to_blk}) ? cmds_left[2:0] : to_blk;
+    wire [2:0]  blk_n     = (rg_room < {29'd0, blk_n1}) ? rg_room[2:0] : blk_n1;
+    wire [31:0] w_rel_unused = {w_rel[31:3], cmds_left[31:29] ^ rg_room[31:29]};
 
     // decode of cbuf
     wire [31:0] cw0     = cbuf[31:0];
@@ -878,6 +905,7 @@ module dnpu_engine #(
                             wd_cnt    <= 42'd0;
                             d_idx     <= 32'd0;
                             d_off     <= {8'd0, cmd_offset};
+                            w_valid   <= 1'b0;
                             for (i = 0; i < 4; i = i + 1)
                                 po_cnt[i] <= 4'd0;
                             dstate <= D_FETCH;
@@ -933,7 +961,7 @@ module dnpu_engine #(
 
             // ---------------- fetch buffer ----------------
             if (f_snk_valid)
-                cbuf <= cbuf_in;
+                fbuf <= fbuf_in;
 
             // ---------------- runtime tokens ----------------
             if (start_go || flush) begin
@@ -959,16 +987,30 @@ module dnpu_engine #(
                     dispatch_fault(DNPU_FAULT_PERMISSION[3:0], cmd_region, d_off_rep);
                 end else if (fetch_oob) begin
                     dispatch_fault(DNPU_FAULT_OUT_OF_BOUNDS[3:0], cmd_region, d_off_rep);
+                end else if (w_hit) begin
+                    cbuf   <= fbuf[w_slot*512 +: 512];
+                    dstate <= D_DECODE;
                 end else begin
+                    f_n     <= blk_n;
                     f_start <= 1'b1;
                     dstate  <= D_FWAIT;
                 end
             end
             D_FWAIT: if (f_done) begin
-                if (f_fault)
+                if (f_fault && f_n != 3'd1) begin
+                    // a later command of the block faulted the transfer:
+                    // this one alone, so the fault is its own or none
+                    f_n     <= 3'd1;
+                    f_start <= 1'b1;
+                end else if (f_fault) begin
                     dispatch_fault(f_cause, cmd_region, f_off);
-                else
-                    dstate <= D_DECODE;
+                end else begin
+                    w_valid <= 1'b1;
+                    w_first <= d_idx;
+                    w_n     <= f_n;
+                    cbuf    <= fbuf[f_slot*512 +: 512];
+                    dstate  <= D_DECODE;
+                end
             end
             D_DECODE: begin
                 d_q      <= q_of;

@@ -22,12 +22,15 @@ module dnpu_top #(
     // (power of two, 2..16; CAPS max regions). CORE_MULDIV: control core
     // with the M extension (0: run firmware built with MARCH=rv32i_zicsr).
     // QSLOT: the engine queues' one-command buffers (dnpu_qctl SLOT).
+    // FETCH_N: commands per command-fetch transfer (0: DNPU_CMD_PREFETCH;
+    // 1: one at a time, no prefetch buffer).
     // CORE_COUNTERS: the core's mcycle/minstret CSRs. IMEM_WORDS /
     // DMEM_WORDS: physical control-core memories (powers of two; they
     // repeat through their DNPU_CORE_* windows).
     parameter integer NMC           = 1,
     parameter integer REGIONS       = 16,
     parameter integer QSLOT         = 1,
+    parameter integer FETCH_N       = 0,
     parameter integer CORE_MULDIV   = 1,
     parameter integer CORE_COUNTERS = 1,
     parameter integer IMEM_WORDS    = 4096,
@@ -111,7 +114,8 @@ module dnpu_top #(
         .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES),
         .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
         .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM),
-        .NMC(NMC), .REGIONS(REGIONS), .QSLOT(QSLOT)
+        .NMC(NMC), .REGIONS(REGIONS), .QSLOT(QSLOT),
+        .FETCH_N(FETCH_N)
     ) u_engine (
         .clk(clk), .rst(rst | eng_reset),
         .reg_req(eng_req), .reg_we(eng_we), .reg_addr(eng_addr),

@@ -400,6 +400,12 @@ struct dnpu_job_completion {
  * Timing only (cycle models, placement), no software-visible behaviour.
  */
 #define DNPU_DMA_MAX_INFLIGHT		4u
+/*
+ * Commands the engine reads per command-fetch transfer (to the next 256 B
+ * of the stream, never past the command count or the region), decoding the
+ * next ones from that buffer. Timing only, like DNPU_DMA_MAX_INFLIGHT.
+ */
+#define DNPU_CMD_PREFETCH		4u
 
 /*
  * LOAD: region -> scratchpad, up to 3-D, with padding insertion.

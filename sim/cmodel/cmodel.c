@@ -687,6 +687,7 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 	/* when each queue's one-command slot is free again */
 	uint64_t qslot[Q_COUNT] = { 0, 0, 0 };
 	uint64_t dispatch_t = 0, fetch_t = 0, now = 0, bus_total = 0;
+	uint32_t fetched = 0;	/* commands [0, fetched) are in the fetch buffer */
 	struct dnpu_cmodel_stats *st = &res->stats;
 	uint32_t f = DNPU_FAULT_NONE;
 	uint32_t i;
@@ -726,12 +727,29 @@ uint32_t dnpu_cmodel_run(struct dnpu_cmodel *m, uint32_t cmd_region,
 			break;
 		st->cmd_fetch_bytes += DNPU_CMD_BYTES;
 		/*
-		 * The RTL fetches one command at a time, after the previous
-		 * one was handed to its queue, then decodes it (2 cycles).
+		 * After the previous command was handed to its queue, the RTL
+		 * takes the next from its fetch buffer, or reads a block of
+		 * up to DNPU_CMD_PREFETCH commands (to the next 256 B of the
+		 * stream, within cmd_count and the region), then decodes it
+		 * (2 cycles).
 		 */
-		fetch_t = cm_sadd(dispatch_t + 2,
-				  xfer_cycles(m, cmd_region, off, DNPU_CMD_BYTES,
-					      false, &bus_total));
+		fetch_t = dispatch_t + 2;
+		if (i >= fetched) {
+			uint64_t n = DNPU_CMD_PREFETCH -
+				     (off / DNPU_CMD_BYTES) % DNPU_CMD_PREFETCH;
+			uint64_t room = (m->reg[cmd_region].size - off) /
+					DNPU_CMD_BYTES;
+
+			if (n > cmd_count - i)
+				n = cmd_count - i;
+			if (n > room)
+				n = room;
+			fetch_t = cm_sadd(fetch_t,
+					  xfer_cycles(m, cmd_region, off,
+						      n * DNPU_CMD_BYTES, false,
+						      &bus_total));
+			fetched = i + (uint32_t)n;
+		}
 		dispatch_t = fetch_t;
 
 		/* decode */

@@ -61,8 +61,9 @@ spad="1024,1024,2048,2048,2048"
 synth_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
 flows=()
 # The small config's dnpu_top options (rtl/dnpu_top.v): no NMC, 8 regions,
-# RV32I control core without mcycle/minstret, queues without a command slot.
-small_params=(NMC=0 REGIONS=8 CORE_MULDIV=0 CORE_COUNTERS=0 QSLOT=0)
+# RV32I control core without mcycle/minstret, queues without a command slot,
+# commands fetched one at a time (no prefetch buffer).
+small_params=(NMC=0 REGIONS=8 CORE_MULDIV=0 CORE_COUNTERS=0 QSLOT=0 FETCH_N=1)
 
 while [ $# -gt 0 ]; do
 	case $1 in
