@@ -18,7 +18,19 @@ int64_t devjob_cost_ns(const struct dnpu_caps *caps,
 	uint64_t lanes = caps->lanes ? caps->lanes : 1;
 	uint64_t compute = strcmp(p->unit, "array") ? p->macs / lanes
 						    : p->macs / pe;
-	uint64_t dma = p->dram_bytes / DNPU_DMA_BUS_BYTES;
+	struct dnpu_cmodel_config cfg;
+	uint64_t bus = 0;
+
+	/*
+	 * The job's DRAM traffic as one stream through the C model's DMA
+	 * timing on the default DRAM model (latency, bytes per cycle, bursts
+	 * in flight): the same source as the compiler's and the cycle
+	 * model's costs, so placement follows the modelled device.
+	 */
+	dnpu_cmodel_config_default(&cfg);
+	cfg.cols = caps->cols;
+	uint64_t dma = dnpu_cmodel_xfer_cycles(&cfg, 0, p->dram_bytes, false,
+					       false, &bus);
 	uint64_t cycles = compute > dma ? compute : dma;
 
 	return (int64_t)(cycles * 1000000000ull / DEVJOB_CLOCK_HZ) +

@@ -20,8 +20,9 @@
 /* Fixed cost of one job (ring, doorbell, interrupt) in ns. */
 #define DEVJOB_OVERHEAD_NS	5000
 
-/* Device time of @p in ns: the array or the DMA, whichever bounds the job,
- * plus the job overhead. */
+/* Device time of @p in ns: the array or the DMA (the C model's DRAM timing,
+ * dnpu_cmodel_xfer_cycles), whichever bounds the job, plus the job
+ * overhead. */
 int64_t devjob_cost_ns(const struct dnpu_caps *caps,
 		       const struct dnpu_program *p);
 

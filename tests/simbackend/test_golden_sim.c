@@ -109,9 +109,11 @@ static void check_model(const char *model, int min_device_ops)
 /*
  * Device op counts from the placement cost model: every conv, depthwise,
  * add and mean; person_detect's final 1x1 pool and 2-class conv are cheaper
- * on the CPU than a job's fixed overhead, as are the tiny models' layers.
+ * on the CPU than a job's fixed overhead, as are the tiny models' layers,
+ * and with the modelled DRAM (8 B/cycle, devjob.c) one more of its
+ * memory-bound ops.
  */
-static void test_person_detect(void **s) { (void)s; check_model("person_detect", min_override[0] >= 0 ? min_override[0] : 27); }
+static void test_person_detect(void **s) { (void)s; check_model("person_detect", min_override[0] >= 0 ? min_override[0] : 26); }
 static void test_mobilenet_v2(void **s) { (void)s; check_model("mobilenet_v2_quantized_1x3x224x224", min_override[1] >= 0 ? min_override[1] : 64); }
 static void test_micro_speech(void **s) { (void)s; check_model("micro_speech_quantized", min_override[2] >= 0 ? min_override[2] : 2); }
 static void test_hello_world(void **s) { (void)s; check_model("hello_world_int8", min_override[3] >= 0 ? min_override[3] : 0); }

@@ -21,6 +21,7 @@
 
 #include "../ops/ops_internal.h"
 #include "../quant.h"
+#include "dnpu_cmodel.h"
 
 enum { TOK_LD2EX, TOK_EX2LD, TOK_EX2ST, TOK_ST2EX };
 enum queue { Q_LOAD, Q_COMPUTE, Q_STORE };
@@ -262,13 +263,11 @@ static int tile_in_rows(const struct conv_geom *g, int th)
  * model's cycle model of the RTL device (docs/CMODEL.md): CONV tiles of
  * P pixels pipelined every max(P, cols + 4, rows + 2) cycles plus the
  * array latency and checks once per command, the PPU a row of cols channels per
- * cycle in the same queue, DMA rows paying the DRAM latency per burst with
- * one burst on the bus at a time (loads and stores share it), and commands
- * fetched one at a time. Used only to rank tilings.
+ * cycle in the same queue, DMA transfers as the C model costs them
+ * (dnpu_cmodel_xfer_cycles: the default DRAM model, several bursts in
+ * flight; loads and stores share its data path) and the command fetch.
+ * Used only to rank tilings.
  */
-#define EST_DRAM_LATENCY	100u	/* the default DRAM model's */
-#define EST_BEAT_CYCLES		2u	/* 16 B beats at 8 B/cycle */
-#define EST_CMD_FETCH		(EST_DRAM_LATENCY + 20u)
 
 struct conv_tiling {
 	int nt;		/* output channels per weight chunk (and output tile) */
@@ -302,17 +301,26 @@ static int tile_rows(int oh, int th, bool ramp, int oy0)
 	return base + (k < extra);
 }
 
-/* Cycles of a DMA of @rows rows of @len bytes; *bus += its bus cycles. */
-static uint64_t est_dma(uint64_t rows, uint64_t len, uint64_t pad, uint64_t *bus)
+/* The default device's DRAM model, with @caps's DMA width. */
+static void est_cfg(const struct dnpu_caps *caps, struct dnpu_cmodel_config *cfg)
 {
-	uint64_t burst = (uint64_t)DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
-	uint64_t bursts = (len + burst - 1) / burst;
-	uint64_t beats = (len + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES;
-	uint64_t more = (beats - bursts) * EST_BEAT_CYCLES;
+	dnpu_cmodel_config_default(cfg);
+	cfg->cols = caps->cols;
+}
 
-	*bus += rows * (bursts * (EST_DRAM_LATENCY + 2) + more);
-	return rows * (7 + bursts * (EST_DRAM_LATENCY + 6) + more +
-		       (pad + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES) + 6;
+/*
+ * Cycles of a DMA of @rows rows of @len bytes (@write: a STORE) and @pad
+ * padding bytes per row, as the C model's row walk costs them; *bus += its
+ * DRAM data-path cycles.
+ */
+static uint64_t est_dma(const struct dnpu_cmodel_config *cfg, uint64_t rows,
+			uint64_t len, uint64_t pad, bool write, uint64_t *bus)
+{
+	uint64_t b = 0;
+	uint64_t x = dnpu_cmodel_xfer_cycles(cfg, 0, len, write, false, &b);
+
+	*bus += rows * b;
+	return rows * (4 + x + (pad + DNPU_DMA_BUS_BYTES - 1) / DNPU_DMA_BUS_BYTES) + 6;
 }
 
 static uint64_t max3(uint64_t a, uint64_t b, uint64_t c)
@@ -346,7 +354,10 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 	/* a tile streams every max(P, cols + 4, rows + 2) cycles (two weight banks) */
 	uint64_t gap = caps->cols + 4 > caps->rows + 2 ? caps->cols + 4 : caps->rows + 2;
 	uint64_t fix = caps->rows + caps->cols + 18;
+	struct dnpu_cmodel_config cfg;
 	int t = 0;
+
+	est_cfg(caps, &cfg);
 
 	*bytes = 0;
 	for (int n0 = 0; n0 < g->n; n0 += tl->nt) {
@@ -374,21 +385,24 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 					 tile_rows(g->oh, tl->th, tl->ramp, 0) >= g->oh;
 
 			if (!in_again) {
-				l = est_dma((uint64_t)tile_in_rows(g, rows),
+				l = est_dma(&cfg, (uint64_t)tile_in_rows(g, rows),
 					    (uint64_t)g->iw * g->c,
-					    (uint64_t)(g->pad_left + g->pad_right) * g->c, &bus);
+					    (uint64_t)(g->pad_left + g->pad_right) * g->c,
+					    false, &bus);
 				cmds++;
 			}
 			if (oy0 == 0 && img == 0) {
-				l += est_dma(1, kdim * cnt, 0, &bus) +
-				     est_dma(1, (uint64_t)cnt * sizeof(struct dnpu_chan_param), 0, &bus);
+				l += est_dma(&cfg, 1, kdim * cnt, 0, false, &bus) +
+				     est_dma(&cfg, 1, (uint64_t)cnt * sizeof(struct dnpu_chan_param),
+					     0, false, &bus);
 				cmds += 2;
 			}
-			s = cnt == g->n ? est_dma(1, px * cnt, 0, &bus) : est_dma(px, cnt, 0, &bus);
+			s = cnt == g->n ? est_dma(&cfg, 1, px * cnt, 0, true, &bus) :
+					  est_dma(&cfg, px, cnt, 0, true, &bus);
 			cmds++;
 			if (fuse) {
-				l += cnt == g->n ? est_dma(1, px * cnt, 0, &bus) :
-						   est_dma(px, cnt, 0, &bus);
+				l += cnt == g->n ? est_dma(&cfg, 1, px * cnt, 0, false, &bus) :
+						   est_dma(&cfg, px, cnt, 0, false, &bus);
 				cmds++;
 			}
 			*bytes += (in_again ? 0 : (uint64_t)tile_in_rows(g, rows) * g->iw * g->c) +
@@ -404,10 +418,16 @@ static uint64_t est_conv(const struct dnpu_caps *caps, const struct conv_geom *g
 			st_end[t % 2] = st_free;
 		}
 	}
-	/* the shared bus and the one-at-a-time command fetch bound it too */
-	uint64_t q = max3(ld_free, ex_free, st_free);
+	/*
+	 * the shared data path and the command fetch (blocks of
+	 * DNPU_CMD_PREFETCH commands, 2 cycles of decode each) bound it too
+	 */
+	uint64_t q = max3(ld_free, ex_free, st_free), fbus = 0;
+	uint64_t blocks = (cmds + DNPU_CMD_PREFETCH - 1) / DNPU_CMD_PREFETCH;
+	uint64_t fetch = dnpu_cmodel_xfer_cycles(&cfg, 0, DNPU_CMD_PREFETCH * DNPU_CMD_BYTES,
+						 false, false, &fbus);
 
-	return max3(q, bus, cmds * EST_CMD_FETCH);
+	return max3(q, bus + blocks * fbus, blocks * fetch + 2 * cmds);
 }
 
 /*
