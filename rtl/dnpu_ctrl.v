@@ -86,6 +86,11 @@ module dnpu_ctrl #(
     assign eng_reset = blk_rst;
     assign host_irq  = (irq_status & irq_mask) != 32'd0;
     assign timer_irq = mtime >= mtimecmp;
+    // The core sees MTIP one cycle late: the 64-bit compare then ends at a
+    // flip-flop instead of running on through the core's interrupt and
+    // trap decision into its CSR write enables (the control complex's
+    // longest path, docs/FPGA.md). WFI wakes one cycle later on the timer.
+    reg core_mtip;
 
     // CORE_HALTED and CLOCK_GATED come from the hardware, the rest from
     // the firmware.
@@ -166,7 +171,7 @@ module dnpu_ctrl #(
         .clk(clk), .rst(blk_rst || !core_run),
         .mem_valid(c_valid), .mem_addr(c_addr), .mem_wdata(c_wdata),
         .mem_wstrb(c_wstrb), .mem_rdata(c_rdata), .mem_ready(c_ready),
-        .mem_err(c_err), .irq_external(eng_irq), .irq_timer(timer_irq),
+        .mem_err(c_err), .irq_external(eng_irq), .irq_timer(core_mtip),
         .halt_req(core_halt), .halted(core_halted), .pc_out(core_pc)
     );
 
@@ -224,6 +229,7 @@ module dnpu_ctrl #(
     // Core writes apply to whole words: firmware uses sw for registers.
     always @(posedge clk) begin
         mtime    <= mtime + 64'd1;
+        core_mtip <= !blk_rst && timer_irq;
         host_ack <= 1'b0;
         c_ready  <= 1'b0;
         c_err    <= 1'b0;

@@ -48,6 +48,7 @@ module dnpu_rv32 #(
     localparam [2:0] S_MULDIV = 3'd4;
     localparam [2:0] S_WFI    = 3'd5;
     localparam [2:0] S_HALT   = 3'd6;
+    localparam [2:0] S_BRMIS  = 3'd7;   // taken? branch to a misaligned target
 
     reg  [2:0]  state;
     reg  [31:0] pc;
@@ -178,13 +179,27 @@ module dnpu_rv32 #(
     wire [31:0] jump_tgt   = op_jalr ? {add_out[31:1], 1'b0} : pc_rel;
     wire        jumps      = op_jal || op_jalr || (op_branch && br_taken);
 
+    // Misalignment from the low two address bits alone, so that the trap
+    // decision (and with it every CSR and register-file write enable) does
+    // not wait for the 33-bit adder: pc is always 4-aligned, so a JAL or
+    // branch target is misaligned iff its immediate's bit 1 is set, a JALR
+    // target iff bit 1 of rs1 + imm is. Whether a branch is taken does need
+    // the adder, so a branch with a misaligned target (never emitted for a
+    // core without C) spends one more cycle in S_BRMIS, which traps if it
+    // was taken.
+    wire [1:0]  lo_imm   = op_store ? imm_s[1:0] : imm_i[1:0];
+    wire [1:0]  lo_addr  = a[1:0] + lo_imm;      // = add_out[1:0] of JALR/loads/stores
+    wire        jmp_misal = op_jal ? imm_j[1] : op_jalr && lo_addr[1];
+    wire        br_misal  = op_branch && imm_b[1];
+    reg         brmis_taken;
+
     // Loads and stores
     wire [31:0] ls_addr  = add_out[31:0];
-    wire        ls_misal = (f3[1:0] == 2'b01 && ls_addr[0]) ||
-                           (f3[1:0] == 2'b10 && ls_addr[1:0] != 2'b00);
-    wire [3:0]  st_strb  = f3[1:0] == 2'b00 ? 4'b0001 << ls_addr[1:0] :
-                           f3[1:0] == 2'b01 ? 4'b0011 << ls_addr[1:0] : 4'b1111;
-    wire [31:0] st_data  = b << {ls_addr[1:0], 3'b000};
+    wire        ls_misal = (f3[1:0] == 2'b01 && lo_addr[0]) ||
+                           (f3[1:0] == 2'b10 && lo_addr != 2'b00);
+    wire [3:0]  st_strb  = f3[1:0] == 2'b00 ? 4'b0001 << lo_addr :
+                           f3[1:0] == 2'b01 ? 4'b0011 << lo_addr : 4'b1111;
+    wire [31:0] st_data  = b << {lo_addr, 3'b000};
 
     // ------------------------------------------------------------------
     // CSRs
@@ -317,7 +332,7 @@ module dnpu_rv32 #(
             ex_cause = 32'd11;
         end else if (is_ebreak) begin
             ex_cause = 32'd3;
-        end else if (jumps && jump_tgt[1]) begin
+        end else if (jmp_misal) begin
             ex_cause = 32'd0;
             ex_tval  = jump_tgt;
         end else if ((op_load || op_store) && ls_misal) begin
@@ -381,6 +396,11 @@ module dnpu_rv32 #(
                 trap_tval  = pc;
             end
             S_EXEC: trap = ex_trap;
+            S_BRMIS: if (brmis_taken) begin
+                trap       = 1'b1;
+                trap_cause = 32'd0;
+                trap_tval  = pc_rel;
+            end
             S_MWAIT: if (mem_ready && mem_err) begin
                 trap       = 1'b1;
                 trap_cause = op_store ? 32'd7 : 32'd5;
@@ -394,7 +414,8 @@ module dnpu_rv32 #(
                            {mtvec[31:2], 2'b00};
 
     wire retire = (state == S_EXEC && !ex_trap && !(op_load || op_store) &&
-                   !is_muldiv && !is_wfi) ||
+                   !is_muldiv && !is_wfi && !br_misal) ||
+                  (state == S_BRMIS && !brmis_taken) ||
                   (state == S_MWAIT && mem_ready && !mem_err) ||
                   (MULDIV != 0 && state == S_MULDIV && md_cnt == 6'd32) ||
                   (state == S_WFI && (irq_pend != 32'd0 || halt_req));
@@ -439,6 +460,7 @@ module dnpu_rv32 #(
             md_negrem    <= 1'b0;
             md_divzero   <= 1'b0;
             md_a0        <= 32'd0;
+            brmis_taken  <= 1'b0;
         end else if (trap) begin
             mem_valid    <= 1'b0;
             mepc         <= pc;
@@ -473,7 +495,8 @@ module dnpu_rv32 #(
                     // fetch the next instruction right away unless FETCH
                     // has to look at interrupts / halt first (SYSTEM
                     // instructions may change mstatus / mie)
-                    if (fast_fetch && !op_system && !is_muldiv && !op_load && !op_store) begin
+                    if (fast_fetch && !op_system && !is_muldiv && !op_load && !op_store &&
+                        !br_misal) begin
                         mem_valid <= 1'b1;
                         mem_addr  <= jumps ? jump_tgt : pc_plus4;
                         mem_wstrb <= 4'd0;
@@ -502,6 +525,11 @@ module dnpu_rv32 #(
                     if (is_wfi) begin
                         pc    <= pc;
                         state <= S_WFI;
+                    end
+                    if (br_misal) begin
+                        pc          <= pc;
+                        brmis_taken <= br_taken;
+                        state       <= S_BRMIS;
                     end
                     if (is_mret) begin
                         pc           <= mepc;
@@ -562,6 +590,10 @@ module dnpu_rv32 #(
                     state <= S_FETCH;
                 end
                 S_HALT: if (!halt_req) state <= S_FETCH;
+                S_BRMIS: begin    // not taken (taken traps)
+                    pc    <= pc_plus4;
+                    state <= S_FETCH;
+                end
                 default: state <= S_FETCH;
             endcase
         end
