@@ -14,7 +14,8 @@ Flows (default: ice40 ecp5):
              it fits: nextpnr-ice40 (board top rtl/fpga/dnpu_ooc.v), icepack,
              icetime
   ecp5       default 16x16 config: synth_ecp5 for an ECP5-85F, resource
-             report and fit check (Debian ships no nextpnr-ecp5: no P&R)
+             report and fit check (Debian ships no nextpnr-ecp5: no P&R);
+             int8 products in MULT9X9D, IMEM 8 KiB + DMEM 4 KiB
   ctrl-pnr   the control complex alone (core, 4 KiB IMEM with the firmware,
              2 KiB DMEM, host block) placed and routed on the UP5K:
              nextpnr-ice40 Fmax and critical path, icepack, icetime
@@ -281,30 +282,44 @@ EOF
 flow_ecp5() {
 	need yosys
 	local pfx=$build/ecp5
+	# Products of <= 9-bit operands (the array's int8 x int8) become
+	# MULT9X9D (tools/fpga/ecp5_mul9_map.v, proven equal by ctest
+	# fpga_ecp5_mul9) before synth_ecp5 maps the rest to MULT18X18D; the
+	# control core's memories are the FPGA stand-in, IMEM 8 KiB + DMEM
+	# 4 KiB (the firmware is 3.6 KiB), 6 DP16KD instead of 12.
 	cat >"$pfx.ys" <<EOF
-read_verilog -I$rtl $(engine_src | tr '\n' ' ') $sim_sram
+read_verilog -lib $here/tools/fpga/ecp5_mult9x9d.v
+read_verilog -DDNPU_FPGA_IMEM_WORDS=2048 -DDNPU_FPGA_DMEM_WORDS=1024 -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
 hierarchy -check -top dnpu_top
-synth_ecp5 -top dnpu_top -json $pfx.json
+synth_ecp5 -top dnpu_top -run begin:coarse
+proc
+opt_expr
+opt_clean
+wreduce
+opt_clean
+techmap -map $here/tools/fpga/ecp5_mul9_map.v t:\$mul
+synth_ecp5 -top dnpu_top -run coarse: -json $pfx.json
 check -assert
 tee -q -o $pfx-stat.txt stat
 $(ltp_script "$pfx")
 EOF
 	echo "ecp5: synth_ecp5 of dnpu_top 16x16 (default parameters; log $pfx.log)"
 	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
-	local st=$pfx-stat.txt out=$pfx-fit.txt lut ff ebr dsp ccu ram
+	local st=$pfx-stat.txt out=$pfx-fit.txt lut ff ebr dsp ccu ram m9
 	# LFE5U-85F: 83640 LUT4 (41820 slices x 2), 83640 FF, 208 DP16KD
-	# (18 Kbit), 156 MULT18X18D.
+	# (18 Kbit), 156 multiplier sites, each one MULT18X18D or two MULT9X9D.
 	lut=$(cell "$st" LUT4); ccu=$(cell "$st" CCU2C)
 	ff=$(awk '$1 ~ /^TRELLIS_FF/ { n += $2 } END { print n + 0 }' "$st")
 	ebr=$(cell "$st" DP16KD); dsp=$(cell "$st" MULT18X18D)
+	m9=$(cell "$st" MULT9X9D)
 	ram=$(cell "$st" TRELLIS_DPR16X4)
 	fits=1
 	: >"$out"
-	echo "resource     used / 85F     fits (LUT4 $lut + CCU2C $ccu x2 + DPR16X4 $ram x2 (distributed RAM), FF $ff)" >>"$out"
+	echo "resource     used / 85F     fits (LUT4 $lut + CCU2C $ccu x2 + DPR16X4 $ram x2 (distributed RAM), FF $ff; MULT18X18D $dsp + MULT9X9D $m9 / 2)" >>"$out"
 	fit_line "$out" "LUT4" $((lut + 2 * ccu + 2 * ram)) 83640
 	fit_line "$out" "FF" "$ff" 83640
 	fit_line "$out" "DP16KD" "$ebr" 208
-	fit_line "$out" "MULT18" "$dsp" 156
+	fit_line "$out" "MULT18" $((dsp + (m9 + 1) / 2)) 156
 	cat "$out"
 	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
 	[ $fits = 1 ] || any_misfit=1
