@@ -538,12 +538,12 @@ module dnpu_engine #(
     wire [OUT_L*8-1:0] out_qw;
     wire nmw_in  = nm_dst_we && !nm_dst_out;
     wire nmw_out = nm_dst_we && nm_dst_out;
-    reg  [63:0] nm_wr_bytes;                                   // perf
+    reg  [15:0] nm_wr_bytes;                                   // perf
     integer nmb;
     always @(*) begin
-        nm_wr_bytes = 64'd0;
+        nm_wr_bytes = 16'd0;
         for (nmb = 0; nmb < COLS; nmb = nmb + 1)
-            nm_wr_bytes = nm_wr_bytes + {63'd0, nm_dst_wmask[nmb]};
+            nm_wr_bytes = nm_wr_bytes + {15'd0, nm_dst_wmask[nmb]};
     end
     wire sp_in_re   = c_in_re || nm_in_re;
     wire sp_out_re  = c_out_re || nm_out_re;
@@ -813,16 +813,39 @@ module dnpu_engine #(
         end
     end
 
-    localparam [63:0] ROWS_B = 64'd1 * ROWS;
-    localparam [63:0] COLS_B = 64'd1 * COLS;
-    localparam [63:0] PRM_B  = 64'd1 * PRM_L;
-    reg  [63:0] c_wr_bytes;                                    // perf
+    localparam [31:0] ROWS_W = ROWS;
+    localparam [31:0] COLS_W = COLS;
+    localparam [31:0] PRM_W  = PRM_L;
+    localparam [15:0] ROWS_B = ROWS_W[15:0];
+    localparam [15:0] COLS_B = COLS_W[15:0];
+    localparam [15:0] PRM_B  = PRM_W[15:0];
+    reg  [15:0] c_wr_bytes;                                    // perf
     integer cwb;
     always @(*) begin
-        c_wr_bytes = 64'd0;
+        c_wr_bytes = 16'd0;
         for (cwb = 0; cwb < COLS; cwb = cwb + 1)
-            c_wr_bytes = c_wr_bytes + {63'd0, c_dst_wmask[cwb]};
+            c_wr_bytes = c_wr_bytes + {15'd0, c_dst_wmask[cwb]};
     end
+    // Per-cycle increments of the byte perf counters, summed at 16 bits
+    // (a few hundred bytes per cycle at most) and then added once to the
+    // 64-bit counter: summed at 64 bits, every term was a 64-bit adder.
+    wire [15:0] pf_rd_inc   = ((f_cnt_valid && !f_cnt_write) ? {3'd0, f_cnt_bytes} : 16'd0)
+                            + ((ld_cnt_valid && !ld_cnt_write) ? {3'd0, ld_cnt_bytes} : 16'd0)
+                            + ((st_cnt_valid && !st_cnt_write) ? {3'd0, st_cnt_bytes} : 16'd0);
+    wire [15:0] pf_wr_inc   = ((st_cnt_valid && st_cnt_write) ? {3'd0, st_cnt_bytes} : 16'd0)
+                            + ((ld_cnt_valid && ld_cnt_write) ? {3'd0, ld_cnt_bytes} : 16'd0);
+    wire [15:0] pf_sprd_inc = (c_in_re ? ROWS_B : 16'd0) + (c_wgt_re ? COLS_B : 16'd0)
+                            + ((nm_in_re || nm_out_re) ? COLS_B : 16'd0) + (nm_wgt_re ? COLS_B : 16'd0)
+                            + (nm_prm_re ? 16'd4 : 16'd0)
+                            + (c_acc_re ? 4 * COLS_B : 16'd0) + (c_prm_re ? PRM_B : 16'd0)
+                            + (c_out_re ? COLS_B : 16'd0)
+                            + ((st_r_in || st_r_out) ? {11'd0, st_sp_cnt} : 16'd0)
+                            + ((ld_r_in || ld_r_out) ? {11'd0, ld_sp_cnt} : 16'd0);
+    wire [15:0] pf_spwr_inc = ((ld_sp_we && ld_gnt) ? {11'd0, ld_sp_cnt} : 16'd0)
+                            + ((st_w_in || st_w_out) ? {11'd0, st_sp_cnt} : 16'd0)
+                            + (c_dst_we ? c_wr_bytes : 16'd0)
+                            + (nm_dst_we ? nm_wr_bytes : 16'd0)
+                            + (c_acc_we ? 4 * COLS_B : 16'd0);
 
     // watchdog
     reg  [41:0] wd_cnt;
@@ -1106,23 +1129,10 @@ module dnpu_engine #(
             if (stat_busy) pc[1] <= pc[1] + 64'd1;
             pc[2] <= pc[2] + {48'd0, c_macs_inc};
             pc[3] <= pc[3] + {48'd0, nm_ops_inc};
-            pc[4] <= pc[4] + ((f_cnt_valid && !f_cnt_write) ? {51'd0, f_cnt_bytes} : 64'd0)
-                           + ((ld_cnt_valid && !ld_cnt_write) ? {51'd0, ld_cnt_bytes} : 64'd0)
-                           + ((st_cnt_valid && !st_cnt_write) ? {51'd0, st_cnt_bytes} : 64'd0);
-            pc[5] <= pc[5] + ((st_cnt_valid && st_cnt_write) ? {51'd0, st_cnt_bytes} : 64'd0)
-                           + ((ld_cnt_valid && ld_cnt_write) ? {51'd0, ld_cnt_bytes} : 64'd0);
-            pc[6] <= pc[6] + (c_in_re ? ROWS_B : 64'd0) + (c_wgt_re ? COLS_B : 64'd0)
-                           + ((nm_in_re || nm_out_re) ? COLS_B : 64'd0) + (nm_wgt_re ? COLS_B : 64'd0)
-                           + (nm_prm_re ? 64'd4 : 64'd0)
-                           + (c_acc_re ? 4 * COLS_B : 64'd0) + (c_prm_re ? PRM_B : 64'd0)
-                           + (c_out_re ? COLS_B : 64'd0)
-                           + ((st_r_in || st_r_out) ? {59'd0, st_sp_cnt} : 64'd0)
-                           + ((ld_r_in || ld_r_out) ? {59'd0, ld_sp_cnt} : 64'd0);
-            pc[7] <= pc[7] + ((ld_sp_we && ld_gnt) ? {59'd0, ld_sp_cnt} : 64'd0)
-                           + ((st_w_in || st_w_out) ? {59'd0, st_sp_cnt} : 64'd0)
-                           + (c_dst_we ? c_wr_bytes : 64'd0)
-                           + (nm_dst_we ? nm_wr_bytes : 64'd0)
-                           + (c_acc_we ? 4 * COLS_B : 64'd0);
+            pc[4] <= pc[4] + {48'd0, pf_rd_inc};
+            pc[5] <= pc[5] + {48'd0, pf_wr_inc};
+            pc[6] <= pc[6] + {48'd0, pf_sprd_inc};
+            pc[7] <= pc[7] + {48'd0, pf_spwr_inc};
             if (c_array_busy) pc[8] <= pc[8] + 64'd1;
             if (job_end) pc[9] <= pc[9] + 64'd1;
         end
