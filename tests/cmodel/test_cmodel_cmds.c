@@ -73,14 +73,15 @@ static void test_load_3d_pad(void **state)
 	assert_int_equal(r.stats.cmds[DNPU_OP_LOAD], 1);
 	assert_int_equal(r.stats.cmds[DNPU_OP_END], 1);
 	/*
-	 * cycle model (latency 100, 2 cycles per beat): a command fetch is
-	 * one burst of 4 beats, 100 + 6 + 3*2 + 3 = 115 cycles after 2 of
-	 * decode. LOAD: 4 data rows of one 1-beat burst, 6 + 109 cycles
-	 * each, 2 pad rows of 3 + 1, 6 per command: 474 cycles, starting 2
-	 * after its dispatch at 117. END is fetched by 234 and drains at
-	 * 596; the DRAM data path was busy for only 2 * 8 + 4 * 2 cycles.
+	 * cycle model (latency 100, 2 cycles per beat): both commands are one
+	 * fetch block (DNPU_CMD_PREFETCH) of 8 beats, 100 + 6 + 7*2 + 3 = 123
+	 * cycles, + 2 of decode. LOAD: 4 data rows of one 1-beat burst,
+	 * 6 + 109 cycles each, 2 pad rows of 3 + 1, 6 per command: 474
+	 * cycles, starting 2 after its dispatch at 125, so done at 601; END
+	 * comes from the fetch buffer and drains 3 later, at 604. The DRAM
+	 * data path was busy for only 2 * 16 + 4 * 2 cycles.
 	 */
-	assert_int_equal(r.stats.cycles, 596);
+	assert_int_equal(r.stats.cycles, 604);
 	env_free(e);
 }
 
@@ -104,12 +105,12 @@ static void test_load_dram_free(void **state)
 	end_stream(e);
 	assert_int_equal(env_run(e, &r), DNPU_JOB_OK);
 	/*
-	 * As test_load_3d_pad without the DRAM: a command fetch is 4 beats
-	 * + 3 = 7 cycles after 2 of decode; the LOAD's data rows 6 + 1 + 3,
-	 * pad rows 3 + 1, 6 per command = 54 cycles from 11; END drains at
-	 * 66 + 2. No bus cycles.
+	 * As test_load_3d_pad without the DRAM: the fetch block is 8 beats
+	 * + 3 = 11 cycles, then 2 of decode; the LOAD's data rows 6 + 1 + 3,
+	 * pad rows 3 + 1, 6 per command = 54 cycles from 15; END drains at
+	 * 70 + 2. No bus cycles.
 	 */
-	assert_int_equal(r.stats.cycles, 68);
+	assert_int_equal(r.stats.cycles, 72);
 	env_free(e);
 }
 
@@ -195,12 +196,14 @@ static void test_onchip_dma(void **state)
 	/*
 	 * cycle model: an on-chip row is 2 cycles per 16 B + 1 on top of the
 	 * walk. STORE: 4 rows of 2 + 3, + 6 = 26 cycles; LOAD: 2 data rows of
-	 * 4 + 1 + 1 + 3, one pad row of 3 + 1, + 6 = 28. Each is done long
-	 * before the next
-	 * command's fetch (115 + 2 decode each), so END drains 2 cycles
-	 * after its own fetch; the bus carried only the fetches.
+	 * 4 + 1 + 1 + 3, one pad row of 3 + 1, + 6 = 28. The three commands
+	 * are one fetch block of 12 beats (100 + 6 + 11*2 + 3 = 131 cycles);
+	 * with 2 of decode each, STORE is dispatched at 133, LOAD at 135 and
+	 * END at 137. STORE runs 135..161, LOAD 137..165 (different queues,
+	 * no tokens), END drains 3 after the last, at 168; the bus carried
+	 * only the fetch.
 	 */
-	assert_int_equal(r.stats.cycles, 3 * 117 + 2);
+	assert_int_equal(r.stats.cycles, 168);
 	env_free(e);
 }
 
