@@ -2,7 +2,7 @@
 // core, the region table, the command processor (fetch through the DMA,
 // decode, program-order token/fault checks, dispatch to the load, compute
 // and store queues), the DMA queues, the compute unit (array + PPU), the
-// near-memory compute unit (NMC_*, COLS lanes, dnpu_nmc), the
+// near-memory compute unit (NMC_*, NMC_LANES lanes, dnpu_nmc), the
 // scratchpads, the host-memory mailbox, perf counters, watchdog and
 // interrupts. One 128-bit host bus master port (docs/RTL.md).
 `default_nettype none
@@ -10,6 +10,7 @@ module dnpu_engine #(
     parameter integer ROWS     = 4,
     parameter integer COLS     = 4,
     parameter integer PPU_LANES = COLS,   // PPU lanes, a power of two <= COLS
+    parameter integer NMC_LANES = COLS,   // NMC lanes, a power of two
     parameter [31:0]  SZ_IN    = 32'd16384,
     parameter [31:0]  SZ_WGT   = 32'd16384,
     parameter [31:0]  SZ_ACC   = 32'd16384,
@@ -525,14 +526,21 @@ module dnpu_engine #(
     wire [COLS-1:0]   c_dst_wmask;
     wire [15:0] c_macs_inc;
     wire        c_array_busy;
-    // NMC ports (dnpu_nmc, COLS lanes); the compute queue runs one command
-    // at a time, so CONV/PPU and NMC never drive the scratchpads together
-    localparam integer IN_L  = (ROWS > COLS) ? ROWS : COLS;   // IN read lanes
-    localparam integer OUT_L = (COLS > 4) ? COLS : 4;         // OUT read lanes
+    // NMC ports (dnpu_nmc, NML lanes); the compute queue runs one command
+    // at a time, so CONV/PPU and NMC never drive the scratchpads together.
+    // IN, OUT and WGT are as wide as the widest unit reading them.
+    localparam integer NML   = (NMC != 0) ? NMC_LANES : COLS;
+    localparam integer IN_L0 = (ROWS > COLS) ? ROWS : COLS;
+    localparam integer IN_L  = (NML > IN_L0) ? NML : IN_L0;   // IN read lanes
+    localparam integer OUT_L0 = (COLS > 4) ? COLS : 4;
+    localparam integer OUT_L = (NML > OUT_L0) ? NML : OUT_L0; // OUT read lanes
+    localparam integer WGT_L = (NML > COLS) ? NML : COLS;     // WGT read lanes
     wire        nm_in_re, nm_out_re, nm_wgt_re, nm_prm_re, nm_dst_we, nm_dst_out;
     wire [31:0] nm_in_raddr, nm_out_raddr, nm_wgt_raddr, nm_prm_raddr, nm_dst_addr;
-    wire [COLS*8-1:0] nm_dst_wdata;
-    wire [COLS-1:0]   nm_dst_wmask;
+    wire [NML*8-1:0]  nm_dst_wdata;
+    wire [NML-1:0]    nm_dst_wmask;
+    wire [WGT_L*8-1:0] wgt_qw;
+    assign wgt_q = wgt_qw[COLS*8-1:0];
     wire [15:0] nm_ops_inc;
     wire [IN_L*8-1:0]  in_qw;
     wire [OUT_L*8-1:0] out_qw;
@@ -542,7 +550,7 @@ module dnpu_engine #(
     integer nmb;
     always @(*) begin
         nm_wr_bytes = 16'd0;
-        for (nmb = 0; nmb < COLS; nmb = nmb + 1)
+        for (nmb = 0; nmb < NML; nmb = nmb + 1)
             nm_wr_bytes = nm_wr_bytes + {15'd0, nm_dst_wmask[nmb]};
     end
     wire sp_in_re   = c_in_re || nm_in_re;
@@ -599,19 +607,19 @@ module dnpu_engine #(
         .rd_data(in_qw),
         .wr_en(cw_in || ld_w_in || st_w_in),
         .wr_addr(nmw_in ? nm_dst_addr[AW_IN-1:0] : cw_in ? c_dst_addr[AW_IN-1:0] : dw_in_addr),
-        .wr_data(nmw_in ? {{(IN_L-COLS)*8{1'b0}}, nm_dst_wdata}
+        .wr_data(nmw_in ? {{(IN_L-NML)*8{1'b0}}, nm_dst_wdata}
                : cw_in ? {{(IN_L-COLS)*8{1'b0}}, c_dst_wdata}
                : {{(IN_L-DMA_W)*8{1'b0}}, dw_in_data}),
-        .wr_mask(nmw_in ? {{(IN_L-COLS){1'b0}}, nm_dst_wmask}
+        .wr_mask(nmw_in ? {{(IN_L-NML){1'b0}}, nm_dst_wmask}
                : cw_in ? {{(IN_L-COLS){1'b0}}, c_dst_wmask}
                : {{(IN_L-DMA_W){1'b0}}, dw_in_mask}));
-    dnpu_spad_lanes #(.LANES(COLS), .LANE_W(8), .DEPTH(SZ_WGT / COLS)) u_wgt (
+    dnpu_spad_lanes #(.LANES(WGT_L), .LANE_W(8), .DEPTH(SZ_WGT / WGT_L)) u_wgt (
         .clk(clk),
         .rd_en(c_wgt_re || nm_wgt_re),
-        .rd_addr(nm_wgt_re ? nm_wgt_raddr[AW_WGT-1:0] : c_wgt_raddr[AW_WGT-1:0]), .rd_data(wgt_q),
+        .rd_addr(nm_wgt_re ? nm_wgt_raddr[AW_WGT-1:0] : c_wgt_raddr[AW_WGT-1:0]), .rd_data(wgt_qw),
         .wr_en(ld_w_wgt), .wr_addr(ld_sp_addr[AW_WGT-1:0]),
-        .wr_data({{(COLS-DMA_W)*8{1'b0}}, ld_sp_wdata}),
-        .wr_mask({{(COLS-DMA_W){1'b0}}, ld_sp_wmask}));
+        .wr_data({{(WGT_L-DMA_W)*8{1'b0}}, ld_sp_wdata}),
+        .wr_mask({{(WGT_L-DMA_W){1'b0}}, ld_sp_wmask}));
     dnpu_spad_lanes #(.LANES(COLS), .LANE_W(32), .DEPTH(SZ_ACC / 4 / COLS)) u_acc (
         .clk(clk),
         .rd_en(c_acc_re), .rd_addr(c_acc_raddr[AW_ACC-1:0]), .rd_data(acc_q),
@@ -625,10 +633,10 @@ module dnpu_engine #(
         .rd_data(out_qw),
         .wr_en(cw_out || ld_w_out || st_w_out),
         .wr_addr(nmw_out ? nm_dst_addr[AW_OUT-1:0] : cw_out ? c_dst_addr[AW_OUT-1:0] : dw_out_addr),
-        .wr_data(nmw_out ? {{(OUT_L-COLS)*8{1'b0}}, nm_dst_wdata}
+        .wr_data(nmw_out ? {{(OUT_L-NML)*8{1'b0}}, nm_dst_wdata}
                 : cw_out ? {{(OUT_L-COLS)*8{1'b0}}, c_dst_wdata}
                 : {{(OUT_L-DMA_W)*8{1'b0}}, dw_out_data}),
-        .wr_mask(nmw_out ? {{(OUT_L-COLS){1'b0}}, nm_dst_wmask}
+        .wr_mask(nmw_out ? {{(OUT_L-NML){1'b0}}, nm_dst_wmask}
                 : cw_out ? {{(OUT_L-COLS){1'b0}}, c_dst_wmask}
                 : {{(OUT_L-DMA_W){1'b0}}, dw_out_mask}));
     dnpu_spad_lanes #(.LANES(PRM_L), .LANE_W(8), .DEPTH(SZ_PARAM / PRM_L)) u_prm (
@@ -714,15 +722,15 @@ module dnpu_engine #(
     assign cp_fregion = cp_ran_nmc ? nm_fregion : k_fregion;
     assign cp_foff    = cp_ran_nmc ? nm_foff : k_foff;
     generate if (NMC != 0) begin : g_nmc
-    dnpu_nmc #(.LANES(COLS), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT),
+    dnpu_nmc #(.LANES(NML), .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_OUT(SZ_OUT),
                .SZ_PARAM(SZ_PARAM)) u_nmc (
         .clk(clk), .rst(rst || flush), .start(cp_start && !cp_nop && cp_nmc), .cmd(cp_cmd),
         .cmd_region(cmd_region), .cmd_off(cp_uoff), .kill(cp_kill),
         .busy(nm_busy_unused), .done(nm_done), .fault(nm_fault), .fault_cause(nm_cause),
         .fault_region(nm_fregion), .fault_offset(nm_foff),
-        .in_re(nm_in_re), .in_raddr(nm_in_raddr), .in_rdata(in_qw[COLS*8-1:0]),
-        .out_re(nm_out_re), .out_raddr(nm_out_raddr), .out_rdata(out_qw[COLS*8-1:0]),
-        .wgt_re(nm_wgt_re), .wgt_raddr(nm_wgt_raddr), .wgt_rdata(wgt_q),
+        .in_re(nm_in_re), .in_raddr(nm_in_raddr), .in_rdata(in_qw[NML*8-1:0]),
+        .out_re(nm_out_re), .out_raddr(nm_out_raddr), .out_rdata(out_qw[NML*8-1:0]),
+        .wgt_re(nm_wgt_re), .wgt_raddr(nm_wgt_raddr), .wgt_rdata(wgt_qw[NML*8-1:0]),
         .prm_re(nm_prm_re), .prm_raddr(nm_prm_raddr), .prm_rdata(prm_q),
         .dst_we(nm_dst_we), .dst_out(nm_dst_out), .dst_addr(nm_dst_addr),
         .dst_wdata(nm_dst_wdata), .dst_wmask(nm_dst_wmask), .ops_inc(nm_ops_inc));
@@ -736,7 +744,7 @@ module dnpu_engine #(
         assign nm_in_raddr = 32'd0; assign nm_out_raddr = 32'd0;
         assign nm_wgt_raddr = 32'd0; assign nm_prm_raddr = 32'd0;
         assign nm_dst_we = 1'b0; assign nm_dst_out = 1'b0; assign nm_dst_addr = 32'd0;
-        assign nm_dst_wdata = {COLS*8{1'b0}}; assign nm_dst_wmask = {COLS{1'b0}};
+        assign nm_dst_wdata = {NML*8{1'b0}}; assign nm_dst_wmask = {NML{1'b0}};
         assign nm_ops_inc = 16'd0;
         wire prm_unused = ^prm_q;   // only the NMC reads PARAM this way
     end endgenerate
@@ -819,6 +827,8 @@ module dnpu_engine #(
     localparam [15:0] ROWS_B = ROWS_W[15:0];
     localparam [15:0] COLS_B = COLS_W[15:0];
     localparam [15:0] PRM_B  = PRM_W[15:0];
+    localparam [31:0] NML_W  = NML;
+    localparam [15:0] NML_B  = NML_W[15:0];
     reg  [15:0] c_wr_bytes;                                    // perf
     integer cwb;
     always @(*) begin
@@ -835,7 +845,7 @@ module dnpu_engine #(
     wire [15:0] pf_wr_inc   = ((st_cnt_valid && st_cnt_write) ? {3'd0, st_cnt_bytes} : 16'd0)
                             + ((ld_cnt_valid && ld_cnt_write) ? {3'd0, ld_cnt_bytes} : 16'd0);
     wire [15:0] pf_sprd_inc = (c_in_re ? ROWS_B : 16'd0) + (c_wgt_re ? COLS_B : 16'd0)
-                            + ((nm_in_re || nm_out_re) ? COLS_B : 16'd0) + (nm_wgt_re ? COLS_B : 16'd0)
+                            + ((nm_in_re || nm_out_re) ? NML_B : 16'd0) + (nm_wgt_re ? NML_B : 16'd0)
                             + (nm_prm_re ? 16'd4 : 16'd0)
                             + (c_acc_re ? 4 * COLS_B : 16'd0) + (c_prm_re ? PRM_B : 16'd0)
                             + (c_out_re ? COLS_B : 16'd0)

@@ -11,6 +11,10 @@ module dnpu_top #(
     parameter integer ROWS     = 16,
     parameter integer COLS     = 16,
     parameter integer PPU_LANES = COLS,  // PPU lanes (power of two <= COLS)
+    // NMC lanes (a power of two; 32 on the default 16x16 device =
+    // DNPU_DEFAULT_NMC_LANES): depthwise/pool/ADD throughput; IN, OUT and
+    // WGT read max(this, COLS) bytes per cycle
+    parameter integer NMC_LANES = 2 * COLS,
     parameter [31:0]  SZ_IN    = 32'd131072,
     parameter [31:0]  SZ_WGT   = 32'd131072,
     parameter [31:0]  SZ_ACC   = 32'd65536,
@@ -70,8 +74,8 @@ module dnpu_top #(
 );
     `include "dnpu_hw_params.vh"
 
-    // CAPS: rows, cols, NMC lanes (one per array column), max regions
-    localparam [31:0] LANES = (NMC != 0) ? COLS : 0;
+    // CAPS: rows, cols, NMC lanes, max regions
+    localparam [31:0] LANES = (NMC != 0) ? NMC_LANES : 0;
     localparam [31:0] CAPS = (ROWS & 32'hff) | ((COLS & 32'hff) << 8) |
                              ((LANES & 32'hff) << 16) |
                              ((REGIONS & 32'hff) << 24);
@@ -90,7 +94,7 @@ module dnpu_top #(
 
     dnpu_ctrl #(
         .CAPS(CAPS),
-        // what this engine implements (NMC_*: dnpu_nmc, COLS lanes)
+        // what this engine implements (NMC_*: dnpu_nmc, NMC_LANES lanes)
         .FEATURES(((NMC != 0) ? FEAT_NMC : 32'd0) | DNPU_FEAT_PPU_FUSE_ADD |
                   DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING | DNPU_FEAT_DMA_ONCHIP),
         .SPAD_IN(SZ_IN), .SPAD_WGT(SZ_WGT), .SPAD_ACC(SZ_ACC),
@@ -111,7 +115,7 @@ module dnpu_top #(
     );
 
     dnpu_engine #(
-        .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES),
+        .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES), .NMC_LANES(NMC_LANES),
         .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
         .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM),
         .NMC(NMC), .REGIONS(REGIONS), .QSLOT(QSLOT),

@@ -378,7 +378,7 @@ struct dnpu_job_completion {
 /* Default (16x16) and small (4x4) configurations */
 #define DNPU_DEFAULT_ROWS		16u
 #define DNPU_DEFAULT_COLS		16u
-#define DNPU_DEFAULT_NMC_LANES		16u
+#define DNPU_DEFAULT_NMC_LANES		32u
 #define DNPU_DEFAULT_SPAD_IN		(128u * 1024u)
 #define DNPU_DEFAULT_SPAD_WGT		(128u * 1024u)
 #define DNPU_DEFAULT_SPAD_ACC		(64u * 1024u)
