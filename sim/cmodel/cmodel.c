@@ -387,10 +387,56 @@ uint64_t dnpu_cmodel_xfer_cycles(const struct dnpu_cmodel_config *cfg,
 	uint64_t fin[DNPU_DMA_MAX_INFLIGHT] = { 0 };
 	uint64_t issue = 0, data = 0, end = 0, beats_all = 0, entries = 0;
 	uint64_t a = addr, left = len, j = 0;
+	/*
+	 * Long transfers: once whole periods of full bursts (a page, PAGED)
+	 * repeat with every time shifted by the same amount, the rest of
+	 * them is that shift times their number (the recurrence only adds
+	 * constants and takes maxima), so the loop stays short for any
+	 * length (rows can be 4 GiB).
+	 */
+	uint64_t unit = paged ? DNPU_PAGE_SIZE : burst;
+	uint64_t period = paged ? DNPU_PAGE_SIZE / burst : DNPU_DMA_MAX_INFLIGHT;
+	uint64_t snap[DNPU_DMA_MAX_INFLIGHT + 3], snap_j = 0;
+	bool have_snap = false;
 
+	if (period % DNPU_DMA_MAX_INFLIGHT)
+		period *= DNPU_DMA_MAX_INFLIGHT;
 	if (cfg->dram_free)	/* measurement only: the DMA datapath alone */
 		return cm_sadd(cm_ceil_div(len, dma_width(cfg)), 3);
 	while (left) {
+		if (j && a % unit == 0 && j % period == 0 &&
+		    left >= 2 * period * burst) {
+			uint64_t now[DNPU_DMA_MAX_INFLIGHT + 3] = { issue, data, end };
+			bool same = have_snap && j == snap_j + period;
+			uint64_t d = now[2] - snap[2];
+
+			memcpy(now + 3, fin, sizeof(fin));
+			for (unsigned k = 0; same && k < DNPU_DMA_MAX_INFLIGHT + 3; k++)
+				same = now[k] >= snap[k] && now[k] - snap[k] == d;
+			if (same) {
+				uint64_t reps = left / (period * burst) - 1;
+				uint64_t dt = cm_smul(reps, d);
+
+				issue = cm_sadd(issue, dt);
+				data = cm_sadd(data, dt);
+				end = cm_sadd(end, dt);
+				for (unsigned k = 0; k < DNPU_DMA_MAX_INFLIGHT; k++)
+					fin[k] = cm_sadd(fin[k], dt);
+				beats_all = cm_sadd(beats_all,
+					cm_smul(reps, period * DNPU_DMA_MAX_BURST));
+				if (paged)
+					entries += reps * (period * burst /
+							   DNPU_PAGE_SIZE);
+				a += reps * period * burst;
+				left -= reps * period * burst;
+				j += reps * period;
+				have_snap = false;
+				continue;
+			}
+			memcpy(snap, now, sizeof(snap));
+			snap_j = j;
+			have_snap = true;
+		}
 		if (paged && (j == 0 || a % DNPU_PAGE_SIZE == 0)) {
 			/* list entry: alone on the bus */
 			uint64_t t = cm_sadd(end > issue ? end : issue, lat + 4);

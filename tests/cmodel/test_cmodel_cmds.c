@@ -85,6 +85,40 @@ static void test_load_3d_pad(void **state)
 	env_free(e);
 }
 
+/*
+ * The DMA cycle model of a long transfer: every further period of full
+ * bursts (MAX_INFLIGHT bursts, or a page when PAGED) costs the same once
+ * the pipeline is in its steady state, and a 4 GiB row (which a fuzzed
+ * stream can ask for) is costed without walking its 16 M bursts.
+ */
+static void test_xfer_cycles_long(void **state)
+{
+	(void)state;
+	struct dnpu_cmodel_config cfg;
+
+	dnpu_cmodel_config_default(&cfg);
+	for (int paged = 0; paged < 2; paged++)
+		for (int write = 0; write < 2; write++) {
+			uint64_t unit = paged ? DNPU_PAGE_SIZE :
+				DNPU_DMA_MAX_INFLIGHT * DNPU_DMA_BUS_BYTES * DNPU_DMA_MAX_BURST;
+			uint64_t c[4], bus[4] = { 0 };
+
+			for (int k = 0; k < 4; k++)
+				c[k] = dnpu_cmodel_xfer_cycles(&cfg, 64, (uint64_t)(40 + k) * unit,
+							      write, paged, &bus[k]);
+			assert_true(c[1] > c[0]);
+			assert_int_equal(c[2] - c[1], c[1] - c[0]);
+			assert_int_equal(c[3] - c[2], c[1] - c[0]);
+			assert_int_equal(bus[2] - bus[1], bus[1] - bus[0]);
+
+			uint64_t b = 0, huge = dnpu_cmodel_xfer_cycles(&cfg, 0, 0xffffffffull,
+								    write, paged, &b);
+			/* at least the data path's time for 4 GiB, not saturated */
+			assert_true(b >= 0xffffffffull / DNPU_DMA_BUS_BYTES);
+			assert_true(huge > b && huge < UINT64_MAX / 2);
+		}
+}
+
 /* The measurement-only free DRAM (dram_free): transfers cost their beats. */
 static void test_load_dram_free(void **state)
 {
@@ -626,6 +660,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_3d_pad),
 		cmocka_unit_test(test_load_dram_free),
+		cmocka_unit_test(test_xfer_cycles_long),
 		cmocka_unit_test(test_store_3d),
 		cmocka_unit_test(test_paged_roundtrip),
 		cmocka_unit_test(test_onchip_dma),
