@@ -396,7 +396,7 @@ uint64_t dnpu_cmodel_xfer_cycles(const struct dnpu_cmodel_config *cfg,
 	 */
 	uint64_t unit = paged ? DNPU_PAGE_SIZE : burst;
 	uint64_t period = paged ? DNPU_PAGE_SIZE / burst : DNPU_DMA_MAX_INFLIGHT;
-	uint64_t snap[DNPU_DMA_MAX_INFLIGHT + 3], snap_j = 0;
+	uint64_t snap[DNPU_DMA_MAX_INFLIGHT + 3] = { 0 }, snap_j = 0;
 	bool have_snap = false;
 
 	if (period % DNPU_DMA_MAX_INFLIGHT)
