@@ -125,6 +125,13 @@ typedef int32_t __s32;
 #define DNPU_FEAT_PAGED_REGIONS		(1u << 5)
 #define DNPU_FEAT_CLOCK_GATING		(1u << 6)
 #define DNPU_FEAT_DMA_ONCHIP		(1u << 7) /* LOAD/STORE DNPU_DMA_F_ONCHIP */
+/*
+ * Commands are sequenced by the control-core firmware (the small FPGA
+ * config): same ISA, results and faults, with only a small MAC array
+ * (DNPU_ENG_MAC_*) and the mailbox in hardware. Its firmware image is
+ * dnpu/dnpu-fw-soft.bin; IMEM and DMEM are DNPU_CORE_SOFT_MEM_SIZE each.
+ */
+#define DNPU_FEAT_SOFT_SEQ		(1u << 8)
 
 /* DNPU_REG_DMA_INFO: bus width in bytes, max burst in beats */
 #define DNPU_DMA_INFO_BUS_BYTES(v)	((v) & 0xffu)
@@ -263,6 +270,8 @@ struct dnpu_job_completion {
 #define DNPU_CORE_HOSTREG_BASE		0x10000000u /* host block above */
 #define DNPU_CORE_ENG_BASE		0x10001000u /* engine block below */
 #define DNPU_CORE_TIMER_BASE		0x10002000u
+/* IMEM and DMEM size each on a DNPU_FEAT_SOFT_SEQ device */
+#define DNPU_CORE_SOFT_MEM_SIZE		0x00010000u /* 64 KiB */
 
 /* Engine control block (offsets from DNPU_CORE_ENG_BASE) */
 #define DNPU_ENG_CTRL			0x000u /* DNPU_ENG_CTRL_* */
@@ -296,6 +305,18 @@ struct dnpu_job_completion {
 #define DNPU_ENG_PERF_BASE		0x300u
 #define DNPU_ENG_PERF_LO(n)		(DNPU_ENG_PERF_BASE + 8u * (n))
 #define DNPU_ENG_PERF_HI(n)		(DNPU_ENG_PERF_BASE + 8u * (n) + 4u)
+
+/*
+ * MAC array of a DNPU_FEAT_SOFT_SEQ device (firmware-fed, 2x2): a STEP
+ * write {w1, w0, a1, a0} (int8, a0 in bits 7:0) adds a_p * w_n to
+ * accumulator ACC(2 * p + n), all four at once, modulo 2^32.
+ */
+#define DNPU_ENG_MAC_CTRL		0x400u /* DNPU_MAC_CTRL_* */
+#define DNPU_ENG_MAC_STEP		0x404u
+#define DNPU_ENG_MAC_ACC(i)		(0x410u + 4u * (i)) /* i < 4 */
+#define DNPU_MAC_CTRL_CLEAR		(1u << 0) /* zero the accumulators */
+#define DNPU_MAC_ROWS			2u
+#define DNPU_MAC_COLS			2u
 
 #define DNPU_ENG_CTRL_START		(1u << 0) /* run the loaded job */
 #define DNPU_ENG_CTRL_ABORT		(1u << 1) /* stop, drop queues */
