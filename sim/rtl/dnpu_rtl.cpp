@@ -22,7 +22,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -34,10 +33,11 @@
 #include "Vdnpu_top.h"
 #include "Vdnpu_top___024root.h"
 #include "dnpu_rtl_members.h"
+#include "dram_inflight.h"
 
 namespace {
 
-constexpr uint32_t kBeatBytes = 16;
+constexpr uint32_t kBeatBytes = dram_inflight::kBeatBytes;
 constexpr uint32_t kDefaultLatency = 100;
 constexpr uint32_t kDefaultBytesPerCycle = 8;
 constexpr size_t kMaxReads = 8;
@@ -69,22 +69,7 @@ struct dnpu_rtl {
 	uint32_t latency, beat_cycles;
 	struct dnpu_rtl_counters cnt;
 
-	// reads on the bus, oldest first; the write whose data is coming;
-	// write responses due
-	struct Read {
-		uint64_t addr;
-		unsigned beats, beat;
-		uint64_t first;		// cycle of the first beat, at the earliest
-	};
-	std::deque<Read> reads;
-	bool wactive = false, werr = false;
-	uint64_t waddr = 0;
-	unsigned wbeats = 0, wbeat = 0;
-	struct Resp {
-		uint64_t at;
-		bool err;
-	};
-	std::deque<Resp> resps;
+	dram_inflight bus;	/* what the DRAM model has in flight */
 	uint64_t data_free = 0;	// first cycle the data path is free again
 	uint8_t rbuf[kBeatBytes];
 	bool rbuf_loaded = false, rbuf_ok = false;
@@ -125,19 +110,19 @@ struct dnpu_rtl {
 		 * write data path, a write response (all at absolute cycles) */
 		uint64_t now = cnt.cycles, t = UINT64_MAX;
 
-		if (!rvalid && !reads.empty())
-			t = std::min(t, std::max(reads.front().first, data_free));
-		if (!wready && wactive)
+		if (!rvalid && !bus.reads.empty())
+			t = std::min(t, std::max(bus.reads.front().first, data_free));
+		if (!wready && bus.wactive)
 			t = std::min(t, data_free);
-		if (!bvalid && !resps.empty())
-			t = std::min(t, resps.front().at);
+		if (!bvalid && !bus.resps.empty())
+			t = std::min(t, bus.resps.front().at);
 		if (t == UINT64_MAX || t <= now)
 			return 0;
 		return (uint32_t)std::min<uint64_t>(t - now, UINT32_MAX);
 	}
 	void bus_skip(uint32_t n)
 	{
-		if (!reads.empty() || wactive || !resps.empty())
+		if (bus.busy())
 			cnt.dram_busy_cycles += n;
 	}
 	void skip_setup();
@@ -149,25 +134,25 @@ void dnpu_rtl::drive_bus()
 	Vdnpu_top *m = top.get();
 	uint64_t now = cnt.cycles;
 
-	rvalid = !reads.empty() && now >= reads.front().first && now >= data_free;
+	rvalid = !bus.reads.empty() && now >= bus.reads.front().first &&
+		 now >= data_free;
 	if (rvalid && !rbuf_loaded) {
-		const Read &r = reads.front();
-		rbuf_ok = rd(host, r.addr + (uint64_t)kBeatBytes * r.beat, rbuf,
-			     kBeatBytes) == 0;
+		rbuf_ok = rd(host, bus.read_addr(), rbuf, kBeatBytes) == 0;
 		rbuf_loaded = true;
 	}
-	wready = wactive && now >= data_free;
-	bvalid = !resps.empty() && now >= resps.front().at;
+	wready = bus.wactive && now >= data_free;
+	bvalid = !bus.resps.empty() && now >= bus.resps.front().at;
 	/* m_req_write comes from a register: the request waiting now */
-	m->m_req_ready = m->m_req_write ? !wactive && resps.size() < kMaxWrites
-					: reads.size() < kMaxReads;
+	m->m_req_ready = m->m_req_write ?
+		!bus.wactive && bus.resps.size() < kMaxWrites :
+		bus.reads.size() < kMaxReads;
 	m->m_wready = wready;
 	m->m_rvalid = rvalid;
-	m->m_rlast = rvalid && reads.front().beat + 1 == reads.front().beats;
+	m->m_rlast = rvalid && bus.read_last();
 	m->m_rerr = rvalid && !rbuf_ok;
 	memcpy(&m->m_rdata, rbuf, sizeof(rbuf));
 	m->m_bvalid = bvalid;
-	m->m_berr = bvalid && resps.front().err;
+	m->m_berr = bvalid && bus.resps.front().err;
 }
 
 /*
@@ -180,22 +165,19 @@ void dnpu_rtl::sample_bus()
 	Vdnpu_top *m = top.get();
 	uint64_t now = cnt.cycles;
 
-	if (!reads.empty() || wactive || !resps.empty())
+	if (bus.busy())
 		cnt.dram_busy_cycles++;
 	if (bvalid && m->m_bready)
-		resps.pop_front();
+		bus.resps.pop_front();
 	if (rvalid && m->m_rready) {
-		Read &r = reads.front();
-
 		if (rbuf_ok)
 			cnt.dram_rd_bytes += kBeatBytes;
 		rbuf_loaded = false;
 		data_free = (data_free > now ? data_free : now) + beat_cycles;
-		if (++r.beat == r.beats)
-			reads.pop_front();
+		bus.read_done();
 	}
 	if (wready && m->m_wvalid) {
-		uint64_t a = waddr + (uint64_t)kBeatBytes * wbeat;
+		uint64_t a = bus.write_addr();
 		uint8_t data[kBeatBytes];
 		uint16_t strb = m->m_wstrb;
 
@@ -206,34 +188,21 @@ void dnpu_rtl::sample_bus()
 
 			while (i + n < kBeatBytes && (strb >> (i + n) & 1))
 				n++;
-			if (n && !werr) {
+			if (n && !bus.werr) {
 				if (wr(host, a + i, data + i, n))
-					werr = true;
+					bus.werr = true;
 				else
 					cnt.dram_wr_bytes += n;
 			}
 			i += n ? n : 1;
 		}
 		data_free = (data_free > now ? data_free : now) + beat_cycles;
-		if (++wbeat == wbeats || m->m_wlast) {
-			wactive = false;
-			resps.push_back({now + latency + 1, werr});
-		}
+		if (bus.write_done() || m->m_wlast)
+			bus.write_end(now + latency + 1);
 	}
-	if (m->m_req_valid && m->m_req_ready) {
-		uint64_t addr = m->m_req_addr;
-		unsigned beats = (unsigned)m->m_req_len + 1;
-
-		if (m->m_req_write) {
-			wactive = true;
-			werr = false;
-			waddr = addr;
-			wbeats = beats;
-			wbeat = 0;
-		} else {
-			reads.push_back({addr, beats, 0, now + latency + 1});
-		}
-	}
+	if (m->m_req_valid && m->m_req_ready)
+		bus.accept(m->m_req_addr, (unsigned)m->m_req_len + 1,
+			   m->m_req_write, now + latency + 1);
 }
 
 void dnpu_rtl::tick()

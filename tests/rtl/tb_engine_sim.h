@@ -5,7 +5,6 @@
 #ifndef DNPU_TB_ENGINE_SIM_H
 #define DNPU_TB_ENGINE_SIM_H
 
-#include <deque>
 #include <functional>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "Vdnpu_engine___024root.h"
 #endif
 #include "dnpu_hw.h"
+#include "dram_inflight.h"
 #include "tb_util.h"
 
 struct JobResult {
@@ -147,21 +147,7 @@ private:
 	uint8_t *mem_;
 	uint64_t base_;
 	size_t size_;
-	// bursts on the bus, oldest first
-	struct Read {
-		uint64_t addr;
-		unsigned beats, beat;
-		uint64_t first; // cycle of the first beat, at the earliest
-	};
-	std::deque<Read> reads_;
-	bool wactive_ = false, werr_ = false;
-	uint64_t waddr_ = 0;
-	unsigned wbeats_ = 0, wbeat_ = 0;
-	struct Resp {
-		uint64_t at;
-		bool err;
-	};
-	std::deque<Resp> resps_;
+	dram_inflight bus_;
 	uint64_t now_ = 0;
 	bool rvalid_ = false, bvalid_ = false, req_ready_ = false, wready_ = false;
 
@@ -184,21 +170,21 @@ private:
 	void set_bus_inputs()
 	{
 		// m_req_write comes from a register: the request waiting now
-		req_ready_ = (m->m_req_write ? !wactive_ && resps_.size() < max_out
-					     : reads_.size() < max_out) &&
+		req_ready_ = (m->m_req_write ?
+				!bus_.wactive && bus_.resps.size() < max_out :
+				bus_.reads.size() < max_out) &&
 			     !rng.chance(stall_pct);
-		wready_ = wactive_ && !rng.chance(stall_pct);
-		rvalid_ = !reads_.empty() && now_ >= reads_.front().first &&
+		wready_ = bus_.wactive && !rng.chance(stall_pct);
+		rvalid_ = !bus_.reads.empty() && now_ >= bus_.reads.front().first &&
 			  !rng.chance(stall_pct);
-		bvalid_ = !resps_.empty() && now_ >= resps_.front().at;
+		bvalid_ = !bus_.resps.empty() && now_ >= bus_.resps.front().at;
 		m->m_req_ready = req_ready_;
 		m->m_wready = wready_;
 		m->m_rvalid = rvalid_;
 		uint64_t a = 0;
 		if (rvalid_) {
-			const Read &r = reads_.front();
-			a = r.addr + 16ull * r.beat;
-			m->m_rlast = r.beat + 1 == r.beats;
+			a = bus_.read_addr();
+			m->m_rlast = bus_.read_last();
 		} else {
 			m->m_rlast = 0;
 		}
@@ -212,40 +198,36 @@ private:
 			rd[i] = v;
 		}
 		m->m_bvalid = bvalid_;
-		m->m_berr = bvalid_ && resps_.front().err;
+		m->m_berr = bvalid_ && bus_.resps.front().err;
 	}
 
 	void sample_bus()
 	{
 		if (bvalid_ && m->m_bready)
-			resps_.pop_front();
+			bus_.resps.pop_front();
 		if (rvalid_ && m->m_rready) {
-			Read &r = reads_.front();
 			if (on_beat)
-				on_beat(r.addr + 16ull * r.beat, 0xffff, false);
-			if (++r.beat == r.beats)
-				reads_.pop_front();
+				on_beat(bus_.read_addr(), 0xffff, false);
+			bus_.read_done();
 		}
 		if (wready_ && m->m_wvalid) {
-			uint64_t a = waddr_ + 16ull * wbeat_;
+			uint64_t a = bus_.write_addr();
 			const uint8_t *wd = (const uint8_t *)&m->m_wdata;
 			if (on_beat)
 				on_beat(a, (uint16_t)m->m_wstrb, true);
 			if (!in_mem(a))
-				werr_ = true;
+				bus_.werr = true;
 			else
 				for (int i = 0; i < 16; i++)
 					if (m->m_wstrb >> i & 1)
 						mem_[a - base_ + i] = wd[i];
-			bool last = ++wbeat_ == wbeats_;
+			bool last = bus_.write_done();
 			if (last != (bool)m->m_wlast) {
 				fprintf(stderr, "bus: wlast mismatch\n");
 				exit(2);
 			}
-			if (last) {
-				wactive_ = false;
-				resps_.push_back({now_ + latency, werr_});
-			}
+			if (last)
+				bus_.write_end(now_ + latency);
 		}
 		if (m->m_req_valid && req_ready_) {
 			uint64_t addr = m->m_req_addr;
@@ -255,15 +237,7 @@ private:
 					(unsigned long long)addr);
 				exit(2);
 			}
-			if (m->m_req_write) {
-				wactive_ = true;
-				werr_ = false;
-				waddr_ = addr;
-				wbeats_ = beats;
-				wbeat_ = 0;
-			} else {
-				reads_.push_back({addr, beats, 0, now_ + latency});
-			}
+			bus_.accept(addr, beats, m->m_req_write, now_ + latency);
 		}
 		now_++;
 	}
