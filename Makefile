@@ -30,7 +30,8 @@ userspace: deps
 	@cmake --build $(BUILD)/main -j$(JOBS)
 
 firmware: deps
-	@if [ -f firmware/Makefile ]; then $(MAKE) -s -C firmware O=$(BUILD)/firmware; fi
+	@if [ -f firmware/Makefile ]; then $(MAKE) -s -C firmware O=$(BUILD)/firmware && \
+		$(MAKE) -s -C firmware SOFT=1 O=$(BUILD)/firmware-soft; fi
 
 module:
 	@test -n "$(KVER)" -a -d "$(KDIR)" || { echo "make module: no kernel headers for KVER='$(KVER)' (run tools/deps.sh)"; exit 1; }
@@ -65,7 +66,8 @@ fpga: firmware
 
 install: all
 	@cmake --install $(BUILD)/main $(if $(PREFIX),--prefix $(PREFIX))
-	@if [ -f firmware/Makefile ]; then $(MAKE) -s -C firmware O=$(BUILD)/firmware install; fi
+	@if [ -f firmware/Makefile ]; then $(MAKE) -s -C firmware O=$(BUILD)/firmware install && \
+		$(MAKE) -s -C firmware SOFT=1 O=$(BUILD)/firmware-soft install; fi
 
 clean:
 	rm -rf $(BUILD)

@@ -113,12 +113,17 @@ void fw_report_trap(uint32_t mcause, uint32_t mepc, uint32_t mtval)
 	(void)mcause;
 	(void)mepc;
 	(void)mtval;
+	fw_report_error(DNPU_FW_ERR_TRAP);
+}
+
+void fw_report_error(uint32_t err)
+{
 	/* state first: a driver that sees FW_ERROR also sees the state */
 	hal_reg_write(DNPU_REG_STATUS,
 		      (hal_reg_read(DNPU_REG_STATUS) & ~(0xffu << 8) &
 		       ~(DNPU_STATUS_FW_READY | DNPU_STATUS_BUSY)) |
 		      (DNPU_FW_STATE_ERROR << 8));
-	hal_reg_write(DNPU_REG_FW_ERROR, DNPU_FW_ERR_TRAP);
+	hal_reg_write(DNPU_REG_FW_ERROR, err);
 	hal_reg_write(DNPU_REG_IRQ_RAISE, DNPU_IRQ_FW_ERROR);
 }
 

@@ -45,5 +45,7 @@ void fw_step(struct fw *fw);
 uint64_t fw_next_wakeup(const struct fw *fw);
 /* Report an unexpected trap (DNPU_FW_ERR_TRAP); the caller then stops. */
 void fw_report_trap(uint32_t mcause, uint32_t mepc, uint32_t mtval);
+/* Report a fatal DNPU_FW_ERR_* (state ERROR, FW_ERROR, IRQ); the caller stops. */
+void fw_report_error(uint32_t err);
 
 #endif

@@ -5,6 +5,16 @@
 #include "dnpu_hw.h"
 #include "hal.h"
 
+#ifdef DNPU_FW_SOFT
+/* the engine-control HAL is soft_seq.c's; these reach the hardware block */
+#include "soft_seq.h"
+#define eng_read_fn	hal_hw_eng_read
+#define eng_write_fn	hal_hw_eng_write
+#else
+#define eng_read_fn	hal_eng_read
+#define eng_write_fn	hal_eng_write
+#endif
+
 #define HOSTREG(off)	((volatile uint32_t *)(DNPU_CORE_HOSTREG_BASE + (off)))
 #define ENGREG(off)	((volatile uint32_t *)(DNPU_CORE_ENG_BASE + (off)))
 #define TIMER(off)	((volatile uint32_t *)(DNPU_CORE_TIMER_BASE + (off)))
@@ -19,12 +29,12 @@ void hal_reg_write(uint32_t off, uint32_t val)
 	*HOSTREG(off) = val;
 }
 
-uint32_t hal_eng_read(uint32_t off)
+uint32_t eng_read_fn(uint32_t off)
 {
 	return *ENGREG(off);
 }
 
-void hal_eng_write(uint32_t off, uint32_t val)
+void eng_write_fn(uint32_t off, uint32_t val)
 {
 	*ENGREG(off) = val;
 }
@@ -82,13 +92,16 @@ uint32_t hal_wait_event(uint64_t wake_at)
 	*TIMER(DNPU_TIMER_MTIMECMP_HI) = 0xffffffffu;
 	*TIMER(DNPU_TIMER_MTIMECMP_LO) = (uint32_t)wake_at;
 	*TIMER(DNPU_TIMER_MTIMECMP_HI) = (uint32_t)(wake_at >> 32);
-	/* only enabled sources count: the engine also latches TIMER */
-	en = *ENGREG(DNPU_ENG_IRQ_ENABLE);
-	pend = *ENGREG(DNPU_ENG_IRQ_PENDING);
+	/*
+	 * only enabled sources count: the engine also latches TIMER. Through
+	 * the HAL: the soft sequencer adds its ENG_DONE / ENG_FAULT.
+	 */
+	en = hal_eng_read(DNPU_ENG_IRQ_ENABLE);
+	pend = hal_eng_read(DNPU_ENG_IRQ_PENDING);
 	if (!(pend & en) && hal_time() < wake_at)
 		__asm__ volatile("wfi");
-	pend = *ENGREG(DNPU_ENG_IRQ_PENDING);
-	*ENGREG(DNPU_ENG_IRQ_PENDING) = pend;
+	pend = hal_eng_read(DNPU_ENG_IRQ_PENDING);
+	hal_eng_write(DNPU_ENG_IRQ_PENDING, pend);
 	return pend & en;
 }
 

@@ -4,6 +4,12 @@
 
 #include "fw.h"
 #include "hal.h"
+#ifdef DNPU_FW_SOFT
+#include "soft_seq.h"
+
+/* DMEM left between .bss and the stack (link_sections.ld) */
+extern uint8_t __arena_start[], __arena_end[];
+#endif
 
 /*
  * Trap record at the start of DMEM: the host can read it through the
@@ -36,6 +42,16 @@ int main(void)
 {
 	/* WFI wakes on these; mstatus.MIE stays clear, so no interrupt traps */
 	__asm__ volatile("csrw mie, %0" :: "r"((1u << 11) | (1u << 7)));
+#ifdef DNPU_FW_SOFT
+	uint32_t err = soft_seq_boot(__arena_start,
+				     (size_t)(__arena_end - __arena_start));
+
+	if (err) {
+		fw_report_error(err);
+		for (;;)
+			__asm__ volatile("wfi");
+	}
+#endif
 	fw_boot(&fw);
 	for (;;) {
 		fw_step(&fw);

@@ -78,6 +78,9 @@ if [ -z "${ONLY_FUZZ:-}" ]; then
 		make -s -C "$ROOT/firmware" O="$BUILD/firmware" >"$log_dir/firmware.log" 2>&1
 		rc=$?; [ $rc = 0 ] || tail -n 30 "$log_dir/firmware.log"
 		record firmware-build $rc
+		make -s -C "$ROOT/firmware" SOFT=1 O="$BUILD/firmware-soft" >"$log_dir/firmware-soft.log" 2>&1
+		rc=$?; [ $rc = 0 ] || tail -n 30 "$log_dir/firmware-soft.log"
+		record firmware-soft-build $rc
 	fi
 
 	if configure_build main "$BUILD/main" -DCMAKE_BUILD_TYPE=RelWithDebInfo; then

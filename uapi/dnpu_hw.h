@@ -174,6 +174,7 @@ typedef int32_t __s32;
 #define DNPU_FW_ERR_BAD_RING		1u /* ring base/size invalid */
 #define DNPU_FW_ERR_TRAP		2u /* unexpected trap */
 #define DNPU_FW_ERR_ABI			3u /* unsupported ABI */
+#define DNPU_FW_ERR_CONFIG		4u /* device config does not fit the firmware */
 
 /* ------------------------------------------------------------------ */
 /* Memory model: regions                                               */

@@ -88,6 +88,7 @@ localparam [31:0] DNPU_FW_ERR_NONE = 32'h00000000;
 localparam [31:0] DNPU_FW_ERR_BAD_RING = 32'h00000001;
 localparam [31:0] DNPU_FW_ERR_TRAP = 32'h00000002;
 localparam [31:0] DNPU_FW_ERR_ABI = 32'h00000003;
+localparam [31:0] DNPU_FW_ERR_CONFIG = 32'h00000004;
 localparam [31:0] DNPU_MAX_REGIONS = 32'h00000010;
 localparam [31:0] DNPU_PAGE_SHIFT = 32'h0000000c;
 localparam [31:0] DNPU_PAGE_SIZE = 32'h00001000;

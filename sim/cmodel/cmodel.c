@@ -4,7 +4,9 @@
  * DMA (LOAD/STORE), dependency tokens, the run loop and the cycle model.
  * Compute commands live in cmodel_compute.c.
  */
+#ifndef DNPU_CMODEL_FREESTANDING
 #include <stdlib.h>
+#endif
 #include <string.h>
 
 #include "cmodel_internal.h"
@@ -40,15 +42,21 @@ void dnpu_cmodel_config_small(struct dnpu_cmodel_config *cfg)
 	cfg->spad_bytes[DNPU_SPAD_PARAM] = DNPU_SMALL_SPAD_PARAM;
 }
 
-struct dnpu_cmodel *dnpu_cmodel_create(const struct dnpu_cmodel_config *cfg)
+static bool config_ok(const struct dnpu_cmodel_config *cfg)
 {
 	if (!cfg || cfg->rows == 0 || cfg->rows > 255 || cfg->cols == 0 ||
 	    cfg->cols > 255 || cfg->nmc_lanes == 0 || cfg->nmc_lanes > 255)
-		return NULL;
+		return false;
 	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++)
 		if (cfg->spad_bytes[i] == 0)
-			return NULL;
-	if (cfg->spad_bytes[DNPU_SPAD_ACC] % 4 != 0)
+			return false;
+	return cfg->spad_bytes[DNPU_SPAD_ACC] % 4 == 0;
+}
+
+#ifndef DNPU_CMODEL_FREESTANDING
+struct dnpu_cmodel *dnpu_cmodel_create(const struct dnpu_cmodel_config *cfg)
+{
+	if (!config_ok(cfg))
 		return NULL;
 
 	struct dnpu_cmodel *m = calloc(1, sizeof(*m));
@@ -78,6 +86,59 @@ void dnpu_cmodel_destroy(struct dnpu_cmodel *m)
 		free(m->spad[i]);
 	free(m->acc_tmp);
 	free(m);
+}
+#endif
+
+/*
+ * Caller-provided memory: the model, its CONV row accumulators (one per
+ * ACC word: a CONV's N never exceeds that, conv_check() ensures it; none
+ * when the MAC array computes CONV) and the scratchpads, each 8 B aligned.
+ */
+#ifdef DNPU_CMODEL_MAC_ARRAY
+#define ACC_TMP_ENTRIES(cfg)	0u
+#else
+#define ACC_TMP_ENTRIES(cfg)	((cfg)->spad_bytes[DNPU_SPAD_ACC] / 4u)
+#endif
+
+static uint64_t align8(uint64_t n)
+{
+	return (n + 7u) & ~(uint64_t)7u;
+}
+
+size_t dnpu_cmodel_mem_size(const struct dnpu_cmodel_config *cfg)
+{
+	uint64_t n;
+
+	if (!config_ok(cfg))
+		return 0;
+	n = align8(sizeof(struct dnpu_cmodel)) +
+	    align8((uint64_t)ACC_TMP_ENTRIES(cfg) * sizeof(uint32_t));
+	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++)
+		n += align8(cfg->spad_bytes[i]);
+	return (size_t)n == n ? (size_t)n : 0;
+}
+
+struct dnpu_cmodel *dnpu_cmodel_create_in(const struct dnpu_cmodel_config *cfg,
+					  void *mem, size_t bytes)
+{
+	size_t need = dnpu_cmodel_mem_size(cfg);
+	uint8_t *p = mem;
+	struct dnpu_cmodel *m;
+
+	if (!need || !mem || bytes < need || (uintptr_t)mem % 8)
+		return NULL;
+	memset(mem, 0, need);
+	m = mem;
+	p += align8(sizeof(*m));
+	m->cfg = *cfg;
+	m->watchdog = cfg->watchdog_cycles;
+	m->acc_tmp = ACC_TMP_ENTRIES(cfg) ? (uint32_t *)(void *)p : NULL;
+	p += align8((uint64_t)ACC_TMP_ENTRIES(cfg) * sizeof(uint32_t));
+	for (unsigned i = 0; i < DNPU_SPAD_COUNT; i++) {
+		m->spad[i] = p;
+		p += align8(cfg->spad_bytes[i]);
+	}
+	return m;
 }
 
 const struct dnpu_cmodel_config *dnpu_cmodel_config(const struct dnpu_cmodel *m)

@@ -203,16 +203,95 @@ static uint32_t conv_check(struct dnpu_cmodel *m, const uint32_t *w,
 	return DNPU_FAULT_NONE;
 }
 
-static uint32_t conv_exec(struct dnpu_cmodel *m, const uint32_t *w)
+#ifdef DNPU_CMODEL_MAC_ARRAY
+/*
+ * CONV on the 2x2 MAC array (cm_mac_*): output tiles of two pixels by two
+ * channels, one step per reduction element (ky, kx, ci) with both pixels'
+ * activations and both channels' weights; an odd last pixel or channel
+ * steps with 0 in its place. conv_check() bounded every offset by a
+ * scratchpad size, so 32-bit indices suffice.
+ */
+static void conv_mac_tile(const struct conv_f *c, const int8_t *in,
+			  const int8_t *wg, uint32_t ip0, uint32_t ip1,
+			  bool two_px, uint32_t n0, bool two_n, uint32_t out[4])
 {
-	struct conv_f c;
-	struct dnpu_cmodel_stats *st = &m->res->stats;
+	uint32_t cin = (uint32_t)c->c, wpitch = (uint32_t)c->w_pitch;
+
+	cm_mac_clear();
+	for (uint32_t ky = 0; ky < c->kh; ky++) {
+		for (uint32_t kx = 0; kx < c->kw; kx++) {
+			uint32_t t = ky * (uint32_t)c->in_ty + kx * (uint32_t)c->in_tx;
+			const int8_t *a0 = in + ip0 + t, *a1 = in + ip1 + t;
+			uint32_t wi = (uint32_t)c->w_base + n0 +
+				(ky * (uint32_t)c->kw + kx) * cin * wpitch;
+
+			for (uint32_t ci = 0; ci < cin; ci++, wi += wpitch) {
+				uint32_t v = (uint8_t)a0[ci] |
+					     (uint32_t)(uint8_t)wg[wi] << 16;
+
+				if (two_px)
+					v |= (uint32_t)(uint8_t)a1[ci] << 8;
+				if (two_n)
+					v |= (uint32_t)(uint8_t)wg[wi + 1] << 24;
+				cm_mac_step(v);
+			}
+		}
+	}
+	for (unsigned i = 0; i < 4; i++)
+		out[i] = cm_mac_acc(i);
+}
+
+static void conv_compute(const struct dnpu_cmodel *m, const struct conv_f *c)
+{
+	const int8_t *in = (const int8_t *)m->spad[DNPU_SPAD_IN];
+	const int8_t *wg = (const int8_t *)m->spad[DNPU_SPAD_WGT];
+	uint8_t *acc = m->spad[DNPU_SPAD_ACC];
+	uint32_t px = (uint32_t)(c->oh * c->ow), n = (uint32_t)c->n;
+	/*
+	 * Pixels pair up only when their accumulator rows are disjoint; with
+	 * overlapping rows (pitch < N) a pixel must see its predecessor's
+	 * result, as in the one-pixel-at-a-time reference order.
+	 */
+	uint32_t step = c->acc_pitch >= c->n ? 2 : 1;
+
+	for (uint32_t p = 0; p < px; p += step) {
+		bool two_px = step == 2 && p + 1 < px;
+		uint32_t ip[2], ab[2];
+
+		for (uint32_t k = 0; k < 2; k++) {
+			uint32_t q = p + (k && two_px ? 1 : 0);
+			uint32_t oy = q / (uint32_t)c->ow, ox = q % (uint32_t)c->ow;
+
+			ip[k] = (uint32_t)c->in_base + oy * (uint32_t)c->in_sy +
+				ox * (uint32_t)c->in_sx;
+			ab[k] = 4 * ((uint32_t)c->acc_base + q * (uint32_t)c->acc_pitch);
+		}
+		for (uint32_t n0 = 0; n0 < n; n0 += 2) {
+			bool two_n = n0 + 1 < n;
+			uint32_t out[4];
+
+			conv_mac_tile(c, in, wg, ip[0], ip[1], two_px, n0, two_n, out);
+			for (uint32_t k = 0; k < (two_px ? 2u : 1u); k++)
+				for (uint32_t j = 0; j < (two_n ? 2u : 1u); j++) {
+					uint8_t *a = acc + ab[k] + 4 * (n0 + j);
+					uint32_t v = out[2 * k + j];
+
+					if (c->accumulate)
+						v += (uint32_t)rd32(a);
+					wr32(a, (int32_t)v);
+				}
+		}
+	}
+}
+#else
+static void conv_compute(const struct dnpu_cmodel *m, const struct conv_f *c0)
+{
+	const struct conv_f c = *c0;
 	const int8_t *in = (const int8_t *)m->spad[DNPU_SPAD_IN];
 	const int8_t *wg = (const int8_t *)m->spad[DNPU_SPAD_WGT];
 	uint8_t *acc = m->spad[DNPU_SPAD_ACC];
 	uint32_t *sum = m->acc_tmp;
 
-	conv_decode(w, &c);
 	for (uint64_t oy = 0; oy < c.oh; oy++) {
 		for (uint64_t ox = 0; ox < c.ow; ox++) {
 			uint8_t *a = acc + 4 * (c.acc_base +
@@ -238,6 +317,16 @@ static uint32_t conv_exec(struct dnpu_cmodel *m, const uint32_t *w)
 				wr32(a + 4 * n, (int32_t)sum[n]);
 		}
 	}
+}
+#endif
+
+static uint32_t conv_exec(struct dnpu_cmodel *m, const uint32_t *w)
+{
+	struct conv_f c;
+	struct dnpu_cmodel_stats *st = &m->res->stats;
+
+	conv_decode(w, &c);
+	conv_compute(m, &c);
 	uint64_t k = c.kh * c.kw * c.c, px = c.oh * c.ow;
 	st->macs += px * k * c.n;
 	st->spad_rd_bytes[DNPU_SPAD_IN] += px * k * cm_ceil_div(c.n, m->cfg.cols);

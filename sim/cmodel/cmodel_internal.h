@@ -30,7 +30,7 @@ struct cm_tokq {
 struct dnpu_cmodel {
 	struct dnpu_cmodel_config cfg;
 	uint8_t *spad[DNPU_SPAD_COUNT];
-	uint32_t *acc_tmp;		/* CONV row accumulators, 65535 */
+	uint32_t *acc_tmp;		/* CONV row accumulators (>= CONV's N) */
 
 	dnpu_host_read_fn rd;
 	dnpu_host_write_fn wr;
@@ -90,5 +90,17 @@ uint32_t cm_spad_need(struct dnpu_cmodel *m, unsigned sp, uint64_t end);
 uint32_t cm_compute_check(struct dnpu_cmodel *m, const uint32_t *w,
 			  uint64_t *cost);
 uint32_t cm_compute_exec(struct dnpu_cmodel *m, const uint32_t *w);
+
+#ifdef DNPU_CMODEL_MAC_ARRAY
+/*
+ * Compile-time hook of the soft-sequenced device (docs/SOFTSEQ.md): CONV's
+ * multiply-accumulates go to a 2x2 MAC array outside the model (the
+ * firmware points these at DNPU_ENG_MAC_*). A step {w1, w0, a1, a0} (int8,
+ * a0 in bits 7:0) adds a_p * w_n to accumulator 2 * p + n, modulo 2^32.
+ */
+void cm_mac_clear(void);
+void cm_mac_step(uint32_t w1w0a1a0);
+uint32_t cm_mac_acc(unsigned i);
+#endif
 
 #endif /* DNPU_CMODEL_INTERNAL_H */

@@ -72,6 +72,16 @@ struct dnpu_cmodel;
 /* NULL on a bad config (zero sizes, > 255 rows/cols/lanes) or no memory. */
 struct dnpu_cmodel *dnpu_cmodel_create(const struct dnpu_cmodel_config *cfg);
 void dnpu_cmodel_destroy(struct dnpu_cmodel *m);
+/*
+ * Without an allocator (the freestanding build, DNPU_CMODEL_FREESTANDING,
+ * has only these): the model in @bytes of caller memory at @mem (8 B
+ * aligned, zeroed here, never freed). dnpu_cmodel_mem_size() is what @cfg
+ * needs, 0 for a bad config; create_in returns NULL on a bad config or too
+ * little memory.
+ */
+size_t dnpu_cmodel_mem_size(const struct dnpu_cmodel_config *cfg);
+struct dnpu_cmodel *dnpu_cmodel_create_in(const struct dnpu_cmodel_config *cfg,
+					  void *mem, size_t bytes);
 const struct dnpu_cmodel_config *dnpu_cmodel_config(const struct dnpu_cmodel *m);
 
 void dnpu_cmodel_set_host(struct dnpu_cmodel *m, dnpu_host_read_fn rd,

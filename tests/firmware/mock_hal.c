@@ -4,6 +4,13 @@
 #include "hal.h"
 #include "mock_hal.h"
 
+#ifdef DNPU_FW_SOFT
+#include "soft_seq.h"
+/* firmware/soft_seq.c is the engine-control HAL; this is the hardware */
+#define hal_eng_read	hal_hw_eng_read
+#define hal_eng_write	hal_hw_eng_write
+#endif
+
 struct mock mock;
 
 void mock_reset(void)
@@ -115,7 +122,19 @@ uint32_t hal_eng_read(uint32_t off)
 
 		return off % 8 ? (uint32_t)(mock.perf[n] >> 32) : (uint32_t)mock.perf[n];
 	}
+	if (off >= DNPU_ENG_MAC_ACC(0) && off < DNPU_ENG_MAC_ACC(4))
+		return mock.mac_acc[(off - DNPU_ENG_MAC_ACC(0)) / 4];
 	return mock.eng[i];
+}
+
+/* STEP {w1, w0, a1, a0}: ACC(2p + n) += a_p * w_n, modulo 2^32 */
+static void mac_step(uint32_t v)
+{
+	mock.mac_steps++;
+	for (unsigned p = 0; p < DNPU_MAC_ROWS; p++)
+		for (unsigned n = 0; n < DNPU_MAC_COLS; n++)
+			mock.mac_acc[2 * p + n] += (uint32_t)((int8_t)(v >> (8 * p)) *
+							     (int8_t)(v >> (16 + 8 * n)));
 }
 
 static void engine_start(void)
@@ -179,6 +198,13 @@ void hal_eng_write(uint32_t off, uint32_t val)
 		mock.clock_gated = (int)(val & 1);
 		mock.eng[i] = val;
 		break;
+	case DNPU_ENG_MAC_CTRL:
+		if (val & DNPU_MAC_CTRL_CLEAR)
+			memset(mock.mac_acc, 0, sizeof(mock.mac_acc));
+		break;
+	case DNPU_ENG_MAC_STEP:
+		mac_step(val);
+		break;
 	case DNPU_ENG_STATUS:
 	case DNPU_ENG_FAULT_CAUSE:
 	case DNPU_ENG_FAULT_REGION:
@@ -240,6 +266,11 @@ uint64_t hal_time(void)
 	return mock.time;
 }
 
+#ifdef DNPU_FW_SOFT
+#undef hal_eng_read
+#undef hal_eng_write
+#endif
+
 uint32_t hal_wait_event(uint64_t wake_at)
 {
 	uint32_t pend;
@@ -249,10 +280,19 @@ uint32_t hal_wait_event(uint64_t wake_at)
 		/* force progress so a broken firmware still terminates */
 		mock.time += 1ull << 40;
 	}
+#ifdef DNPU_FW_SOFT
+	/* the soft sequencer's ENG_DONE / ENG_FAULT too */
+	pend = hal_eng_read(DNPU_ENG_IRQ_PENDING);
+#else
 	pend = mock.eng[DNPU_ENG_IRQ_PENDING / 4];
+#endif
 	if (!pend && wake_at > mock.time)
 		mock.time = wake_at;
+#ifdef DNPU_FW_SOFT
+	hal_eng_write(DNPU_ENG_IRQ_PENDING, pend);
+#else
 	mock.eng[DNPU_ENG_IRQ_PENDING / 4] = 0;
+#endif
 	return pend;
 }
 

@@ -4,6 +4,10 @@
  * the semantics of rtl/dnpu_ctrl.v, a behavioural engine (done / fault /
  * never finishes), host memory behind the mailbox, a cycle clock. It counts
  * every misuse so tests can require zero.
+ *
+ * Built with DNPU_FW_SOFT it is the engine block of a soft-sequenced
+ * device instead (hal_hw_eng_*, under firmware/soft_seq.c): mailbox, IRQ
+ * and the 2x2 MAC array are used, the behavioural engine is not.
  */
 #ifndef MOCK_HAL_H
 #define MOCK_HAL_H
@@ -15,7 +19,9 @@
 #include "dnpu_hw.h"
 
 #define MOCK_HOSTMEM_BASE	0x80000000ull
+#ifndef MOCK_HOSTMEM_SIZE	/* the soft sequencer test needs more */
 #define MOCK_HOSTMEM_SIZE	0x10000u
+#endif
 #define MOCK_MAX_WAITS		1000000u
 
 enum mock_engine_mode {
@@ -46,6 +52,10 @@ struct mock {
 	unsigned mbox_reads, mbox_writes, mbox_errors;
 	unsigned waits;
 	int clock_gated;
+
+	/* the MAC array of a soft-sequenced device (DNPU_ENG_MAC_*) */
+	uint32_t mac_acc[DNPU_MAC_ROWS * DNPU_MAC_COLS];
+	uint64_t mac_steps;
 
 	/* misuse counters: must stay 0 */
 	unsigned bad_reg_access;	/* unaligned / out of block / host-owned write */

@@ -12,5 +12,5 @@ exec cppcheck -q -j2 --enable=warning,portability --std=c11 \
 	--suppressions-list=tests/lint/cppcheck-suppressions.txt \
 	--template='{file}:{line}: {severity}:{id}: {message}' \
 	-D__GNUC__ -Iuapi -Iuapi/drm -Ilibaccel/include -Ilibaccel/src \
-	libaccel/src sim/cmodel sim/cosim tools firmware/fw.c firmware/string.c \
+	libaccel/src sim/cmodel sim/cosim tools firmware/fw.c firmware/string.c firmware/soft_seq.c \
 	tests/firmware
