@@ -17,6 +17,8 @@
 
 #define DNPU_DRIVER_NAME	"dnpu"
 #define DNPU_FW_NAME		"dnpu/dnpu-fw.bin"
+/* DNPU_FEAT_SOFT_SEQ devices: the firmware sequences the commands */
+#define DNPU_FW_SOFT_NAME	"dnpu/dnpu-fw-soft.bin"
 #define DNPU_RECENT_JOBS	32
 
 struct dnpu_device;

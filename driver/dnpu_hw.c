@@ -21,6 +21,7 @@ module_param(fw_boot_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(fw_boot_timeout_ms, "Time the firmware gets to report FW_READY");
 
 MODULE_FIRMWARE(DNPU_FW_NAME);
+MODULE_FIRMWARE(DNPU_FW_SOFT_NAME);
 
 static u32 dnpu_mmio_read(struct dnpu_device *ndev, u32 reg)
 {
@@ -118,19 +119,22 @@ static int dnpu_hw_reset(struct dnpu_device *ndev)
 
 static int dnpu_hw_load_fw(struct dnpu_device *ndev)
 {
+	bool soft = ndev->info.features & DNPU_FEAT_SOFT_SEQ;
+	const char *name = soft ? DNPU_FW_SOFT_NAME : DNPU_FW_NAME;
+	u32 imem = soft ? DNPU_CORE_SOFT_MEM_SIZE : DNPU_CORE_IMEM_SIZE;
 	const struct firmware *fw;
 	size_t off;
 	int ret;
 
-	ret = request_firmware(&fw, DNPU_FW_NAME, ndev->dev);
+	ret = request_firmware(&fw, name, ndev->dev);
 	if (ret) {
-		drm_err(&ndev->ddev, "cannot load %s: %d\n", DNPU_FW_NAME, ret);
+		drm_err(&ndev->ddev, "cannot load %s: %d\n", name, ret);
 		return ret;
 	}
 	/* A flat IMEM image; the firmware copies its .data to DMEM itself. */
-	if (!fw->size || fw->size > DNPU_CORE_IMEM_SIZE) {
-		drm_err(&ndev->ddev, "%s: size %zu not in 1..%u\n", DNPU_FW_NAME,
-			fw->size, DNPU_CORE_IMEM_SIZE);
+	if (!fw->size || fw->size > imem) {
+		drm_err(&ndev->ddev, "%s: size %zu not in 1..%u\n", name,
+			fw->size, imem);
 		release_firmware(fw);
 		return -EINVAL;
 	}

@@ -16,6 +16,11 @@
 #ifndef DNPU_FIRMWARE_BUILD
 #define DNPU_FIRMWARE_BUILD DNPU_FIRMWARE_INSTALLED
 #endif
+/* a DNPU_FEAT_SOFT_SEQ device runs the soft sequencer's image */
+#define DNPU_FIRMWARE_SOFT_INSTALLED "/lib/firmware/dnpu/dnpu-fw-soft.bin"
+#ifndef DNPU_FIRMWARE_SOFT_BUILD
+#define DNPU_FIRMWARE_SOFT_BUILD DNPU_FIRMWARE_SOFT_INSTALLED
+#endif
 
 /* A job or boot that takes longer than this many cycles means a hang. */
 #define RTL_MAX_WAIT_CYCLES	(1ull << 32)
@@ -157,10 +162,13 @@ int simdev_load_firmware(struct simdev *d, char *err, size_t len)
 	if (path && *path) {
 		f = fopen(path, "rb");
 	} else {	/* this build's firmware, else the installed one */
-		path = DNPU_FIRMWARE_BUILD;
+		bool soft = simdev_read(d, DNPU_REG_FEATURES) & DNPU_FEAT_SOFT_SEQ;
+
+		path = soft ? DNPU_FIRMWARE_SOFT_BUILD : DNPU_FIRMWARE_BUILD;
 		f = fopen(path, "rb");
 		if (!f) {
-			path = DNPU_FIRMWARE_INSTALLED;
+			path = soft ? DNPU_FIRMWARE_SOFT_INSTALLED :
+				      DNPU_FIRMWARE_INSTALLED;
 			f = fopen(path, "rb");
 		}
 	}
