@@ -225,6 +225,14 @@ static void conv_mac_tile(const struct conv_f *c, const int8_t *in,
 			uint32_t wi = (uint32_t)c->w_base + n0 +
 				(ky * (uint32_t)c->kw + kx) * cin * wpitch;
 
+			if (two_px && two_n) {	/* the common case, unbranched */
+				for (uint32_t ci = 0; ci < cin; ci++, wi += wpitch)
+					cm_mac_step((uint32_t)(uint8_t)a0[ci] |
+						    (uint32_t)(uint8_t)a1[ci] << 8 |
+						    (uint32_t)(uint8_t)wg[wi] << 16 |
+						    (uint32_t)(uint8_t)wg[wi + 1] << 24);
+				continue;
+			}
 			for (uint32_t ci = 0; ci < cin; ci++, wi += wpitch) {
 				uint32_t v = (uint8_t)a0[ci] |
 					     (uint32_t)(uint8_t)wg[wi] << 16;
