@@ -55,6 +55,15 @@ static void tick(struct fw *fw, uint64_t now)
 	fw->next_heartbeat = now + FW_HEARTBEAT_CYCLES;
 }
 
+/* The firmware state fw_keepalive() ticks (set by fw_boot). */
+static struct fw *keepalive_fw;
+
+void fw_keepalive(void)
+{
+	if (keepalive_fw)
+		tick(keepalive_fw, hal_time());
+}
+
 /* Consume (clear) injection bits; the block clears only the bits written. */
 static uint32_t take_inject(uint32_t bits)
 {
@@ -79,6 +88,7 @@ static void clear_engine_regions(uint32_t from, uint32_t to)
 void fw_boot(struct fw *fw)
 {
 	memset(fw, 0, sizeof(*fw));
+	keepalive_fw = fw;
 	set_state(fw, DNPU_FW_STATE_BOOTING, 0, ~0u);
 	hal_reg_write(DNPU_REG_FW_VERSION, DNPU_FW_VERSION_VALUE);
 	hal_reg_write(DNPU_REG_FW_ERROR, DNPU_FW_ERR_NONE);

@@ -41,6 +41,11 @@ struct fw {
 void fw_boot(struct fw *fw);
 /* Handle injections, heartbeat and every job the ring holds. */
 void fw_step(struct fw *fw);
+/*
+ * Heartbeat from inside a long call that does not return to fw_step (the
+ * soft sequencer's synchronous job), so the driver sees the firmware alive.
+ */
+void fw_keepalive(void);
 /* When fw_step next has timed work (the heartbeat). */
 uint64_t fw_next_wakeup(const struct fw *fw);
 /* Report an unexpected trap (DNPU_FW_ERR_TRAP); the caller then stops. */

@@ -12,6 +12,7 @@
 
 #include "cmodel_internal.h"
 #include "dnpu_cmodel.h"
+#include "fw.h"
 #include "hal.h"
 #include "soft_seq.h"
 
@@ -50,6 +51,8 @@ static int host_read(void *ctx, uint64_t addr, void *buf, size_t len)
 	uint8_t *b = buf;
 
 	(void)ctx;
+	/* a job runs inside one START: keep the heartbeat going meanwhile */
+	fw_keepalive();
 	if (len < 4) {
 		uint64_t a = short_window(addr, len);
 
@@ -81,6 +84,7 @@ static int host_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 	const uint8_t *b = buf;
 
 	(void)ctx;
+	fw_keepalive();
 	if (len < 4) {
 		/* read-modify-write: the host does not touch a running job's memory */
 		uint64_t a = short_window(addr, len);
@@ -113,6 +117,8 @@ static int host_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 
 void cm_mac_clear(void)
 {
+	/* a check reads the timer; a tile has K steps of ~15 instructions */
+	fw_keepalive();
 	hal_hw_eng_write(DNPU_ENG_MAC_CTRL, DNPU_MAC_CTRL_CLEAR);
 }
 

@@ -131,6 +131,7 @@ uint32_t hal_eng_read(uint32_t off)
 static void mac_step(uint32_t v)
 {
 	mock.mac_steps++;
+	mock.time += MOCK_MAC_STEP_CYCLES;
 	for (unsigned p = 0; p < DNPU_MAC_ROWS; p++)
 		for (unsigned n = 0; n < DNPU_MAC_COLS; n++)
 			mock.mac_acc[2 * p + n] += (uint32_t)((int8_t)(v >> (8 * p)) *

@@ -23,6 +23,8 @@
 #define MOCK_HOSTMEM_SIZE	0x10000u
 #endif
 #define MOCK_MAX_WAITS		1000000u
+/* core cycles a MAC STEP costs the firmware (mock clock) */
+#define MOCK_MAC_STEP_CYCLES	60u
 
 enum mock_engine_mode {
 	MOCK_ENG_DONE,		/* START completes the job */

@@ -118,7 +118,7 @@ static void run_both(struct env *e, bool fill, struct outcome *o)
 	struct dnpu_cmodel_result ref;
 	struct dnpu_job_desc d;
 	struct dnpu_job_completion c;
-	struct fw fw;
+	static struct fw fw;	/* fw_keepalive() keeps a pointer */
 	uint64_t base = MOCK_HOSTMEM_BASE;
 	struct dnpu_cmodel *sm;
 
@@ -425,6 +425,50 @@ static void test_lowered_layers(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Heartbeat during a long job                                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A job runs inside one START, so fw.c's own heartbeat waits for its end;
+ * the soft sequencer keeps it going (the driver resets a firmware whose
+ * heartbeat stands still for a scheduler timeout). The mock clock charges
+ * MOCK_MAC_STEP_CYCLES per MAC step.
+ */
+static void test_heartbeat_in_job(void **state)
+{
+	struct env *e = soft_env();
+	struct outcome o = { 0 };
+	uint32_t w[DNPU_CMD_WORDS];
+
+	(void)state;
+	e->ncmd = 0;
+	for (int i = 0; i < 4; i++) {
+		/* 64 pixels x 2 channels, K = 200: 32 tiles of 200 steps */
+		memset(w, 0, sizeof(w));
+		w[0] = DNPU_CMD_W0(DNPU_OP_CONV, 0, DNPU_CONV_F_ACCUMULATE);
+		w[1] = DNPU_PAIR(1, 64);
+		w[2] = DNPU_PAIR(2, 200);
+		w[3] = 1 | 1 << 8;
+		w[5] = 200;		/* in_sx */
+		w[10] = 2;		/* w_pitch */
+		w[12] = 2;		/* acc_pitch */
+		env_emit(e, w);
+	}
+	memset(w, 0, sizeof(w));
+	w[0] = DNPU_CMD_W0(DNPU_OP_END, 0, 0);
+	env_emit(e, w);
+	run_both(e, true, &o);
+	assert_int_equal(o.faulted, 0);
+	assert_int_equal(mock.mac_steps, 4 * 32 * 200);
+	/*
+	 * 25600 steps * 60 cycles / 2^16 cycles per beat: ~23 beats; ticks
+	 * only between commands (5 fetches) would give at most 7.
+	 */
+	assert_true(mock_host_read(DNPU_REG_HEARTBEAT) >= 15);
+	env_free(e);
+}
+
+/* ------------------------------------------------------------------ */
 /* Boot                                                                */
 /* ------------------------------------------------------------------ */
 
@@ -457,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_boot_config),
 		cmocka_unit_test(test_random_streams),
 		cmocka_unit_test(test_lowered_layers),
+		cmocka_unit_test(test_heartbeat_in_job),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
