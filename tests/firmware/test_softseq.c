@@ -29,6 +29,9 @@
 uint8_t *soft_dnpu_cmodel_spad(struct dnpu_cmodel *m, unsigned spad,
 			       uint32_t *bytes);
 size_t soft_dnpu_cmodel_mem_size(const struct dnpu_cmodel_config *cfg);
+/* firmware/string.c of the soft build */
+void *fw_memset(void *s, int c, size_t n);
+void *fw_memcpy(void *dst, const void *src, size_t n);
 
 #define RING_OFF	0x100000u	/* ring, region table, completion */
 #define TAB_OFF		(RING_OFF + 0x400u)
@@ -495,9 +498,33 @@ static void test_boot_config(void **state)
 	assert_int_equal(soft_seq_boot(arena, sizeof(arena)), DNPU_FW_ERR_CONFIG);
 }
 
+/* The soft build's word-wise memset/memcpy at every alignment and length. */
+static void test_string(void **state)
+{
+	uint8_t a[96], b[96], r[96];
+
+	(void)state;
+	rs = 99;
+	for (unsigned d = 0; d < 4; d++)
+		for (unsigned sa = 0; sa < 4; sa++)
+			for (unsigned n = 0; n < 40; n++) {
+				for (unsigned i = 0; i < sizeof(a); i++) {
+					a[i] = (uint8_t)rnd();
+					b[i] = r[i] = (uint8_t)rnd();
+				}
+				memcpy(r + 8 + d, a + 8 + sa, n);
+				assert_ptr_equal(fw_memcpy(b + 8 + d, a + 8 + sa, n), b + 8 + d);
+				assert_memory_equal(b, r, sizeof(b));
+				memset(r + 8 + d, 0xa0 + (int)n, n);
+				assert_ptr_equal(fw_memset(b + 8 + d, 0xa0 + (int)n, n), b + 8 + d);
+				assert_memory_equal(b, r, sizeof(b));
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_string),
 		cmocka_unit_test(test_boot_config),
 		cmocka_unit_test(test_random_streams),
 		cmocka_unit_test(test_lowered_layers),
