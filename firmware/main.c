@@ -7,7 +7,7 @@
 #ifdef DNPU_FW_SOFT
 #include "soft_seq.h"
 
-/* DMEM left between .bss and the stack (link_sections.ld) */
+/* DMEM left between .bss and the stack (link_soft.ld) */
 extern uint8_t __arena_start[], __arena_end[];
 #endif
 
