@@ -118,11 +118,24 @@ static int bus_read(void *ctx, uint64_t addr, void *buf, size_t len)
 
 static int bus_write(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
+	struct sim_dev *d = ctx;
+	uint64_t w = (addr >> BUS_WINDOW_SHIFT) - 1;
+	uint64_t off = addr & ((1ull << BUS_WINDOW_SHIFT) - 1);
 	uint8_t *p = bus_ptr(ctx, addr, len);
 
-	if (!p)
+	if (p) {
+		memcpy(p, buf, len);
+		return 0;
+	}
+	/*
+	 * Likewise a write into a buffer's last partial beat: the mailbox of a
+	 * soft-sequenced device writes whole words (a read-modify-write for
+	 * the bytes it changes); what lands behind the buffer is dropped.
+	 */
+	if (w >= N_WINDOWS || !d->win[w].ptr || off >= d->win[w].size ||
+	    off + len > ((d->win[w].size + 15) & ~15ull))
 		return -1;
-	memcpy(p, buf, len);
+	memcpy(d->win[w].ptr + off, buf, d->win[w].size - off);
 	return 0;
 }
 
