@@ -743,12 +743,73 @@ static uint32_t nmc_dw_check(struct dnpu_cmodel *m, const uint32_t *w,
 	return DNPU_FAULT_NONE;
 }
 
+#ifdef DNPU_CMODEL_MAC_ARRAY
+/*
+ * NMC_DWCONV on the 2x2 MAC array: channels oc and oc + 1 in one step
+ * (a_p, w_p of channel oc + p; ACC(0) and ACC(3) are their sums, the cross
+ * products ACC(1), ACC(2) are not used). When source and destination are
+ * the same scratchpad a channel's output may feed a later channel's input,
+ * so there one channel per tile keeps the reference order. Offsets advance
+ * by additions: nmc_dw_check() bounded them by a scratchpad size.
+ */
+static void dw_mac(struct dnpu_cmodel *m, const struct dw_f *d)
+{
+	const int8_t *src = (const int8_t *)m->spad[d->ss];
+	const int8_t *wg = (const int8_t *)m->spad[DNPU_SPAD_WGT];
+	const uint8_t *prm = m->spad[DNPU_SPAD_PARAM] + d->param_base;
+	uint8_t *dst = m->spad[d->ds];
+	uint32_t co = (uint32_t)d->co, dm = (uint32_t)d->dm;
+	uint32_t pitch = (uint32_t)d->src_pitch, ci = (uint32_t)d->ci;
+	uint32_t ty = (uint32_t)d->dh * pitch, tx = (uint32_t)d->dw * ci;
+	uint32_t sy = (uint32_t)d->sh * pitch, sx = (uint32_t)d->sw * ci;
+	uint32_t step = d->ss == d->ds ? 1 : 2;
+	uint32_t row = (uint32_t)d->src, orow = (uint32_t)d->dst;
+
+	for (uint32_t oy = 0; oy < d->oh; oy++, row += sy, orow += (uint32_t)d->dst_pitch) {
+		uint32_t col = row, opix = orow;
+
+		for (uint32_t ox = 0; ox < d->ow; ox++, col += sx, opix += co) {
+			for (uint32_t oc = 0; oc < co; oc += step) {
+				bool two = step == 2 && oc + 1 < co;
+				uint32_t c0 = oc / dm, c1 = two ? (oc + 1) / dm : c0;
+				uint32_t wi = (uint32_t)d->w_base + oc, r = col;
+
+				cm_mac_clear();
+				for (uint32_t ky = 0; ky < d->kh; ky++, r += ty) {
+					uint32_t x = r;
+
+					for (uint32_t kx = 0; kx < d->kw; kx++, x += tx, wi += co) {
+						uint32_t v = (uint32_t)(uint8_t)src[x + c0] |
+							     (uint32_t)(uint8_t)wg[wi] << 16;
+
+						if (two)
+							v |= (uint32_t)(uint8_t)src[x + c1] << 8 |
+							     (uint32_t)(uint8_t)wg[wi + 1] << 24;
+						cm_mac_step(v);
+					}
+				}
+				for (uint32_t p = 0; p < (two ? 2u : 1u); p++) {
+					int32_t v = chan_requant(prm + (oc + p) * CHAN_PARAM_BYTES,
+								 (int32_t)cm_mac_acc(3 * p),
+								 d->zp, d->amin, d->amax);
+
+					dst[opix + oc + p] = (uint8_t)(int8_t)v;
+				}
+			}
+		}
+	}
+}
+#endif
+
 static uint32_t nmc_dw_exec(struct dnpu_cmodel *m, const uint32_t *w)
 {
 	struct dw_f d;
 	struct dnpu_cmodel_stats *st = &m->res->stats;
 
 	dw_decode(w, &d);
+#ifdef DNPU_CMODEL_MAC_ARRAY
+	dw_mac(m, &d);
+#else
 	const int8_t *src = (const int8_t *)m->spad[d.ss];
 	const int8_t *wg = (const int8_t *)m->spad[DNPU_SPAD_WGT];
 	const uint8_t *prm = m->spad[DNPU_SPAD_PARAM] + d.param_base;
@@ -772,6 +833,7 @@ static uint32_t nmc_dw_exec(struct dnpu_cmodel *m, const uint32_t *w)
 				m->spad[d.ds][d.dst + oy * d.dst_pitch +
 					      ox * d.co + oc] = (uint8_t)(int8_t)v;
 			}
+#endif
 	uint64_t e = d.oh * d.ow * d.co;
 	st->nmc_ops += e * d.kh * d.kw;
 	st->spad_rd_bytes[d.ss] += e * d.kh * d.kw;

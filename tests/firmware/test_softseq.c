@@ -109,6 +109,7 @@ static void fill_params(uint8_t *p, uint32_t bytes)
 
 struct outcome {
 	uint32_t jobs, faulted, conv_steps;
+	uint64_t convs, dwconvs;	/* executed */
 	uint32_t causes[16];
 };
 
@@ -192,6 +193,8 @@ static void run_both(struct env *e, bool fill, struct outcome *o)
 	/* the MAC array did CONV's work: one step per 2x2 output tile's MAC */
 	assert_true(mock.mac_steps * 4 >= ref.stats.macs);
 	o->conv_steps += (uint32_t)mock.mac_steps;
+	o->convs += ref.stats.cmds[DNPU_OP_CONV];
+	o->dwconvs += ref.stats.cmds[DNPU_OP_NMC_DWCONV];
 	/* a bus error may leave part of a store in one and not the other */
 	if (ref.status != DNPU_FAULT_BUS_ERROR)
 		assert_memory_equal(mock.mem, e->mem, ENV_MEM);
@@ -269,6 +272,35 @@ static void random_ppu(uint32_t *w)
 	       (uint32_t)(uint8_t)rnd_in(90, 127) << 24;
 }
 
+static void random_dwconv(uint32_t *w)
+{
+	uint32_t oh = (uint32_t)rnd_in(1, 4), ow = (uint32_t)rnd_in(1, 4);
+	uint32_t dm = (uint32_t)rnd_in(1, 3), co = dm * (uint32_t)rnd_in(1, 5);
+	uint32_t kh = (uint32_t)rnd_in(1, 3), kw = (uint32_t)rnd_in(1, 3);
+	uint32_t sh = (uint32_t)rnd_in(1, 2), sw = (uint32_t)rnd_in(1, 2);
+	uint32_t dh = (uint32_t)rnd_in(1, 2), dw = (uint32_t)rnd_in(1, 2);
+	uint32_t ci = co / dm, iw = (ow - 1) * sw + (kw - 1) * dw + 1;
+	/* same scratchpad in and out now and then: in place */
+	uint32_t ss = rnd_below(2) ? DNPU_SPAD_IN : DNPU_SPAD_OUT;
+	uint32_t ds = rnd_below(3) ? ss ^ DNPU_SPAD_IN ^ DNPU_SPAD_OUT : ss;
+
+	w[0] = DNPU_CMD_W0(DNPU_OP_NMC_DWCONV, 0, 0);
+	w[1] = DNPU_PAIR(oh, ow);
+	w[2] = DNPU_PAIR(co, dm);
+	w[3] = kh | kw << 8 | sh << 16 | sw << 24;
+	w[4] = dh | dw << 8;
+	w[5] = ss | ds << 8;
+	w[6] = rnd_below(4000);
+	w[7] = wild(iw * ci + rnd_below(8));
+	w[8] = rnd_below(4000);
+	w[9] = rnd_below(4000);
+	w[10] = ow * co + rnd_below(8);
+	w[11] = 12 * rnd_below(300);
+	w[12] = ((uint32_t)rnd_in(-20, 20) & 0xffffu) |
+		(uint32_t)(uint8_t)rnd_in(-128, -100) << 16 |
+		(uint32_t)(uint8_t)rnd_in(90, 127) << 24;
+}
+
 static void random_dma(uint32_t *w, bool load)
 {
 	static const uint32_t lsp[3] = { DNPU_SPAD_IN, DNPU_SPAD_WGT, DNPU_SPAD_OUT };
@@ -303,11 +335,15 @@ static void random_job(struct env *e, uint64_t seed)
 		uint32_t w[DNPU_CMD_WORDS];
 
 		memset(w, 0, sizeof(w));
-		switch (rnd_below(8)) {
+		switch (rnd_below(10)) {
 		case 0:
 		case 1:
 		case 2:
 			random_conv(w);
+			break;
+		case 8:
+		case 9:
+			random_dwconv(w);
 			break;
 		case 3:
 		case 4:
@@ -346,12 +382,15 @@ static void test_random_streams(void **state)
 		random_job(e, s);
 		run_both(e, true, &o);
 	}
-	fprintf(stderr, "random: %u jobs, %u faulted (SPAD_RANGE %u, ILLEGAL %u), %u MAC steps\n",
+	fprintf(stderr, "random: %u jobs, %u faulted (SPAD_RANGE %u, ILLEGAL %u), "
+		"%llu CONV and %llu NMC_DWCONV run, %u MAC steps\n",
 		o.jobs, o.faulted, o.causes[DNPU_FAULT_SPAD_RANGE],
-		o.causes[DNPU_FAULT_ILLEGAL_CMD], o.conv_steps);
+		o.causes[DNPU_FAULT_ILLEGAL_CMD], (unsigned long long)o.convs,
+		(unsigned long long)o.dwconvs, o.conv_steps);
 	/* the mix must cover both outcomes and real work on the MAC array */
 	assert_true(o.faulted > n / 20 && o.faulted < n - n / 4);
 	assert_true(o.conv_steps > 100000);
+	assert_true(o.convs > 100 && o.dwconvs > 50);
 	env_free(e);
 }
 
@@ -369,11 +408,12 @@ static void lowered_layer(struct env *e, unsigned seed, struct outcome *o)
 
 	memset(&l, 0, sizeof(l));
 	rs = seed * 0x9e3779b97f4a7c15ull + 3;
+	l.depthwise = seed % 3 == 2;
 	l.ih = rnd_in(1, 10);
 	l.iw = rnd_in(1, 10);
-	l.ic = rnd_in(1, 12);
-	l.oc = rnd_in(1, 16);
-	l.dm = 1;
+	l.ic = rnd_in(1, l.depthwise ? 8 : 12);
+	l.dm = l.depthwise ? rnd_in(1, 2) : 1;
+	l.oc = l.depthwise ? l.ic * l.dm : rnd_in(1, 16);
 	l.kh = rnd_in(1, 3);
 	l.kw = rnd_in(1, 3);
 	l.sh = rnd_in(1, 2);
@@ -383,7 +423,7 @@ static void lowered_layer(struct env *e, unsigned seed, struct outcome *o)
 	l.ow = (l.iw + l.sw - 1) / l.sw;
 	l.pad_top = lower_pad_before(true, l.ih, l.kh, l.sh, 1, l.oh);
 	l.pad_left = lower_pad_before(true, l.iw, l.kw, l.sw, 1, l.ow);
-	for (int i = 0; i < l.kh * l.kw * l.ic * l.oc; i++)
+	for (int i = 0; i < l.kh * l.kw * (l.depthwise ? 1 : l.ic) * l.oc; i++)
 		wts[i] = (int8_t)rnd();
 	for (int i = 0; i < l.ih * l.iw * l.ic; i++)
 		in[i] = (int8_t)rnd();
@@ -397,7 +437,7 @@ static void lowered_layer(struct env *e, unsigned seed, struct outcome *o)
 	lower_act_range(1, 0.2f, l.out_zp, &l.act_min, &l.act_max);
 	if (rnd_below(2))
 		l.max_tile_rows = rnd_in(1, 3);
-	if (rnd_below(2))
+	if (rnd_below(2) && !l.depthwise)
 		l.max_chunk_channels = rnd_in(1, 7);
 	l.weights = wts;
 	l.bias = bias;
@@ -424,6 +464,44 @@ static void test_lowered_layers(void **state)
 		lowered_layer(e, s, &o);
 	assert_int_equal(o.faulted, 0);
 	assert_true(o.conv_steps > 10000);
+	assert_true(o.dwconvs >= 10);
+	env_free(e);
+}
+
+/*
+ * In-place NMC_DWCONV whose first channel's output overwrites the input the
+ * second channel reads (depth multiplier 2): the reference order matters.
+ */
+static void test_dwconv_in_place(void **state)
+{
+	struct env *e = soft_env();
+	struct outcome o = { 0 };
+	uint32_t w[DNPU_CMD_WORDS];
+
+	(void)state;
+	e->ncmd = 0;
+	for (uint32_t k = 1; k <= 3; k++) {
+		memset(w, 0, sizeof(w));
+		w[0] = DNPU_CMD_W0(DNPU_OP_NMC_DWCONV, 0, 0);
+		w[1] = DNPU_PAIR(2, 3);
+		w[2] = DNPU_PAIR(2, 2);			/* co 2, dm 2: ci 1 */
+		w[3] = k | k << 8 | 1 << 16 | 1 << 24;
+		w[4] = 1 | 1 << 8;
+		w[5] = DNPU_SPAD_IN | DNPU_SPAD_IN << 8;
+		w[6] = 100;				/* src == dst */
+		w[7] = 3 + k;
+		w[8] = 0;
+		w[9] = 100;
+		w[10] = 6;
+		w[12] = 0x80u << 16 | 0x7fu << 24;	/* zp 0, [-128, 127] */
+		env_emit(e, w);
+	}
+	memset(w, 0, sizeof(w));
+	w[0] = DNPU_CMD_W0(DNPU_OP_END, 0, 0);
+	env_emit(e, w);
+	run_both(e, true, &o);
+	assert_int_equal(o.faulted, 0);
+	assert_int_equal(o.dwconvs, 3);
 	env_free(e);
 }
 
@@ -528,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_boot_config),
 		cmocka_unit_test(test_random_streams),
 		cmocka_unit_test(test_lowered_layers),
+		cmocka_unit_test(test_dwconv_in_place),
 		cmocka_unit_test(test_heartbeat_in_job),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
