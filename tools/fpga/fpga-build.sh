@@ -37,6 +37,9 @@ Options:
   --synth-only       stop after synthesis and the fit check (the ctest)
   --no-fit-fail      exit 0 when a design does not fit (make fpga: the
                      reports are the product)
+  --report-only      ecp5: no synthesis; redo the fit check and the
+                     timing summary from the last run's ecp5-stat.txt and
+                     ecp5-sta.txt in the build directory (seconds)
   --timeout SEC      limit per tool run (default 3600; the ECP5 synthesis
                      takes ~10 CPU minutes, 35 wall minutes on a busy host)
   --freq MHZ         P&R target clock (default 24)
@@ -47,7 +50,8 @@ Options:
 
 Outputs in the build directory, per flow: <flow>.log (tool log),
 <flow>-stat.txt (Yosys stat), <flow>-fit.txt (resources vs device),
-<flow>-ltp.txt (longest logic path), and for P&R <flow>-pnr.log,
+<flow>-ltp.txt (longest logic path), ecp5-sta.txt (ECP5 timing estimate,
+Yosys sta), and for P&R <flow>-pnr.log,
 <flow>.asc/.bin, <flow>-icetime.txt. Exit status 1 if a design does not fit
 (unless --no-fit-fail), 2 on a tool error.
 EOF
@@ -59,7 +63,7 @@ build=$here/build/fpga
 fw=""
 rows=""; cols=""
 spad="1024,1024,2048,2048,2048"
-synth_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
+synth_only=0; report_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
 flows=()
 # The small config's dnpu_top options (rtl/dnpu_top.v): no NMC, 8 regions,
 # RV32I control core without mcycle/minstret, queues without a command slot,
@@ -76,6 +80,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2; shift ;;
 	--synth-only) synth_only=1 ;;
 	--no-fit-fail) fit_fail=0 ;;
+	--report-only) report_only=1 ;;
 	--timeout) tmo=$2; shift ;;
 	--freq) freq=$2; shift ;;
 	--pnr-device) pdev=$2; shift ;;
@@ -131,8 +136,8 @@ fpga_sram=$rtl/fpga/dnpu_rv32_sram.v
 # outputs and ports: Yosys' only timing view where nextpnr cannot run.
 # Block RAMs are removed (their outputs become path starts) and the vendor
 # flip-flops turned into $_DFF_P_ so that ltp can cut at them; done last,
-# after the netlist and the stat are written. synth_ice40/synth_ecp5 have
-# already given the cells names derived from their nets.
+# after the netlist and the stat are written. synth_ice40 has already
+# given the cells names derived from their nets (ECP5: see flow_ecp5).
 ltp_script() {	# output prefix
 	cat <<EOF
 delete t:SB_RAM40_4K t:SB_SPRAM256KA t:DP16KD
@@ -279,15 +284,31 @@ EOF
 }
 
 # ---------------------------------------------------------------- ECP5
-flow_ecp5() {
-	need yosys
+sta_line() {	# sta report: latest arrival (ps) as an Fmax estimate
+	[ -f "$1" ] || return 0
+	awk '/^Latest arrival time/ { ps = $NF + 0 }
+	     END { if (ps > 0) printf "ecp5: sta estimate (cell delays + %s): longest path %.2f ns, ~%.0f MHz\n", "960 ps per routed net", ps / 1000, 1e6 / ps }' "$1"
+}
+
+ecp5_script() {
 	local pfx=$build/ecp5
 	# Products of <= 9-bit operands (the array's int8 x int8) become
 	# MULT9X9D (tools/fpga/ecp5_mul9_map.v, proven equal by ctest
 	# fpga_ecp5_mul9) before synth_ecp5 maps the rest to MULT18X18D; the
 	# control core's memories are the FPGA stand-in, IMEM 8 KiB + DMEM
 	# 4 KiB (the firmware is 3.6 KiB), 6 DP16KD instead of 12.
-	cat >"$pfx.ys" <<EOF
+	# Wide variable part-selects ($shiftx) become funnel shifters before
+	# the gate mapping (tools/fpga/shiftx_funnel_map.v, proven equal by
+	# ctest fpga_shiftx_funnel): Yosys' own map of the engine's command
+	# prefetch buffer ran out of memory at 24 GB.
+	# synth_ecp5 stops before its `check` step: that step starts with
+	# `autoname`, which on this netlist (~150k cells) ran for more than 15
+	# minutes without finishing (session 3; names are cosmetic, the
+	# netlist is the same); the rest of that step is done here. Timing
+	# without nextpnr-ecp5: `sta` with Yosys' ECP5 cell delays plus
+	# nextpnr's pre-placement estimate per routed net
+	# (tools/fpga/ecp5_sta_route.v), after the JSON is written.
+	cat <<EOF
 read_verilog -lib $here/tools/fpga/ecp5_mult9x9d.v
 read_verilog -DDNPU_FPGA_IMEM_WORDS=2048 -DDNPU_FPGA_DMEM_WORDS=1024 -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
 hierarchy -check -top dnpu_top
@@ -298,13 +319,32 @@ opt_clean
 wreduce
 opt_clean
 techmap -map $here/tools/fpga/ecp5_mul9_map.v t:\$mul
-synth_ecp5 -top dnpu_top -run coarse: -json $pfx.json
+synth_ecp5 -top dnpu_top -run coarse:map_gates
+techmap -map $here/tools/fpga/shiftx_funnel_map.v t:\$shiftx
+synth_ecp5 -top dnpu_top -run map_gates:check
+hierarchy -check
 check -assert
 tee -q -o $pfx-stat.txt stat
+blackbox =A:whitebox
+write_json $pfx.json
+delete =LUT4 =L6MUX21 =PFUMX =CCU2C =TRELLIS_DPR16X4 =TRELLIS_FF
+read_verilog -lib -specify $here/tools/fpga/ecp5_sta_route.v
+tee -q -o $pfx-sta.txt sta
 $(ltp_script "$pfx")
 EOF
-	echo "ecp5: synth_ecp5 of dnpu_top 16x16 (default parameters; log $pfx.log)"
-	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+}
+
+flow_ecp5() {
+	need yosys
+	local pfx=$build/ecp5
+	if [ $report_only = 1 ]; then
+		[ -f "$pfx-stat.txt" ] || { echo "fpga-build.sh: no $pfx-stat.txt (run the ecp5 flow first)" >&2; exit 2; }
+		echo "ecp5: report of the last run ($pfx-stat.txt, $(date -u -r "$pfx-stat.txt" '+%F %H:%M UTC'))"
+	else
+		ecp5_script >"$pfx.ys"
+		echo "ecp5: synth_ecp5 of dnpu_top 16x16 (default parameters; log $pfx.log)"
+		run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+	fi
 	local st=$pfx-stat.txt out=$pfx-fit.txt lut ff ebr dsp ccu ram m9
 	# LFE5U-85F: 83640 LUT4 (41820 slices x 2), 83640 FF, 208 DP16KD
 	# (18 Kbit), 156 multiplier sites, each one MULT18X18D or two MULT9X9D.
@@ -322,8 +362,9 @@ EOF
 	fit_line "$out" "MULT18" $((dsp + (m9 + 1) / 2)) 156
 	cat "$out"
 	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
+	sta_line "$pfx-sta.txt"
 	[ $fits = 1 ] || any_misfit=1
-	echo "ecp5: no nextpnr-ecp5 in Debian 12: no P&R or timing (docs/FPGA.md)"
+	echo "ecp5: no nextpnr-ecp5 in Debian 12: no P&R; the timing is an estimate (docs/FPGA.md)"
 }
 
 any_misfit=0
