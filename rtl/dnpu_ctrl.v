@@ -36,7 +36,20 @@ module dnpu_ctrl #(
     parameter integer DMEM_WORDS = 2048,
     // control core options (dnpu_rv32 MULDIV / COUNTERS; 0 for small FPGAs)
     parameter integer CORE_MULDIV   = 1,
-    parameter integer CORE_COUNTERS = 1
+    parameter integer CORE_COUNTERS = 1,
+    parameter integer CORE_MTVAL    = 1,   // dnpu_rv32 MTVAL
+    parameter integer CORE_SHIFT_SERIAL = 0,   // dnpu_rv32 SHIFT_SERIAL
+    // Small-FPGA options (defaults: the full block, registers in flip-flops).
+    // HOSTREG_RAM = 1: the plain storage registers (FW status/version,
+    // heartbeat, ring, done/fault, FW_ERROR, SCRATCH: 16 x 32 bits, each
+    // written by one side only) live in a 32-word RAM (iCE40: 2 EBR)
+    // instead of 512 flip-flops and their read muxes; a per-register valid
+    // bit makes them read 0 after reset. The core's access to the host block
+    // waits one cycle when the host accesses the block in the same cycle.
+    // PERF_MASK: bit n = eng_perf counter n is wired to the host block;
+    // the others read 0 (their read mux inputs disappear).
+    parameter integer HOSTREG_RAM   = 0,
+    parameter [9:0]  PERF_MASK     = 10'h3ff    // DNPU_PERF_COUNT bits
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -98,6 +111,33 @@ module dnpu_ctrl #(
                              (core_halted ? DNPU_STATUS_CORE_HALTED : 32'd0) |
                              (eng_clock_gated ? DNPU_STATUS_CLOCK_GATED : 32'd0);
 
+    // Registers that HOSTREG_RAM keeps in the RAM (by offset; off[6:2] is
+    // unique among them and is the RAM word address).
+    function is_ramreg(input [11:0] off);
+        begin
+            case (off)
+                12'h034, 12'h038, 12'h03c, 12'h050, 12'h054, 12'h058,
+                12'h05c, 12'h060, 12'h064, 12'h070, 12'h074, 12'h078,
+                12'h07c, 12'h080, 12'h084, 12'h09c: is_ramreg = HOSTREG_RAM != 0;
+                default: is_ramreg = 1'b0;
+            endcase
+        end
+    endfunction
+    // ... of them, those the core reads (core_reg_read's set)
+    function is_core_ramreg(input [11:0] off);
+        begin
+            case (off)
+                12'h034, 12'h03c, 12'h050, 12'h054, 12'h058, 12'h05c,
+                12'h060, 12'h064: is_core_ramreg = HOSTREG_RAM != 0;
+                default: is_core_ramreg = 1'b0;
+            endcase
+        end
+    endfunction
+    localparam RAMREG = HOSTREG_RAM != 0;
+    localparam [31:0] STATUS_HW = DNPU_STATUS_CORE_HALTED | DNPU_STATUS_CLOCK_GATED;
+    // a RAM-held register's contribution in the flip-flop read muxes
+    wire [31:0] status_mux = RAMREG ? (status_val & STATUS_HW) : status_val;
+
     function [31:0] reg_read(input [11:0] off);
         begin
             case (off)
@@ -112,27 +152,27 @@ module dnpu_ctrl #(
                 12'h020: reg_read = SPAD_PARAM;
                 12'h024: reg_read = DMA_INFO;
                 12'h030: reg_read = {29'd0, core_halt, core_run, 1'b0};
-                12'h034: reg_read = status_val;
-                12'h038: reg_read = fw_version;
-                12'h03c: reg_read = heartbeat;
+                12'h034: reg_read = status_mux;
+                12'h038: reg_read = RAMREG ? 32'd0 : fw_version;
+                12'h03c: reg_read = RAMREG ? 32'd0 : heartbeat;
                 12'h044: reg_read = irq_status;
                 12'h048: reg_read = irq_mask;
-                12'h050: reg_read = ring_base_lo;
-                12'h054: reg_read = ring_base_hi;
-                12'h058: reg_read = ring_size;
-                12'h05c: reg_read = ring_head;
-                12'h060: reg_read = ring_tail;
-                12'h064: reg_read = done_seqno;
-                12'h070: reg_read = fault_seqno;
-                12'h074: reg_read = fault_cause;
-                12'h078: reg_read = fault_region;
-                12'h07c: reg_read = fault_offset;
-                12'h080: reg_read = fault_cmd;
-                12'h084: reg_read = fw_error;
+                12'h050: reg_read = RAMREG ? 32'd0 : ring_base_lo;
+                12'h054: reg_read = RAMREG ? 32'd0 : ring_base_hi;
+                12'h058: reg_read = RAMREG ? 32'd0 : ring_size;
+                12'h05c: reg_read = RAMREG ? 32'd0 : ring_head;
+                12'h060: reg_read = RAMREG ? 32'd0 : ring_tail;
+                12'h064: reg_read = RAMREG ? 32'd0 : done_seqno;
+                12'h070: reg_read = RAMREG ? 32'd0 : fault_seqno;
+                12'h074: reg_read = RAMREG ? 32'd0 : fault_cause;
+                12'h078: reg_read = RAMREG ? 32'd0 : fault_region;
+                12'h07c: reg_read = RAMREG ? 32'd0 : fault_offset;
+                12'h080: reg_read = RAMREG ? 32'd0 : fault_cmd;
+                12'h084: reg_read = RAMREG ? 32'd0 : fw_error;
                 12'h088: reg_read = debug_inject;
                 12'h090: reg_read = fw_addr;
                 12'h098: reg_read = core_pc;
-                12'h09c: reg_read = scratch;
+                12'h09c: reg_read = RAMREG ? 32'd0 : scratch;
                 default: reg_read = 32'd0;
             endcase
         end
@@ -143,19 +183,28 @@ module dnpu_ctrl #(
     function [31:0] core_reg_read(input [11:0] off);
         begin
             case (off)
-                12'h034: core_reg_read = status_val;
-                12'h03c: core_reg_read = heartbeat;
-                12'h050: core_reg_read = ring_base_lo;
-                12'h054: core_reg_read = ring_base_hi;
-                12'h058: core_reg_read = ring_size;
-                12'h05c: core_reg_read = ring_head;
-                12'h060: core_reg_read = ring_tail;
-                12'h064: core_reg_read = done_seqno;
+                12'h034: core_reg_read = status_mux;
+                12'h03c: core_reg_read = RAMREG ? 32'd0 : heartbeat;
+                12'h050: core_reg_read = RAMREG ? 32'd0 : ring_base_lo;
+                12'h054: core_reg_read = RAMREG ? 32'd0 : ring_base_hi;
+                12'h058: core_reg_read = RAMREG ? 32'd0 : ring_size;
+                12'h05c: core_reg_read = RAMREG ? 32'd0 : ring_head;
+                12'h060: core_reg_read = RAMREG ? 32'd0 : ring_tail;
+                12'h064: core_reg_read = RAMREG ? 32'd0 : done_seqno;
                 12'h088: core_reg_read = debug_inject;
                 default: core_reg_read = 32'd0;
             endcase
         end
     endfunction
+
+    // the counters PERF_MASK wires; the others read 0
+    wire [639:0] perf_in;
+    genvar pi;
+    generate
+        for (pi = 0; pi < 10; pi = pi + 1) begin : g_perf
+            assign perf_in[pi*64 +: 64] = PERF_MASK[pi] ? eng_perf[pi*64 +: 64] : 64'd0;
+        end
+    endgenerate
 
     // ------------------------------------------------------------------
     // Core and its bus
@@ -167,7 +216,8 @@ module dnpu_ctrl #(
     wire [31:0] c_rdata;
 
     dnpu_rv32 #(.RESET_PC(DNPU_CORE_IMEM_BASE), .MULDIV(CORE_MULDIV),
-                .COUNTERS(CORE_COUNTERS)) core (
+                .COUNTERS(CORE_COUNTERS), .MTVAL(CORE_MTVAL),
+                .SHIFT_SERIAL(CORE_SHIFT_SERIAL)) core (
         .clk(clk), .rst(blk_rst || !core_run),
         .mem_valid(c_valid), .mem_addr(c_addr), .mem_wdata(c_wdata),
         .mem_wstrb(c_wstrb), .mem_rdata(c_rdata), .mem_ready(c_ready),
@@ -191,7 +241,11 @@ module dnpu_ctrl #(
     reg [1:0]  c_state;
     reg [1:0]  c_sel;      // 0: c_reg_rdata, 1: imem, 2: dmem
     reg [31:0] c_reg_rdata;
-    wire c_issue = c_state == C_IDLE && c_valid && !c_ready && !h_fwdata;
+    wire h_go = host_req && !host_ack;
+    // HOSTREG_RAM: the RAM has one read and one write port; a host access
+    // has them first
+    wire c_issue = c_state == C_IDLE && c_valid && !c_ready && !h_fwdata &&
+                   !(RAMREG && h_go && c_host);
 
     // memories
     wire [31:0] imem_q, dmem_q;
@@ -212,17 +266,68 @@ module dnpu_ctrl #(
         .clk(clk), .en(dmem_en), .we(dmem_we), .addr(dmem_a),
         .wdata(mem_wd), .rdata(dmem_q));
 
-    assign c_rdata = c_sel == 2'd1 ? imem_q : c_sel == 2'd2 ? dmem_q : c_reg_rdata;
+    // HOSTREG_RAM register storage: read every cycle at the host's offset
+    // during a host access, else at the core's; the word is used in the
+    // cycle after (host_ack / c_ready), like c_reg_rdata and h_reg_rdata.
+    // Each register has one writer: the host or the core.
+    reg  [31:0] hr_valid;      // written since reset
+    reg  [31:0] hr_q;
+    reg         hr_qv;
+    wire [4:0]  hr_ra = h_go ? host_addr[6:2] : c_addr[6:2];
+    wire        hr_we;
+    wire [4:0]  hr_wa;
+    reg         h_ram, h_ram_st, c_ram, c_ram_st;   // read from the RAM (STATUS)
+    wire [31:0] hr_word = hr_qv ? hr_q : 32'd0;
+
+    generate if (RAMREG) begin : g_hr_mem
+        reg  [31:0] mem [0:31];
+        reg         we;
+        reg  [4:0]  wa;
+        reg  [31:0] wd;
+        always @(*) begin
+            we = 1'b0;
+            wa = host_addr[6:2];
+            wd = host_wdata;
+            if (h_go && host_we) begin
+                case (host_addr)
+                    12'h050, 12'h054, 12'h058, 12'h060, 12'h09c: we = 1'b1;
+                    default: ;
+                endcase
+            end else if (c_issue && core_run && c_host && c_write) begin
+                wa = c_addr[6:2];
+                wd = c_wdata;
+                case (c_addr[11:0])
+                    12'h034, 12'h038, 12'h03c, 12'h05c, 12'h064, 12'h070,
+                    12'h074, 12'h078, 12'h07c, 12'h080, 12'h084: we = 1'b1;
+                    default: ;
+                endcase
+            end
+        end
+        assign hr_we = we;
+        assign hr_wa = wa;
+        always @(posedge clk) begin
+            hr_q <= mem[hr_ra];
+            if (we)
+                mem[wa] <= wd;
+        end
+    end else begin : g_no_hr_mem
+        assign hr_we = 1'b0;
+        assign hr_wa = 5'd0;
+        always @(posedge clk) hr_q <= 32'd0;
+    end endgenerate
+
+    wire [31:0] c_ram_word = c_ram ? (hr_word & (c_ram_st ? ~STATUS_HW : 32'hffff_ffff)) : 32'd0;
+    assign c_rdata = c_sel == 2'd1 ? imem_q : c_sel == 2'd2 ? dmem_q : (c_reg_rdata | c_ram_word);
 
     // host read data: registers, or the memory word of a FW_DATA read
     reg  [1:0]  h_sel;
     reg  [31:0] h_reg_rdata;
-    assign host_rdata = h_sel == 2'd1 ? imem_q : h_sel == 2'd2 ? dmem_q : h_reg_rdata;
+    wire [31:0] h_ram_word = h_ram ? (hr_word & (h_ram_st ? ~STATUS_HW : 32'hffff_ffff)) : 32'd0;
+    assign host_rdata = h_sel == 2'd1 ? imem_q : h_sel == 2'd2 ? dmem_q : (h_reg_rdata | h_ram_word);
 
     // ------------------------------------------------------------------
     // Sequential logic
     // ------------------------------------------------------------------
-    wire h_go = host_req && !host_ack;
     wire h_wr = h_go && host_we;
     wire c_hw = c_issue && c_host && c_write;   // core writes a host register
 
@@ -235,6 +340,9 @@ module dnpu_ctrl #(
         c_err    <= 1'b0;
         doorbell <= 1'b0;
         soft_reset <= 1'b0;
+        hr_qv    <= hr_valid[hr_ra];
+        if (hr_we)
+            hr_valid[hr_wa] <= 1'b1;
 
         if (blk_rst) begin
             core_run      <= 1'b0;
@@ -260,6 +368,11 @@ module dnpu_ctrl #(
             fw_addr       <= 32'd0;
             scratch       <= 32'd0;
             perf_hi_latch <= 32'd0;
+            hr_valid      <= 32'd0;
+            h_ram         <= 1'b0;
+            h_ram_st      <= 1'b0;
+            c_ram         <= 1'b0;
+            c_ram_st      <= 1'b0;
             mtime         <= 64'd0;
             mtimecmp      <= {64{1'b1}};
             c_state       <= C_IDLE;
@@ -280,11 +393,13 @@ module dnpu_ctrl #(
                 host_ack    <= 1'b1;
                 h_sel       <= 2'd0;
                 h_reg_rdata <= reg_read(host_addr);
+                h_ram       <= is_ramreg(host_addr);
+                h_ram_st    <= host_addr == DNPU_REG_STATUS[11:0];
                 if ({20'd0, host_addr} >= DNPU_REG_PERF_BASE &&
                     {20'd0, host_addr} < DNPU_REG_PERF_BASE + 32'd8 * DNPU_PERF_COUNT) begin
                     if (host_addr[2] == 1'b0) begin
-                        h_reg_rdata   <= eng_perf[{host_addr[6:3], 6'd0} +: 32];
-                        perf_hi_latch <= eng_perf[{host_addr[6:3], 6'd0} + 32 +: 32];
+                        h_reg_rdata   <= perf_in[{host_addr[6:3], 6'd0} +: 32];
+                        perf_hi_latch <= perf_in[{host_addr[6:3], 6'd0} + 32 +: 32];
                     end else begin
                         h_reg_rdata <= perf_hi_latch;
                     end
@@ -333,7 +448,9 @@ module dnpu_ctrl #(
                 eng_req <= 1'b0;
             end else case (c_state)
                 C_IDLE: if (c_issue) begin
-                    c_sel <= 2'd0;
+                    c_sel    <= 2'd0;
+                    c_ram    <= 1'b0;
+                    c_ram_st <= c_addr[11:0] == DNPU_REG_STATUS[11:0];
                     if (c_imem && !c_write) begin
                         c_sel   <= 2'd1;
                         c_ready <= 1'b1;
@@ -342,6 +459,7 @@ module dnpu_ctrl #(
                         c_ready <= 1'b1;
                     end else if (c_host) begin
                         c_reg_rdata <= core_reg_read(c_addr[11:0]);
+                        c_ram       <= is_core_ramreg(c_addr[11:0]);
                         c_ready     <= 1'b1;
                         if (c_write) begin
                             case (c_addr[11:0])

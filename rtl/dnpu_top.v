@@ -28,7 +28,10 @@ module dnpu_top #(
     // QSLOT: the engine queues' one-command buffers (dnpu_qctl SLOT).
     // FETCH_N: commands per command-fetch transfer (0: DNPU_CMD_PREFETCH;
     // 1: one at a time, no prefetch buffer).
-    // CORE_COUNTERS: the core's mcycle/minstret CSRs. IMEM_WORDS /
+    // CORE_COUNTERS: the core's mcycle/minstret CSRs. CORE_MTVAL: the
+    // core's mtval (0: read-only zero). CORE_SHIFT_SERIAL: the core's
+    // multi-cycle shifter instead of a barrel shifter. HOSTREG_RAM: the control block's
+    // plain registers in a RAM (dnpu_ctrl). IMEM_WORDS /
     // DMEM_WORDS: physical control-core memories (powers of two; they
     // repeat through their DNPU_CORE_* windows).
     parameter integer NMC           = 1,
@@ -37,6 +40,9 @@ module dnpu_top #(
     parameter integer FETCH_N       = 0,
     parameter integer CORE_MULDIV   = 1,
     parameter integer CORE_COUNTERS = 1,
+    parameter integer CORE_MTVAL    = 1,
+    parameter integer CORE_SHIFT_SERIAL = 0,
+    parameter integer HOSTREG_RAM   = 0,
     parameter integer IMEM_WORDS    = 4096,
     parameter integer DMEM_WORDS    = 2048
 ) (
@@ -101,7 +107,9 @@ module dnpu_top #(
         .SPAD_OUT(SZ_OUT), .SPAD_PARAM(SZ_PARAM),
         .DMA_INFO(DMA_INFO),
         .IMEM_WORDS(IMEM_WORDS), .DMEM_WORDS(DMEM_WORDS),
-        .CORE_MULDIV(CORE_MULDIV), .CORE_COUNTERS(CORE_COUNTERS)
+        .CORE_MULDIV(CORE_MULDIV), .CORE_COUNTERS(CORE_COUNTERS),
+        .CORE_MTVAL(CORE_MTVAL), .CORE_SHIFT_SERIAL(CORE_SHIFT_SERIAL),
+        .HOSTREG_RAM(HOSTREG_RAM)
     ) u_ctrl (
         .clk(clk), .rst(rst),
         .host_req(host_req), .host_we(host_we), .host_addr(host_addr),

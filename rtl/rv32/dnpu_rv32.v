@@ -22,8 +22,15 @@ module dnpu_rv32 #(
     // instructions, misa says so; build the firmware with MARCH=rv32i_zicsr).
     // COUNTERS = 0: no mcycle/minstret (and their cycle/instret aliases;
     // accessing them is illegal), which the firmware does not use.
+    // MTVAL = 0: mtval is read-only zero (allowed by the privileged spec;
+    // the firmware only records it), no trap-value mux or register.
     parameter integer MULDIV   = 1,
-    parameter integer COUNTERS = 1
+    // SHIFT_SERIAL = 1: no barrel shifter; SLL/SRL/SRA(I) shift a register
+    // by 4, then by 1 bit per cycle (1 + ceil-ish(shamt) extra cycles: 1
+    // for shamt 0, 11 for 31).
+    parameter integer COUNTERS = 1,
+    parameter integer MTVAL    = 1,
+    parameter integer SHIFT_SERIAL = 0
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -45,7 +52,7 @@ module dnpu_rv32 #(
     localparam [2:0] S_IWAIT  = 3'd1;
     localparam [2:0] S_EXEC   = 3'd2;
     localparam [2:0] S_MWAIT  = 3'd3;
-    localparam [2:0] S_MULDIV = 3'd4;
+    localparam [2:0] S_MULDIV = 3'd4;   // also SHIFT_SERIAL shifts (by ir)
     localparam [2:0] S_WFI    = 3'd5;
     localparam [2:0] S_HALT   = 3'd6;
     localparam [2:0] S_BRMIS  = 3'd7;   // taken? branch to a misaligned target
@@ -121,18 +128,31 @@ module dnpu_rv32 #(
     // stores and JALR add an immediate; SUB, SLT(I)(U) and branches
     // subtract, with bit 32 the sign of the (sign- or zero-extended)
     // difference, i.e. "less than".
+    // The adder's controls are decoded from the instruction word as it
+    // arrives (registered with ir), so the path into the carry chain starts
+    // at flip-flops rather than behind the decode (the UP5K's critical path
+    // ran ir -> decode -> adder -> branch -> pc, docs/FPGA.md).
     wire        alu_alt = f7[5] && (op_reg || f3 == 3'b101);
-    wire [31:0] add_b   = (op_reg || op_branch) ? b :
-                          op_store ? imm_s : imm_i;
-    wire        add_sub = op_branch || ((op_reg || op_imm) &&
-                          (f3 == 3'b010 || f3 == 3'b011 || (f3 == 3'b000 && op_reg && alu_alt)));
-    // signed compare: SLT(I), BLT, BGE
-    wire        cmp_sgn = op_branch ? !f3[1] : f3 == 3'b010;
+    reg         add_sub, cmp_sgn, addb_rs2, addb_st;
+    wire [31:0] add_b   = addb_rs2 ? b : addb_st ? imm_s : imm_i;
     wire [32:0] add_x   = {cmp_sgn & a[31], a};
     wire [32:0] add_y   = {cmp_sgn & add_b[31], add_b};
     wire [32:0] add_out = add_x + (add_sub ? ~add_y : add_y) + {32'd0, add_sub};
     wire        lt      = add_out[32];
-    wire        eq      = add_out[31:0] == 32'd0;
+    // branch equality straight from the operands, not through the adder
+    wire        eq      = a == b;
+
+    // the same controls from the arriving instruction word
+    wire [6:0]  n_opc     = mem_rdata[6:0];
+    wire [2:0]  n_f3      = mem_rdata[14:12];
+    wire        n_reg     = n_opc == 7'b0110011;
+    wire        n_branch  = n_opc == 7'b1100011;
+    wire        n_imm     = n_opc == 7'b0010011;
+    wire        n_add_sub = n_branch || ((n_reg || n_imm) &&
+                            (n_f3 == 3'b010 || n_f3 == 3'b011 ||
+                             (n_f3 == 3'b000 && n_reg && mem_rdata[30])));
+    // signed compare: SLT(I), BLT, BGE
+    wire        n_cmp_sgn = n_branch ? !n_f3[1] : n_f3 == 3'b010;
 
     // one right shifter; left shifts reverse the operand and the result
     wire [4:0]  shamt   = op_reg ? b[4:0] : ir[24:20];
@@ -142,7 +162,14 @@ module dnpu_rv32 #(
     wire [31:0] sh_in   = sh_left ? a_rev : a;
     wire [32:0] sh_ext  = {alu_alt & !sh_left & a[31], sh_in};
     wire [32:0] sh_res  = $signed(sh_ext) >>> shamt;
-    wire [31:0] sh_out  = sh_left ? sh_out_rev : sh_res[31:0];
+    wire [31:0] sh_out  = (SHIFT_SERIAL != 0) ? 32'd0 :
+                          sh_left ? sh_out_rev : sh_res[31:0];
+    // SHIFT_SERIAL: the shift runs in S_MULDIV on sh_val, sh_cnt bits left
+    wire        sh_serial = (SHIFT_SERIAL != 0) && (op_imm || (op_reg && !is_muldiv)) &&
+                            f3[1:0] == 2'b01;
+    reg  [31:0] sh_val;
+    reg  [4:0]  sh_cnt;
+    wire        sh_fill = alu_alt && sh_val[31];   // SRA(I)
     always @(*) begin
         for (k = 0; k < 32; k = k + 1) begin
             a_rev[k]      = a[31 - k];
@@ -222,7 +249,7 @@ module dnpu_rv32 #(
             12'h340: csr_rd = mscratch;
             12'h341: csr_rd = mepc;
             12'h342: csr_rd = mcause;
-            12'h343: csr_rd = mtval;
+            12'h343: csr_rd = (MTVAL != 0) ? mtval : 32'd0;
             12'h344: csr_rd = mip_val;
             12'hb00, 12'hc00: begin csr_rd = mcycle[31:0];    csr_ok = COUNTERS != 0; end
             12'hb02, 12'hc02: begin csr_rd = minstret[31:0];  csr_ok = COUNTERS != 0; end
@@ -349,7 +376,7 @@ module dnpu_rv32 #(
         rf_wd = alu_out;
         case (state)
             S_EXEC: begin
-                rf_we = !ex_trap && (op_lui || op_auipc || op_jal || op_jalr ||
+                rf_we = !ex_trap && !sh_serial && (op_lui || op_auipc || op_jal || op_jalr ||
                         op_imm || (op_reg && !is_muldiv) || is_csr);
                 if (op_lui)                 rf_wd = imm_u;
                 else if (op_auipc)          rf_wd = pc_rel;
@@ -361,8 +388,13 @@ module dnpu_rv32 #(
                 rf_wd = ld_val;
             end
             S_MULDIV: begin
-                rf_we = MULDIV != 0 && md_cnt == 6'd32;
-                rf_wd = md_result;
+                if (sh_serial) begin
+                    rf_we = sh_cnt == 5'd0;
+                    rf_wd = sh_val;
+                end else begin
+                    rf_we = MULDIV != 0 && md_cnt == 6'd32;
+                    rf_wd = md_result;
+                end
             end
             default: ;
         endcase
@@ -409,15 +441,19 @@ module dnpu_rv32 #(
             default: ;
         endcase
     end
-    wire [31:0] trap_vec = (trap_irq && mtvec[0]) ?
-                           {mtvec[31:2], 2'b00} + {trap_cause[29:0], 2'b00} :
-                           {mtvec[31:2], 2'b00};
+    // Vectored mode offsets interrupts only, whose cause is irq_cause: the
+    // adder then does not wait for the instruction's trap decision (that
+    // was the UP5K's critical path, ir -> trap_cause -> this carry chain ->
+    // pc; docs/FPGA.md).
+    wire [31:0] irq_vec  = {mtvec[31:2], 2'b00} + {25'd0, irq_cause, 2'b00};
+    wire [31:0] trap_vec = (trap_irq && mtvec[0]) ? irq_vec : {mtvec[31:2], 2'b00};
 
     wire retire = (state == S_EXEC && !ex_trap && !(op_load || op_store) &&
-                   !is_muldiv && !is_wfi && !br_misal) ||
+                   !is_muldiv && !is_wfi && !br_misal && !sh_serial) ||
                   (state == S_BRMIS && !brmis_taken) ||
                   (state == S_MWAIT && mem_ready && !mem_err) ||
-                  (MULDIV != 0 && state == S_MULDIV && md_cnt == 6'd32) ||
+                  (sh_serial && state == S_MULDIV && sh_cnt == 5'd0) ||
+                  (MULDIV != 0 && !sh_serial && state == S_MULDIV && md_cnt == 6'd32) ||
                   (state == S_WFI && (irq_pend != 32'd0 || halt_req));
 
     // ------------------------------------------------------------------
@@ -440,6 +476,10 @@ module dnpu_rv32 #(
             mem_wstrb    <= 4'd0;
             rs1_zero     <= 1'b1;
             rs2_zero     <= 1'b1;
+            add_sub      <= 1'b0;
+            cmp_sgn      <= 1'b0;
+            addb_rs2     <= 1'b0;
+            addb_st      <= 1'b0;
             mstatus_mie  <= 1'b0;
             mstatus_mpie <= 1'b0;
             mie_meie     <= 1'b0;
@@ -461,6 +501,8 @@ module dnpu_rv32 #(
             md_divzero   <= 1'b0;
             md_a0        <= 32'd0;
             brmis_taken  <= 1'b0;
+            sh_val       <= 32'd0;
+            sh_cnt       <= 5'd0;
         end else if (trap) begin
             mem_valid    <= 1'b0;
             mepc         <= pc;
@@ -485,6 +527,10 @@ module dnpu_rv32 #(
                 S_IWAIT: if (mem_ready) begin
                     mem_valid <= 1'b0;
                     ir        <= mem_rdata;
+                    add_sub   <= n_add_sub;
+                    cmp_sgn   <= n_cmp_sgn;
+                    addb_rs2  <= n_reg || n_branch;
+                    addb_st   <= n_opc == 7'b0100011;
                     rs1_zero  <= mem_rdata[19:15] == 5'd0;
                     rs2_zero  <= mem_rdata[24:20] == 5'd0;
                     state     <= S_EXEC;
@@ -496,7 +542,7 @@ module dnpu_rv32 #(
                     // has to look at interrupts / halt first (SYSTEM
                     // instructions may change mstatus / mie)
                     if (fast_fetch && !op_system && !is_muldiv && !op_load && !op_store &&
-                        !br_misal) begin
+                        !br_misal && !sh_serial) begin
                         mem_valid <= 1'b1;
                         mem_addr  <= jumps ? jump_tgt : pc_plus4;
                         mem_wstrb <= 4'd0;
@@ -525,6 +571,12 @@ module dnpu_rv32 #(
                     if (is_wfi) begin
                         pc    <= pc;
                         state <= S_WFI;
+                    end
+                    if (sh_serial) begin
+                        pc     <= pc;
+                        sh_val <= a;
+                        sh_cnt <= shamt;
+                        state  <= S_MULDIV;
                     end
                     if (br_misal) begin
                         pc          <= pc;
@@ -567,7 +619,21 @@ module dnpu_rv32 #(
                     pc        <= pc_plus4;
                     state     <= fast_fetch ? S_IWAIT : S_FETCH;
                 end
-                S_MULDIV: if (MULDIV != 0) begin
+                S_MULDIV: if (sh_serial) begin
+                    if (sh_cnt == 5'd0) begin
+                        pc        <= pc_plus4;
+                        mem_valid <= fast_fetch;
+                        mem_addr  <= pc_plus4;
+                        mem_wstrb <= 4'd0;
+                        state     <= fast_fetch ? S_IWAIT : S_FETCH;
+                    end else if (sh_cnt[4:2] != 3'd0) begin
+                        sh_cnt <= sh_cnt - 5'd4;
+                        sh_val <= sh_left ? {sh_val[27:0], 4'd0} : {{4{sh_fill}}, sh_val[31:4]};
+                    end else begin
+                        sh_cnt <= sh_cnt - 5'd1;
+                        sh_val <= sh_left ? {sh_val[30:0], 1'b0} : {sh_fill, sh_val[31:1]};
+                    end
+                end else if (MULDIV != 0) begin
                     if (md_cnt == 6'd32) begin
                         pc        <= pc_plus4;
                         mem_valid <= fast_fetch;

@@ -6,8 +6,9 @@
 // irq_external; anything else is an access fault.
 //   +hex=<file>   program image, one 32-bit word per line from 0x80000000
 //   +max=<n>      cycle limit (fails when reached)
+// SHIFT_SERIAL: the core's option of that name (a second build, tb_rv32_ss).
 `default_nettype none
-module tb_rv32;
+module tb_rv32 #(parameter integer SHIFT_SERIAL = 0);
     reg clk = 1'b0;
     reg rst = 1'b1;
     always #5 clk = ~clk;
@@ -20,7 +21,7 @@ module tb_rv32;
     wire        halted;
     wire [31:0] pc;
 
-    dnpu_rv32 #(.RESET_PC(32'h8000_0000)) dut (
+    dnpu_rv32 #(.RESET_PC(32'h8000_0000), .SHIFT_SERIAL(SHIFT_SERIAL)) dut (
         .clk(clk), .rst(rst),
         .mem_valid(mem_valid), .mem_addr(mem_addr), .mem_wdata(mem_wdata),
         .mem_wstrb(mem_wstrb), .mem_rdata(mem_rdata), .mem_ready(mem_ready),

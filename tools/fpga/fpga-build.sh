@@ -25,7 +25,11 @@ Options:
                      memories fit the UP5K; see docs/FPGA.md)
   --param NAME=VALUE  iCE40: set a dnpu_top parameter (repeatable; after
                      the small-config defaults NMC=0 REGIONS=8 CORE_MULDIV=0
-                     CORE_COUNTERS=0, see docs/FPGA.md); e.g. --param NMC=1
+                     CORE_COUNTERS=0 QSLOT=0 FETCH_N=1 CORE_MTVAL=0
+                     CORE_SHIFT_SERIAL=1 HOSTREG_RAM=1, see docs/FPGA.md);
+                     e.g. --param NMC=1;
+                     ctrl-pnr takes the CORE_* ones, HOSTREG_RAM and
+                     dnpu_ctrl's PERF_MASK (e.g. --param PERF_MASK=513: counters 0 and 9)
   --spad IN,WGT,ACC,OUT,PARAM   iCE40 scratchpad bytes (default
                      1024,1024,2048,2048,2048: one 512x8 EBR per 8-bit bank,
                      two per 32-bit ACC bank; the contract's small sizes,
@@ -67,8 +71,11 @@ synth_only=0; report_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
 flows=()
 # The small config's dnpu_top options (rtl/dnpu_top.v): no NMC, 8 regions,
 # RV32I control core without mcycle/minstret, queues without a command slot,
-# commands fetched one at a time (no prefetch buffer).
-small_params=(NMC=0 REGIONS=8 CORE_MULDIV=0 CORE_COUNTERS=0 QSLOT=0 FETCH_N=1)
+# commands fetched one at a time (no prefetch buffer), mtval read-only zero,
+# a serial shifter, the control block's plain registers in a RAM (2 EBR
+# instead of 512 FFs).
+small_params=(NMC=0 REGIONS=8 CORE_MULDIV=0 CORE_COUNTERS=0 QSLOT=0 FETCH_N=1
+	CORE_MTVAL=0 CORE_SHIFT_SERIAL=1 HOSTREG_RAM=1)
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -104,6 +111,13 @@ chparams=""
 for p in "${small_params[@]}"; do chparams="$chparams -set ${p%%=*} ${p#*=}"; done
 core_muldiv=$(param_val CORE_MULDIV 1)
 core_counters=$(param_val CORE_COUNTERS 1)
+# dnpu_ctrl's own parameters for ctrl-pnr (PERF_MASK: only with --param)
+ctrl_chparams="-set CORE_MULDIV $core_muldiv -set CORE_COUNTERS $core_counters"
+ctrl_chparams="$ctrl_chparams -set CORE_MTVAL $(param_val CORE_MTVAL 1)"
+ctrl_chparams="$ctrl_chparams -set CORE_SHIFT_SERIAL $(param_val CORE_SHIFT_SERIAL 0)"
+ctrl_chparams="$ctrl_chparams -set HOSTREG_RAM $(param_val HOSTREG_RAM 0)"
+perf_mask=$(param_val PERF_MASK "")
+[ -z "$perf_mask" ] || ctrl_chparams="$ctrl_chparams -set PERF_MASK $perf_mask"
 # firmware for the core: RV32I when it has no M extension
 fw_march=rv32im_zicsr; fw_dir=$here/build/firmware
 if [ "$core_muldiv" = 0 ]; then fw_march=rv32i_zicsr; fw_dir=$here/build/firmware-rv32i; fi
@@ -267,7 +281,7 @@ flow_ctrl_pnr() {
 	local pfx=$build/ctrl-pnr
 	cat >"$pfx.ys" <<EOF
 read_verilog $fw_defs -I$rtl $rtl/rv32/dnpu_rv32.v $rtl/dnpu_ctrl.v $fpga_sram $rtl/fpga/dnpu_ctrl_ooc.v
-chparam -set CORE_MULDIV $core_muldiv -set CORE_COUNTERS $core_counters dnpu_ctrl
+chparam $ctrl_chparams dnpu_ctrl
 hierarchy -check -top dnpu_ctrl_ooc
 synth_ice40 -top dnpu_ctrl_ooc -dsp -json $pfx.json
 check -assert
