@@ -99,9 +99,9 @@ module dnpu_rv32 #(
     wire [11:0] csr    = ir[31:20];
     wire [31:0] imm_i  = {{20{ir[31]}}, ir[31:20]};
     wire [31:0] imm_s  = {{20{ir[31]}}, ir[31:25], ir[11:7]};
-    wire [31:0] imm_b  = {{19{ir[31]}}, ir[31], ir[7], ir[30:25], ir[11:8], 1'b0};
+    wire        imm_b1 = ir[8];    // bit 1 of the B immediate (pc_imm has it all)
     wire [31:0] imm_u  = {ir[31:12], 12'b0};
-    wire [31:0] imm_j  = {{11{ir[31]}}, ir[31], ir[19:12], ir[20], ir[30:21], 1'b0};
+    wire        imm_j1 = ir[21];   // bit 1 of the J immediate
     wire [31:0] a      = rs1_zero ? 32'd0 : rs1v;
     wire [31:0] b      = rs2_zero ? 32'd0 : rs2v;
 
@@ -153,6 +153,12 @@ module dnpu_rv32 #(
                              (n_f3 == 3'b000 && n_reg && mem_rdata[30])));
     // signed compare: SLT(I), BLT, BGE
     wire        n_cmp_sgn = n_branch ? !n_f3[1] : n_f3 == 3'b010;
+    wire [31:0] n_pc_imm  = n_opc == 7'b1101111 ?                        // JAL
+                            {{11{mem_rdata[31]}}, mem_rdata[31], mem_rdata[19:12],
+                             mem_rdata[20], mem_rdata[30:21], 1'b0} :
+                            n_opc == 7'b0010111 ? {mem_rdata[31:12], 12'b0} : // AUIPC
+                            {{19{mem_rdata[31]}}, mem_rdata[31], mem_rdata[7],
+                             mem_rdata[30:25], mem_rdata[11:8], 1'b0};
 
     // one right shifter; left shifts reverse the operand and the result
     wire [4:0]  shamt   = op_reg ? b[4:0] : ir[24:20];
@@ -190,19 +196,15 @@ module dnpu_rv32 #(
         endcase
     end
 
-    // Branches
-    reg br_taken;
-    always @(*) begin
-        case (f3)
-            3'b000:  br_taken = eq;
-            3'b001:  br_taken = !eq;
-            3'b100, 3'b110: br_taken = lt;
-            default: br_taken = !lt;
-        endcase
-    end
+    // Branches: BEQ/BNE test eq, BLT(U)/BGE(U) lt, f3[0] inverts (one
+    // LUT after the compare; f3 = 01x is illegal and traps)
+    wire br_taken = (f3[2] ? lt : eq) ^ f3[0];
 
     wire [31:0] pc_plus4   = pc + 32'd4;
-    wire [31:0] pc_rel     = pc + (op_jal ? imm_j : op_auipc ? imm_u : imm_b);
+    // pc_imm: the immediate of JAL / AUIPC / branches, selected as the
+    // instruction arrives (the adder's input then starts at flip-flops)
+    reg  [31:0] pc_imm;
+    wire [31:0] pc_rel     = pc + pc_imm;
     wire [31:0] jump_tgt   = op_jalr ? {add_out[31:1], 1'b0} : pc_rel;
     wire        jumps      = op_jal || op_jalr || (op_branch && br_taken);
 
@@ -216,8 +218,8 @@ module dnpu_rv32 #(
     // was taken.
     wire [1:0]  lo_imm   = op_store ? imm_s[1:0] : imm_i[1:0];
     wire [1:0]  lo_addr  = a[1:0] + lo_imm;      // = add_out[1:0] of JALR/loads/stores
-    wire        jmp_misal = op_jal ? imm_j[1] : op_jalr && lo_addr[1];
-    wire        br_misal  = op_branch && imm_b[1];
+    wire        jmp_misal = op_jal ? imm_j1 : op_jalr && lo_addr[1];
+    wire        br_misal  = op_branch && imm_b1;
     reg         brmis_taken;
 
     // Loads and stores
@@ -480,6 +482,7 @@ module dnpu_rv32 #(
             cmp_sgn      <= 1'b0;
             addb_rs2     <= 1'b0;
             addb_st      <= 1'b0;
+            pc_imm       <= 32'd0;
             mstatus_mie  <= 1'b0;
             mstatus_mpie <= 1'b0;
             mie_meie     <= 1'b0;
@@ -531,6 +534,7 @@ module dnpu_rv32 #(
                     cmp_sgn   <= n_cmp_sgn;
                     addb_rs2  <= n_reg || n_branch;
                     addb_st   <= n_opc == 7'b0100011;
+                    pc_imm    <= n_pc_imm;
                     rs1_zero  <= mem_rdata[19:15] == 5'd0;
                     rs2_zero  <= mem_rdata[24:20] == 5'd0;
                     state     <= S_EXEC;
