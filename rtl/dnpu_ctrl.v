@@ -183,6 +183,15 @@ module dnpu_ctrl #(
     function [31:0] core_reg_read(input [11:0] off);
         begin
             case (off)
+                // the configuration, for firmware that sizes itself from
+                // it (the soft sequencer)
+                12'h008: core_reg_read = CAPS;
+                12'h00c: core_reg_read = FEATURES;
+                12'h010: core_reg_read = SPAD_IN;
+                12'h014: core_reg_read = SPAD_WGT;
+                12'h018: core_reg_read = SPAD_ACC;
+                12'h01c: core_reg_read = SPAD_OUT;
+                12'h020: core_reg_read = SPAD_PARAM;
                 12'h034: core_reg_read = status_mux;
                 12'h03c: core_reg_read = RAMREG ? 32'd0 : heartbeat;
                 12'h050: core_reg_read = RAMREG ? 32'd0 : ring_base_lo;
