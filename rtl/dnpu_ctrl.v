@@ -34,6 +34,10 @@ module dnpu_ctrl #(
     // DNPU_CORE_* windows; a smaller memory repeats through its window).
     parameter integer IMEM_WORDS = 4096,
     parameter integer DMEM_WORDS = 2048,
+    // 1: IMEM and DMEM windows of DNPU_CORE_SOFT_MEM_SIZE each (the
+    // firmware-sequenced device, DNPU_FEAT_SOFT_SEQ); 0: the contract's
+    // DNPU_CORE_IMEM_SIZE / DNPU_CORE_DMEM_SIZE windows
+    parameter integer SOFT_MEM = 0,
     // control core options (dnpu_rv32 MULDIV / COUNTERS; 0 for small FPGAs)
     parameter integer CORE_MULDIV   = 1,
     parameter integer CORE_COUNTERS = 1,
@@ -234,17 +238,20 @@ module dnpu_ctrl #(
         .halt_req(core_halt), .halted(core_halted), .pc_out(core_pc)
     );
 
+    // window sizes (log2 bytes); a 64 KiB IMEM ends at DMEM's base
+    localparam integer IWIN = (SOFT_MEM != 0) ? 16 : 14;
+    localparam integer DWIN = (SOFT_MEM != 0) ? 16 : 13;
     wire c_write = c_wstrb != 4'd0;
-    wire c_imem  = c_addr[31:14] == DNPU_CORE_IMEM_BASE[31:14];
-    wire c_dmem  = c_addr[31:13] == DNPU_CORE_DMEM_BASE[31:13];
+    wire c_imem  = c_addr[31:IWIN] == DNPU_CORE_IMEM_BASE[31:IWIN];
+    wire c_dmem  = c_addr[31:DWIN] == DNPU_CORE_DMEM_BASE[31:DWIN];
     wire c_host  = c_addr[31:12] == DNPU_CORE_HOSTREG_BASE[31:12];
     wire c_eng   = c_addr[31:12] == DNPU_CORE_ENG_BASE[31:12];
     wire c_tmr   = c_addr[31:12] == DNPU_CORE_TIMER_BASE[31:12];
 
     // The FW window uses a memory port with priority over the core.
     wire h_fwdata = host_req && !host_ack && host_addr == DNPU_REG_FW_DATA[11:0];
-    wire h_imem   = fw_addr[31:14] == DNPU_CORE_IMEM_BASE[31:14];
-    wire h_dmem   = fw_addr[31:13] == DNPU_CORE_DMEM_BASE[31:13];
+    wire h_imem   = fw_addr[31:IWIN] == DNPU_CORE_IMEM_BASE[31:IWIN];
+    wire h_dmem   = fw_addr[31:DWIN] == DNPU_CORE_DMEM_BASE[31:DWIN];
 
     localparam [1:0] C_IDLE = 2'd0, C_ENG = 2'd1;
     reg [1:0]  c_state;
@@ -417,7 +424,7 @@ module dnpu_ctrl #(
                     h_sel   <= h_imem ? 2'd1 : h_dmem ? 2'd2 : 2'd0;
                     // a flat IMEM + DMEM image continues from IMEM's end
                     // at DMEM's base
-                    fw_addr <= fw_addr + 32'd4 == DNPU_CORE_IMEM_BASE + DNPU_CORE_IMEM_SIZE ?
+                    fw_addr <= fw_addr + 32'd4 == DNPU_CORE_IMEM_BASE + (32'd1 << IWIN) ?
                                DNPU_CORE_DMEM_BASE : fw_addr + 32'd4;
                 end
             end

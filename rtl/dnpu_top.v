@@ -4,7 +4,10 @@
 // PPU, NMC, scratchpads). Host side: a 32-bit MMIO slave, one interrupt and
 // a 128-bit bus master for DMA. Parameters select the default (16x16) or the
 // small (4x4) configuration; software reads them back from DNPU_REG_CAPS and
-// the scratchpad size registers.
+// the scratchpad size registers. SOFT_SEQ = 1 builds the firmware-sequenced
+// device instead (DNPU_FEAT_SOFT_SEQ, the small FPGA config): no engine,
+// dnpu_softeng (mailbox + 2x2 MAC array) on the core's engine block,
+// 64 KiB IMEM and DMEM; the firmware runs the commands.
 `default_nettype none
 
 module dnpu_top #(
@@ -44,7 +47,13 @@ module dnpu_top #(
     parameter integer CORE_SHIFT_SERIAL = 0,
     parameter integer HOSTREG_RAM   = 0,
     parameter integer IMEM_WORDS    = 4096,
-    parameter integer DMEM_WORDS    = 2048
+    parameter integer DMEM_WORDS    = 2048,
+    // 1: the firmware-sequenced device. The engine parameters above then
+    // do not apply: CAPS, FEATURES and the scratchpad sizes are the
+    // SOFT_* values below (what its firmware implements and allocates in
+    // DMEM; it reads them back from these registers), IMEM/DMEM are
+    // DNPU_CORE_SOFT_MEM_SIZE each.
+    parameter integer SOFT_SEQ      = 0
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -89,6 +98,22 @@ module dnpu_top #(
                                  DNPU_FEAT_NMC_MEAN | DNPU_FEAT_NMC_DWCONV;
     localparam [31:0] DMA_INFO = (DNPU_DMA_BUS_BYTES & 32'hff) |
                                  ((DNPU_DMA_MAX_BURST & 32'hff) << 8);
+    localparam [31:0] HW_FEATURES = ((NMC != 0) ? FEAT_NMC : 32'd0) | DNPU_FEAT_PPU_FUSE_ADD |
+                                    DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING |
+                                    DNPU_FEAT_DMA_ONCHIP;
+
+    // The firmware-sequenced device (agreed with its firmware,
+    // firmware/: the C model's NMC, PPU and region code; 2x2 MAC array;
+    // 56 KiB of its 64 KiB DMEM as scratchpads, the rest for its data)
+    localparam [31:0] SOFT_CAPS = DNPU_MAC_ROWS | (DNPU_MAC_COLS << 8) | (32'd2 << 16) |
+                                  (DNPU_MAX_REGIONS << 24);
+    localparam [31:0] SOFT_FEATURES = DNPU_FEAT_SOFT_SEQ | FEAT_NMC | DNPU_FEAT_PPU_FUSE_ADD |
+                                      DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_DMA_ONCHIP;
+    localparam [31:0] SOFT_SZ_IN = 32'd16384, SOFT_SZ_WGT = 32'd16384,
+                      SOFT_SZ_ACC = 32'd12288, SOFT_SZ_OUT = 32'd8192,
+                      SOFT_SZ_PARAM = 32'd4096;
+    localparam integer SOFT_MEM_WORDS = DNPU_CORE_SOFT_MEM_SIZE / 4;
+    localparam SOFT = SOFT_SEQ != 0;
 
     wire         eng_req, eng_we, eng_ack, eng_irq, eng_clock_gated;
     wire         eng_reset, doorbell, timer_irq;
@@ -99,14 +124,16 @@ module dnpu_top #(
     wire         irq_done_unused, irq_fault_unused;
 
     dnpu_ctrl #(
-        .CAPS(CAPS),
+        .CAPS(SOFT ? SOFT_CAPS : CAPS),
         // what this engine implements (NMC_*: dnpu_nmc, NMC_LANES lanes)
-        .FEATURES(((NMC != 0) ? FEAT_NMC : 32'd0) | DNPU_FEAT_PPU_FUSE_ADD |
-                  DNPU_FEAT_PAGED_REGIONS | DNPU_FEAT_CLOCK_GATING | DNPU_FEAT_DMA_ONCHIP),
-        .SPAD_IN(SZ_IN), .SPAD_WGT(SZ_WGT), .SPAD_ACC(SZ_ACC),
-        .SPAD_OUT(SZ_OUT), .SPAD_PARAM(SZ_PARAM),
+        .FEATURES(SOFT ? SOFT_FEATURES : HW_FEATURES),
+        .SPAD_IN(SOFT ? SOFT_SZ_IN : SZ_IN), .SPAD_WGT(SOFT ? SOFT_SZ_WGT : SZ_WGT),
+        .SPAD_ACC(SOFT ? SOFT_SZ_ACC : SZ_ACC), .SPAD_OUT(SOFT ? SOFT_SZ_OUT : SZ_OUT),
+        .SPAD_PARAM(SOFT ? SOFT_SZ_PARAM : SZ_PARAM),
         .DMA_INFO(DMA_INFO),
-        .IMEM_WORDS(IMEM_WORDS), .DMEM_WORDS(DMEM_WORDS),
+        .IMEM_WORDS(SOFT ? SOFT_MEM_WORDS : IMEM_WORDS),
+        .DMEM_WORDS(SOFT ? SOFT_MEM_WORDS : DMEM_WORDS),
+        .SOFT_MEM(SOFT_SEQ),
         .CORE_MULDIV(CORE_MULDIV), .CORE_COUNTERS(CORE_COUNTERS),
         .CORE_MTVAL(CORE_MTVAL), .CORE_SHIFT_SERIAL(CORE_SHIFT_SERIAL),
         .HOSTREG_RAM(HOSTREG_RAM)
@@ -122,29 +149,54 @@ module dnpu_top #(
         .eng_reset(eng_reset), .doorbell(doorbell), .timer_irq(timer_irq)
     );
 
-    dnpu_engine #(
-        .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES), .NMC_LANES(NMC_LANES),
-        .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
-        .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM),
-        .NMC(NMC), .REGIONS(REGIONS), .QSLOT(QSLOT),
-        .FETCH_N(FETCH_N)
-    ) u_engine (
-        .clk(clk), .rst(rst | eng_reset),
-        .reg_req(eng_req), .reg_we(eng_we), .reg_addr(eng_addr),
-        .reg_wdata(eng_wdata), .reg_wstrb(eng_wstrb), .reg_rdata(eng_rdata),
-        .reg_ack(eng_ack),
-        .doorbell(doorbell), .timer_irq(timer_irq), .irq(eng_irq),
-        .irq_done(irq_done_unused), .irq_fault(irq_fault_unused),
-        .clock_gated(eng_clock_gated), .perf(eng_perf),
-        .m_req_valid(m_req_valid), .m_req_ready(m_req_ready),
-        .m_req_write(m_req_write), .m_req_addr(m_req_addr),
-        .m_req_len(m_req_len),
-        .m_wvalid(m_wvalid), .m_wready(m_wready), .m_wdata(m_wdata),
-        .m_wstrb(m_wstrb), .m_wlast(m_wlast),
-        .m_rvalid(m_rvalid), .m_rready(m_rready), .m_rdata(m_rdata),
-        .m_rlast(m_rlast), .m_rerr(m_rerr),
-        .m_bvalid(m_bvalid), .m_bready(m_bready), .m_berr(m_berr)
-    );
+    generate
+        if (SOFT) begin : g_soft
+            // no engine clock gate, no perf counters
+            assign eng_clock_gated = 1'b0;
+            assign eng_perf = 640'd0;
+            assign irq_done_unused = 1'b0;
+            assign irq_fault_unused = 1'b0;
+            dnpu_softeng u_soft (
+                .clk(clk), .rst(rst | eng_reset),
+                .reg_req(eng_req), .reg_we(eng_we), .reg_addr(eng_addr),
+                .reg_wdata(eng_wdata), .reg_wstrb(eng_wstrb), .reg_rdata(eng_rdata),
+                .reg_ack(eng_ack),
+                .doorbell(doorbell), .timer_irq(timer_irq), .irq(eng_irq),
+                .m_req_valid(m_req_valid), .m_req_ready(m_req_ready),
+                .m_req_write(m_req_write), .m_req_addr(m_req_addr),
+                .m_req_len(m_req_len),
+                .m_wvalid(m_wvalid), .m_wready(m_wready), .m_wdata(m_wdata),
+                .m_wstrb(m_wstrb), .m_wlast(m_wlast),
+                .m_rvalid(m_rvalid), .m_rready(m_rready), .m_rdata(m_rdata),
+                .m_rlast(m_rlast), .m_rerr(m_rerr),
+                .m_bvalid(m_bvalid), .m_bready(m_bready), .m_berr(m_berr)
+            );
+        end else begin : g_engine
+            dnpu_engine #(
+                .ROWS(ROWS), .COLS(COLS), .PPU_LANES(PPU_LANES), .NMC_LANES(NMC_LANES),
+                .SZ_IN(SZ_IN), .SZ_WGT(SZ_WGT), .SZ_ACC(SZ_ACC),
+                .SZ_OUT(SZ_OUT), .SZ_PARAM(SZ_PARAM),
+                .NMC(NMC), .REGIONS(REGIONS), .QSLOT(QSLOT),
+                .FETCH_N(FETCH_N)
+            ) u_engine (
+                .clk(clk), .rst(rst | eng_reset),
+                .reg_req(eng_req), .reg_we(eng_we), .reg_addr(eng_addr),
+                .reg_wdata(eng_wdata), .reg_wstrb(eng_wstrb), .reg_rdata(eng_rdata),
+                .reg_ack(eng_ack),
+                .doorbell(doorbell), .timer_irq(timer_irq), .irq(eng_irq),
+                .irq_done(irq_done_unused), .irq_fault(irq_fault_unused),
+                .clock_gated(eng_clock_gated), .perf(eng_perf),
+                .m_req_valid(m_req_valid), .m_req_ready(m_req_ready),
+                .m_req_write(m_req_write), .m_req_addr(m_req_addr),
+                .m_req_len(m_req_len),
+                .m_wvalid(m_wvalid), .m_wready(m_wready), .m_wdata(m_wdata),
+                .m_wstrb(m_wstrb), .m_wlast(m_wlast),
+                .m_rvalid(m_rvalid), .m_rready(m_rready), .m_rdata(m_rdata),
+                .m_rlast(m_rlast), .m_rerr(m_rerr),
+                .m_bvalid(m_bvalid), .m_bready(m_bready), .m_berr(m_berr)
+            );
+        end
+    endgenerate
 endmodule
 
 `default_nettype wire

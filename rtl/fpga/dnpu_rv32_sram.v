@@ -16,6 +16,10 @@
 //    reload it through FW_ADDR/FW_DATA).
 //  - DNPU_FPGA_DMEM_SPRAM: DMEM in iCE40 UltraPlus SPRAM (ram_style "huge")
 //    instead of block RAM.
+// The firmware-sequenced device's memories (DNPU_CORE_SOFT_MEM_SIZE each,
+// dnpu_top SOFT_SEQ) always go to SPRAM: 64 KiB is two SB_SPRAM256KA
+// (16K x 16) each, all four of the UP5K's. SPRAM cannot be preloaded, so
+// the host loads that firmware through FW_ADDR/FW_DATA.
 // dnpu_ctrl has no per-instance init/size parameters; this file stands in
 // until it does (docs/FPGA.md, "Proposed RTL changes").
 `default_nettype none
@@ -43,6 +47,7 @@ module dnpu_rv32_sram #(
 `else
     localparam integer D_PHYS = DMEM_WORDS;
 `endif
+    localparam IS_SOFT = WORDS == DNPU_CORE_SOFT_MEM_SIZE / 4;
     localparam IS_IMEM = WORDS == IMEM_WORDS;
     localparam IS_DMEM = WORDS == DMEM_WORDS;
     localparam integer PHYS = IS_IMEM ? I_PHYS : IS_DMEM ? D_PHYS : WORDS;
@@ -55,7 +60,20 @@ module dnpu_rv32_sram #(
             // the aliased upper address bits
             wire a_unused = ^addr[AW-1:PAW];
         end
-        if (IS_DMEM) begin : g_dmem
+        if (IS_SOFT) begin : g_soft
+            (* ram_style = "huge" *)
+            reg [31:0] mem [0:PHYS-1];
+            always @(posedge clk)
+                if (en) begin
+                    if (we[0]) mem[a][7:0]   <= wdata[7:0];
+                    if (we[1]) mem[a][15:8]  <= wdata[15:8];
+                    if (we[2]) mem[a][23:16] <= wdata[23:16];
+                    if (we[3]) mem[a][31:24] <= wdata[31:24];
+                    // as below: SPRAM keeps its output during a write
+                    if (we == 4'd0)
+                        rdata <= mem[a];
+                end
+        end else if (IS_DMEM) begin : g_dmem
 `ifdef DNPU_FPGA_DMEM_SPRAM
             (* ram_style = "huge" *)
 `endif

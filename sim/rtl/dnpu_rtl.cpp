@@ -257,8 +257,8 @@ void dnpu_rtl::skip_setup()
 	static const char *const kCounters[] = {
 		"dnpu_top__DOT__u_ctrl__DOT__mtime",
 		"dnpu_top__DOT__u_ctrl__DOT__core__DOT__mcycle",
-		"dnpu_top__DOT__u_engine__DOT__wd_cnt",
-		"dnpu_top__DOT__u_engine__DOT__pc",
+		"dnpu_top__DOT__g_engine__DOT__u_engine__DOT__wd_cnt",
+		"dnpu_top__DOT__g_engine__DOT__u_engine__DOT__pc",
 		"dnpu_top__DOT__eng_perf",
 	};
 	const char *env = getenv("DNPU_RTL_IDLE_SKIP");
@@ -291,9 +291,9 @@ void dnpu_rtl::skip_setup()
 			off_mtime = m->offset, found |= 1;
 		else if (b == "dnpu_top__DOT__u_ctrl__DOT__mtimecmp")
 			off_mtimecmp = m->offset, found |= 2;
-		else if (b == "dnpu_top__DOT__u_engine__DOT__wd_cnt")
+		else if (b == "dnpu_top__DOT__g_engine__DOT__u_engine__DOT__wd_cnt")
 			off_wd_cnt = m->offset, found |= 4;
-		else if (b == "dnpu_top__DOT__u_engine__DOT__watchdog")
+		else if (b == "dnpu_top__DOT__g_engine__DOT__u_engine__DOT__watchdog")
 			off_watchdog = m->offset, found |= 8;
 		else if (b == "dnpu_top__DOT__u_ctrl__DOT__core__DOT__state")
 			off_core_state = m->offset, found |= 16;

@@ -9,10 +9,15 @@ usage() {
 usage: tools/fpga/fpga-build.sh [options] [FLOW...]
 
 Flows (default: ice40 ecp5):
-  ice40      small config: synth_ice40 for the iCE40 UP5K (iCEBreaker), fit
-             check against the UP5K (5280 LC, 8 DSP, 30 EBR, 4 SPRAM); when
-             it fits: nextpnr-ice40 (board top rtl/fpga/dnpu_ooc.v), icepack,
+  ice40      the UP5K config: the firmware-sequenced device (dnpu_top
+             SOFT_SEQ=1: control core + mailbox + 2x2 MAC array in 4
+             SB_MAC16, IMEM/DMEM 64 KiB each in the 4 SPRAMs, RV32I core
+             without counters); synth_ice40, fit check against the UP5K
+             (5280 LC, 8 DSP, 30 EBR, 4 SPRAM); when it fits: nextpnr-ice40
+             through the board harness rtl/fpga/dnpu_soft_ooc.v, icepack,
              icetime
+  ice40-hw   the hardware-engine small config (2x2 dnpu_engine, options
+             below; ~9x the UP5K): synthesis and fit check only
   ecp5       default 16x16 config: synth_ecp5 for an ECP5-85F, resource
              report and fit check (Debian ships no nextpnr-ecp5: no P&R);
              int8 products in MULT9X9D, IMEM 8 KiB + DMEM 4 KiB
@@ -21,16 +26,16 @@ Flows (default: ice40 ecp5):
              nextpnr-ice40 Fmax and critical path, icepack, icetime
 
 Options:
-  --rows N --cols N  iCE40 array size (default 2x2: the largest whose
+  --rows N --cols N  ice40-hw array size (default 2x2: the largest whose
                      memories fit the UP5K; see docs/FPGA.md)
-  --param NAME=VALUE  iCE40: set a dnpu_top parameter (repeatable; after
+  --param NAME=VALUE  ice40-hw: set a dnpu_top parameter (repeatable; after
                      the small-config defaults NMC=0 REGIONS=8 CORE_MULDIV=0
                      CORE_COUNTERS=0 QSLOT=0 FETCH_N=1 CORE_MTVAL=0
                      CORE_SHIFT_SERIAL=1 HOSTREG_RAM=1, see docs/FPGA.md);
                      e.g. --param NMC=1;
                      ctrl-pnr takes the CORE_* ones, HOSTREG_RAM and
                      dnpu_ctrl's PERF_MASK (e.g. --param PERF_MASK=513: counters 0 and 9)
-  --spad IN,WGT,ACC,OUT,PARAM   iCE40 scratchpad bytes (default
+  --spad IN,WGT,ACC,OUT,PARAM   ice40-hw scratchpad bytes (default
                      1024,1024,2048,2048,2048: one 512x8 EBR per 8-bit bank,
                      two per 32-bit ACC bank; the contract's small sizes,
                      16K,16K,16K,8K,4K, need 120 EBR)
@@ -92,7 +97,7 @@ while [ $# -gt 0 ]; do
 	--freq) freq=$2; shift ;;
 	--pnr-device) pdev=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
-	ice40|ecp5|ctrl-pnr) flows+=("$1") ;;
+	ice40|ice40-hw|ecp5|ctrl-pnr) flows+=("$1") ;;
 	*) echo "fpga-build.sh: unknown argument '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -225,10 +230,63 @@ ice40_fit() {	# stat fitfile: UP5K resources
 	fit_line "$out" "DSP" "$dsp" 8
 }
 
+# The firmware-sequenced device (dnpu_top SOFT_SEQ=1, docs/FPGA.md "UP5K:
+# the firmware-sequenced device"). The device alone is synthesized for the
+# fit report (what the CI check reads); P&R synthesizes it again inside
+# the board harness rtl/fpga/dnpu_soft_ooc.v (with every RTL file read:
+# hierarchy resolves dnpu_top's unused engine branch too). The MAC array instantiates
+# SB_MAC16 (DNPU_ICE40_MAC16, rtl/dnpu_softeng.v). IMEM/DMEM are SPRAM,
+# which a bitstream cannot preload: the host loads the firmware
+# (build/firmware-soft/dnpu-fw-soft.bin) through FW_ADDR/FW_DATA.
+soft_src() {
+	echo "$rtl/dnpu_top.v $rtl/dnpu_ctrl.v $rtl/dnpu_softeng.v $rtl/rv32/dnpu_rv32.v $fpga_sram"
+}
+soft_params="-set SOFT_SEQ 1 -set CORE_MULDIV 0 -set CORE_COUNTERS 0"
+
 flow_ice40() {
 	need yosys
-	make_fw_hex
 	local pfx=$build/ice40
+	cat >"$pfx.ys" <<EOF
+read_verilog -lib +/ice40/cells_sim.v
+read_verilog -DDNPU_ICE40_MAC16 -I$rtl $(soft_src)
+chparam $soft_params dnpu_top
+hierarchy -check -top dnpu_top
+synth_ice40 -top dnpu_top -dsp -spram
+check -assert
+tee -q -o $pfx-stat.txt stat
+$(ltp_script "$pfx")
+EOF
+	echo "ice40: synth_ice40 of the firmware-sequenced dnpu_top (SOFT_SEQ=1; log $pfx.log)"
+	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+	fits=1
+	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
+	cat "$pfx-fit.txt"
+	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
+	if [ $fits = 0 ]; then
+		echo "ice40: the firmware-sequenced dnpu_top does NOT fit the UP5K: no place and route"
+		any_misfit=1
+		return 0
+	fi
+	echo "ice40: fits the UP5K (by the synthesis counts)"
+	[ $synth_only = 1 ] && return 0
+	local hp=$build/ice40-board
+	cat >"$hp.ys" <<EOF
+read_verilog -lib +/ice40/cells_sim.v
+read_verilog -DDNPU_ICE40_MAC16 -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram $rtl/fpga/dnpu_soft_ooc.v
+hierarchy -check -top dnpu_soft_ooc
+synth_ice40 -top dnpu_soft_ooc -dsp -spram -json $hp.json
+check -assert
+tee -q -o $hp-stat.txt stat
+EOF
+	echo "ice40: synth_ice40 of dnpu_top in the board harness rtl/fpga/dnpu_soft_ooc.v (log $hp.log)"
+	run_tool "$hp.out" yosys -q -l "$hp.log" -s "$hp.ys"
+	pnr_up5k ice40-board dnpu_soft_ooc
+}
+
+flow_ice40_hw() {
+	need yosys
+	make_fw_hex
+	local pfx=$build/ice40-hw
 	cat >"$pfx.ys" <<EOF
 read_verilog $fw_defs -DDNPU_FPGA_DMEM_SPRAM -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
 chparam -set ROWS $rows -set COLS $cols -set PPU_LANES 1 -set SZ_IN $sz_in -set SZ_WGT $sz_wgt -set SZ_ACC $sz_acc -set SZ_OUT $sz_out -set SZ_PARAM $sz_prm$chparams dnpu_top
@@ -238,19 +296,18 @@ check -assert
 tee -q -o $pfx-stat.txt stat
 $(ltp_script "$pfx")
 EOF
-	echo "ice40: synth_ice40 of dnpu_top ${rows}x${cols}, scratchpads $spad (log $pfx.log)"
+	echo "ice40-hw: synth_ice40 of dnpu_top ${rows}x${cols}, scratchpads $spad (log $pfx.log)"
 	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
 	fits=1
 	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
 	cat "$pfx-fit.txt"
 	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
 	if [ $fits = 0 ]; then
-		echo "ice40: dnpu_top ${rows}x${cols} does NOT fit the UP5K: no place and route"
+		echo "ice40-hw: dnpu_top ${rows}x${cols} does NOT fit the UP5K: no place and route"
 		any_misfit=1
 		return 0
 	fi
-	echo "ice40: fits the UP5K (by the synthesis counts)"
-	[ $synth_only = 1 ] || pnr_up5k ice40 dnpu_top
+	echo "ice40-hw: fits the UP5K (by the synthesis counts; no P&R harness for it)"
 }
 
 # P&R on the UP5K through the I/O harness rtl/fpga/dnpu_ooc.v (the design
@@ -385,6 +442,7 @@ any_misfit=0
 for f in "${flows[@]}"; do
 	case $f in
 	ice40) flow_ice40 ;;
+	ice40-hw) flow_ice40_hw ;;
 	ecp5) flow_ecp5 ;;
 	ctrl-pnr) flow_ctrl_pnr ;;
 	esac
