@@ -95,11 +95,8 @@ module dnpu_softeng (
         end
 
     // ---------------------------------------------------------------
-    // MAC array: four signed 8x8 products into 32-bit accumulators.
-    // iCE40 builds (DNPU_ICE40_MAC16, tools/fpga/fpga-build.sh) use one
-    // SB_MAC16 per accumulator, multiplier and accumulator inside: Yosys
-    // 0.23 packs the accumulator only for operands it cannot narrow, and
-    // it narrows these to 8 bits.
+    // MAC array: four signed 8x8 products into 32-bit accumulators
+    // (dnpu_mac_acc: one SB_MAC16 each on the iCE40)
     // ---------------------------------------------------------------
     wire        mac_step  = wr_go && reg_addr == A_MAC_STEP;
     wire        mac_clear = wr_go && reg_addr == A_MAC_CTRL && reg_wdata[0];
@@ -108,41 +105,11 @@ module dnpu_softeng (
     generate
         for (gp = 0; gp < 2; gp = gp + 1) begin : g_row
             for (gn = 0; gn < 2; gn = gn + 1) begin : g_col
-                wire [7:0] a = reg_wdata[8 * gp +: 8];
-                wire [7:0] w = reg_wdata[16 + 8 * gn +: 8];
-`ifdef DNPU_ICE40_MAC16
-                // 16x16 signed product (iH) added to the output registers
-                // (iQ:iS, 32 bits, carry from the low half); OLOAD loads
-                // C:D = 0 (CLEAR), OHOLD keeps the sum between steps.
-                wire [31:0] o;
-                wire        ld = rst || mac_clear;
-                wire        hold = !(ld || mac_step);
-                SB_MAC16 #(
-                    .A_SIGNED(1'b1), .B_SIGNED(1'b1), .MODE_8x8(1'b0),
-                    .TOPADDSUB_LOWERINPUT(2'd2), .TOPADDSUB_UPPERINPUT(1'b0),
-                    .TOPADDSUB_CARRYSELECT(2'd2), .TOPOUTPUT_SELECT(2'd1),
-                    .BOTADDSUB_LOWERINPUT(2'd2), .BOTADDSUB_UPPERINPUT(1'b0),
-                    .BOTADDSUB_CARRYSELECT(2'd0), .BOTOUTPUT_SELECT(2'd1)
-                ) u_mac (
-                    .CLK(clk), .CE(1'b1),
-                    .A({{8{a[7]}}, a}), .B({{8{w[7]}}, w}), .C(16'd0), .D(16'd0),
-                    .AHOLD(1'b0), .BHOLD(1'b0), .CHOLD(1'b0), .DHOLD(1'b0),
-                    .IRSTTOP(1'b0), .IRSTBOT(1'b0), .ORSTTOP(1'b0), .ORSTBOT(1'b0),
-                    .OLOADTOP(ld), .OLOADBOT(ld), .ADDSUBTOP(1'b0), .ADDSUBBOT(1'b0),
-                    .OHOLDTOP(hold), .OHOLDBOT(hold), .CI(1'b0), .ACCUMCI(1'b0),
-                    .SIGNEXTIN(1'b0), .O(o), .CO(), .ACCUMCO(), .SIGNEXTOUT()
+                dnpu_mac_acc u_mac (
+                    .clk(clk), .clear(rst || mac_clear), .step(mac_step),
+                    .a(reg_wdata[8 * gp +: 8]), .w(reg_wdata[16 + 8 * gn +: 8]),
+                    .acc(acc[32 * (2 * gp + gn) +: 32])
                 );
-                assign acc[32 * (2 * gp + gn) +: 32] = o;
-`else
-                wire signed [15:0] p = $signed(a) * $signed(w);
-                reg         [31:0] r;
-                always @(posedge clk)
-                    if (rst || mac_clear)
-                        r <= 32'd0;
-                    else if (mac_step)
-                        r <= r + {{16{p[15]}}, p};
-                assign acc[32 * (2 * gp + gn) +: 32] = r;
-`endif
             end
         end
     endgenerate
