@@ -38,7 +38,8 @@ module dnpu_soft_ooc (
     wire [127:0] m_wdata;
     wire [15:0]  m_wstrb;
 
-    dnpu_top #(.SOFT_SEQ(1), .CORE_MULDIV(0), .CORE_COUNTERS(0)) u_dev (
+    dnpu_top #(.SOFT_SEQ(1), .CORE_MULDIV(0), .CORE_COUNTERS(0), .CORE_MTVAL(0),
+               .HOSTREG_RAM(1)) u_dev (
         .clk(clk), .rst(rst),
         .host_req(in_sr[0]), .host_we(in_sr[1]), .host_addr(in_sr[13:2]),
         .host_wdata(in_sr[45:14]), .host_rdata(host_rdata), .host_ack(host_ack),

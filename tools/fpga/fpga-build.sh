@@ -244,7 +244,7 @@ ice40_fit() {	# stat fitfile: UP5K resources
 soft_src() {
 	echo "$rtl/dnpu_top.v $rtl/dnpu_ctrl.v $rtl/dnpu_softeng.v $rtl/dnpu_mac_acc.v $rtl/rv32/dnpu_rv32.v $fpga_sram"
 }
-soft_params="-set SOFT_SEQ 1 -set CORE_MULDIV 0 -set CORE_COUNTERS 0"
+soft_params="-set SOFT_SEQ 1 -set CORE_MULDIV 0 -set CORE_COUNTERS 0 -set CORE_MTVAL 0 -set HOSTREG_RAM 1"
 
 flow_ice40() {
 	need yosys
