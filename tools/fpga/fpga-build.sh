@@ -49,8 +49,9 @@ Options:
   --report-only      ecp5: no synthesis; redo the fit check and the
                      timing summary from the last run's ecp5-stat.txt and
                      ecp5-sta.txt in the build directory (seconds)
-  --timeout SEC      limit per tool run (default 3600; the ECP5 synthesis
-                     takes ~10 CPU minutes, 35 wall minutes on a busy host)
+  --timeout SEC      limit per tool run (default 5400; the ECP5 synthesis
+                     takes ~32 CPU minutes and 8 GB, 50 wall minutes on a
+                     busy host)
   --freq MHZ         P&R target clock (default 24)
   --pnr-device DEV   up5k (default; iCEBreaker pins), lp8k or hx8k (the
                      largest iCE40s, 7680 LC: for timing of blocks that do
@@ -72,7 +73,7 @@ build=$here/build/fpga
 fw=""
 rows=""; cols=""
 spad="1024,1024,2048,2048,2048"
-synth_only=0; report_only=0; fit_fail=1; tmo=3600; freq=24; pdev=up5k
+synth_only=0; report_only=0; fit_fail=1; tmo=5400; freq=24; pdev=up5k
 flows=()
 # The small config's dnpu_top options (rtl/dnpu_top.v): no NMC, 8 regions,
 # RV32I control core without mcycle/minstret, queues without a command slot,
