@@ -231,6 +231,24 @@ ice40_fit() {	# stat fitfile: UP5K resources
 	fit_line "$out" "DSP" "$dsp" 8
 }
 
+# Run the Yosys script PFX.ys of flow FLOW and check its stat against the
+# UP5K; fails (and marks the misfit) when it does not fit.
+ice40_synth_fit() {	# flow pfx description
+	local flow=$1 pfx=$2
+	echo "$flow: synth_ice40 of $3 (log $pfx.log)"
+	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
+	fits=1
+	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
+	cat "$pfx-fit.txt"
+	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
+	if [ $fits = 0 ]; then
+		echo "$flow: $3 does NOT fit the UP5K: no place and route"
+		any_misfit=1
+		return 1
+	fi
+	echo "$flow: fits the UP5K (by the synthesis counts)"
+}
+
 # The firmware-sequenced device (dnpu_top SOFT_SEQ=1, docs/FPGA.md "UP5K:
 # the firmware-sequenced device"). The device alone is synthesized for the
 # fit report (what the CI check reads); P&R synthesizes it again inside
@@ -260,18 +278,8 @@ check -assert
 tee -q -o $pfx-stat.txt stat
 $(ltp_script "$pfx")
 EOF
-	echo "ice40: synth_ice40 of the firmware-sequenced dnpu_top (SOFT_SEQ=1; log $pfx.log)"
-	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
-	fits=1
-	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
-	cat "$pfx-fit.txt"
-	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
-	if [ $fits = 0 ]; then
-		echo "ice40: the firmware-sequenced dnpu_top does NOT fit the UP5K: no place and route"
-		any_misfit=1
+	ice40_synth_fit ice40 "$pfx" "the firmware-sequenced dnpu_top (SOFT_SEQ=1)" ||
 		return 0
-	fi
-	echo "ice40: fits the UP5K (by the synthesis counts)"
 	[ $synth_only = 1 ] && return 0
 	local hp=$build/ice40-board
 	cat >"$hp.ys" <<EOF
@@ -300,18 +308,9 @@ check -assert
 tee -q -o $pfx-stat.txt stat
 $(ltp_script "$pfx")
 EOF
-	echo "ice40-hw: synth_ice40 of dnpu_top ${rows}x${cols}, scratchpads $spad (log $pfx.log)"
-	run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
-	fits=1
-	ice40_fit "$pfx-stat.txt" "$pfx-fit.txt"
-	cat "$pfx-fit.txt"
-	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
-	if [ $fits = 0 ]; then
-		echo "ice40-hw: dnpu_top ${rows}x${cols} does NOT fit the UP5K: no place and route"
-		any_misfit=1
-		return 0
-	fi
-	echo "ice40-hw: fits the UP5K (by the synthesis counts; no P&R harness for it)"
+	ice40_synth_fit ice40-hw "$pfx" "dnpu_top ${rows}x${cols}, scratchpads $spad" &&
+		echo "ice40-hw: no P&R harness for this config"
+	return 0
 }
 
 # P&R on the UP5K through the I/O harness rtl/fpga/dnpu_ooc.v (the design
