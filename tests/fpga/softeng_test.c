@@ -98,9 +98,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	srand(12);
-	for (unsigned i = 0; i < MEM_SIZE; i++)
-		mem[i] = (uint8_t)rand();
+	/* fixed pseudo-random bytes (xorshift32), the same every run */
+	uint32_t x = 12;
+
+	for (unsigned i = 0; i < MEM_SIZE; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		mem[i] = (uint8_t)(x >> 24);
+	}
 
 	/* copies: every source and destination byte alignment, 4..64 B */
 	for (unsigned i = 0; i < 48; i++) {
