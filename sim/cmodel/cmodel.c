@@ -459,13 +459,20 @@ uint64_t dnpu_cmodel_xfer_cycles(const struct dnpu_cmodel_config *cfg,
 	uint64_t period = paged ? DNPU_PAGE_SIZE / burst : DNPU_DMA_MAX_INFLIGHT;
 	uint64_t snap[DNPU_DMA_MAX_INFLIGHT + 3] = { 0 }, snap_j = 0;
 	bool have_snap = false;
+	/*
+	 * Periods count from the first unit boundary: a PAGED row that
+	 * starts inside a page reaches it after any number of bursts.
+	 */
+	uint64_t j_unit = UINT64_MAX;
 
 	if (period % DNPU_DMA_MAX_INFLIGHT)
 		period *= DNPU_DMA_MAX_INFLIGHT;
 	if (cfg->dram_free)	/* measurement only: the DMA datapath alone */
 		return cm_sadd(cm_ceil_div(len, dma_width(cfg)), 3);
 	while (left) {
-		if (j && a % unit == 0 && j % period == 0 &&
+		if (j && a % unit == 0 && j_unit == UINT64_MAX)
+			j_unit = j;
+		if (j && a % unit == 0 && (j - j_unit) % period == 0 &&
 		    left >= 2 * period * burst) {
 			uint64_t now[DNPU_DMA_MAX_INFLIGHT + 3] = { issue, data, end };
 			bool same = have_snap && j == snap_j + period;
