@@ -14,7 +14,8 @@ fpga-icestorm-chipdb qemu-system-x86 qemu-system-misc linux-image-amd64
 linux-headers-amd64 linux-source busybox-static cpio xz-utils kmod libdrm-dev
 gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf sparse bc flex bison
 libelf-dev libssl-dev rsync libxnnpack-dev libpthreadpool-dev
-dataset-fashion-mnist python3-skimage valgrind cppcheck clang-tidy zlib1g-dev"
+dataset-fashion-mnist python3-skimage valgrind cppcheck clang-tidy zlib1g-dev
+iverilog"
 # The 6.12 kernel: bookworm-backports and bookworm-security both carry it
 # as linux-{image,headers}-6.12.N+deb12-amd64; take the newest.
 KERNEL612_PATTERN='^linux-(image|headers)-6\.12\.[0-9]+\+(deb12|bpo)-amd64$'
