@@ -257,17 +257,13 @@ module dnpu_engine #(
         .rvalid(c_rvalid[0]), .rready(c_rready[0]), .rdata(m_rdata), .rlast(m_rlast),
         .rerr(m_rerr), .bvalid(c_bvalid[0]), .berr(m_berr));
 
-    // the fetched command bytes shift into fbuf from the top, a chunk at a time
-    reg [FB_BYTES*8-1:0] fbuf_in;
-    integer fb, fc;
-    always @(*) begin
-        fc = {27'd0, f_snk_cnt};
-        for (fb = 0; fb < FB_BYTES; fb = fb + 1)
-            if (fb + fc < FB_BYTES)
-                fbuf_in[fb*8 +: 8] = fbuf[(fb + fc)*8 +: 8];
-            else
-                fbuf_in[fb*8 +: 8] = f_snk_data[(fb + fc - FB_BYTES)*8 +: 8];
-    end
+    // the fetched command bytes shift into fbuf from the top, a chunk at a
+    // time: one byte shift of {data, fbuf} (a 5-stage shifter; a byte
+    // select per byte at offset fb + f_snk_cnt was ~0.5 M muxes in Yosys)
+    wire [(FB_BYTES+DMA_W)*8-1:0] fbuf_cat = {f_snk_data, fbuf};
+    wire [(FB_BYTES+DMA_W)*8-1:0] fbuf_sh  = fbuf_cat >> {f_snk_cnt, 3'b000};
+    wire [FB_BYTES*8-1:0] fbuf_in = fbuf_sh[FB_BYTES*8-1:0];
+    wire fbuf_sh_unused = ^fbuf_sh[(FB_BYTES+DMA_W)*8-1:FB_BYTES*8];
     // command d_idx in the buffer, and its slot
     wire [31:0] w_rel  = d_idx - w_first;
     wire        w_hit  = w_valid && w_rel < {29'd0, w_n};
