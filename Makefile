@@ -62,7 +62,7 @@ vmtest: userspace
 	@cd $(BUILD)/main && ctest -L vm --output-on-failure
 
 fpga: firmware
-	@tools/fpga/fpga-build.sh --no-fit-fail ice40 ecp5 && tools/fpga/fpga-build.sh --pnr-device lp8k ctrl-pnr
+	@tools/fpga/fpga-build.sh --no-fit-fail ice40 ecp5 ecp5-min && tools/fpga/fpga-build.sh --pnr-device lp8k ctrl-pnr
 
 install: all
 	@cmake --install $(BUILD)/main $(if $(PREFIX),--prefix $(PREFIX))

@@ -16,6 +16,9 @@
 //    reload it through FW_ADDR/FW_DATA).
 //  - DNPU_FPGA_DMEM_SPRAM: DMEM in iCE40 UltraPlus SPRAM (ram_style "huge")
 //    instead of block RAM.
+//  - DNPU_FPGA_CORE_LUTRAM: IMEM and DMEM in distributed (LUT) RAM
+//    (ram_style "distributed"): the ECP5-85F's scratchpads take all 208 of
+//    its block RAMs.
 // The firmware-sequenced device's memories (DNPU_CORE_SOFT_MEM_SIZE each,
 // dnpu_top SOFT_SEQ) always go to SPRAM: 64 KiB is two SB_SPRAM256KA
 // (16K x 16) each, all four of the UP5K's. SPRAM cannot be preloaded, so
@@ -76,6 +79,8 @@ module dnpu_rv32_sram #(
         end else if (IS_DMEM) begin : g_dmem
 `ifdef DNPU_FPGA_DMEM_SPRAM
             (* ram_style = "huge" *)
+`elsif DNPU_FPGA_CORE_LUTRAM
+            (* ram_style = "distributed" *)
 `endif
             reg [31:0] mem [0:PHYS-1];
             always @(posedge clk)
@@ -90,6 +95,9 @@ module dnpu_rv32_sram #(
                         rdata <= mem[a];
                 end
         end else begin : g_ram
+`ifdef DNPU_FPGA_CORE_LUTRAM
+            (* ram_style = "distributed" *)
+`endif
             reg [31:0] mem [0:PHYS-1];
 `ifdef DNPU_FPGA_IMEM_HEX
             if (IS_IMEM) begin : g_init

@@ -21,6 +21,12 @@ Flows (default: ice40 ecp5):
   ecp5       default 16x16 config: synth_ecp5 for an ECP5-85F, resource
              report and fit check (Debian ships no nextpnr-ecp5: no P&R);
              int8 products in MULT9X9D, IMEM 8 KiB + DMEM 4 KiB
+  ecp5-min   the smallest 16x16 build for the ECP5-85F: default
+             scratchpads, one PPU lane and no NMC (all the 85F's
+             multipliers allow; CAPS/FEATURES say so), the small config's
+             engine options, IMEM 4 KiB + DMEM 2 KiB in LUT RAM; fits
+             multipliers, block RAM and FFs, not yet the LUTs
+             (docs/FPGA.md); outputs ecp5-min-*
   ctrl-pnr   the control complex alone (core, 4 KiB IMEM with the firmware,
              2 KiB DMEM, host block) placed and routed on the UP5K:
              nextpnr-ice40 Fmax and critical path, icepack, icetime
@@ -46,7 +52,7 @@ Options:
   --synth-only       stop after synthesis and the fit check (the ctest)
   --no-fit-fail      exit 0 when a design does not fit (make fpga: the
                      reports are the product)
-  --report-only      ecp5: no synthesis; redo the fit check and the
+  --report-only      ecp5, ecp5-min: no synthesis; redo the fit check and the
                      timing summary from the last run's ecp5-stat.txt and
                      ecp5-sta.txt in the build directory (seconds)
   --timeout SEC      limit per tool run (default 5400; the ECP5 synthesis
@@ -98,7 +104,7 @@ while [ $# -gt 0 ]; do
 	--freq) freq=$2; shift ;;
 	--pnr-device) pdev=$2; shift ;;
 	-h|--help) usage; exit 0 ;;
-	ice40|ice40-hw|ecp5|ctrl-pnr) flows+=("$1") ;;
+	ice40|ice40-hw|ecp5|ecp5-min|ctrl-pnr) flows+=("$1") ;;
 	*) echo "fpga-build.sh: unknown argument '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -360,14 +366,26 @@ EOF
 }
 
 # ---------------------------------------------------------------- ECP5
-sta_line() {	# sta report: latest arrival (ps) as an Fmax estimate
+sta_line() {	# sta report, flow: latest arrival (ps) as an Fmax estimate
 	[ -f "$1" ] || return 0
-	awk '/^Latest arrival time/ { ps = $NF + 0 }
-	     END { if (ps > 0) printf "ecp5: sta estimate (cell delays + %s): longest path %.2f ns, ~%.0f MHz\n", "960 ps per routed net", ps / 1000, 1e6 / ps }' "$1"
+	awk -v f="$2" '/^Latest arrival time/ { ps = $NF + 0 }
+	     END { if (ps > 0) printf "%s: sta estimate (cell delays + %s): longest path %.2f ns, ~%.0f MHz\n", f, "960 ps per routed net", ps / 1000, 1e6 / ps }' "$1"
 }
 
-ecp5_script() {
-	local pfx=$build/ecp5
+# The smallest 16x16 build for the ECP5-85F (flow ecp5-min), docs/FPGA.md
+# "ECP5-85F": the array's 256 products take 128 of the 156 multiplier
+# sites and the rest of the device (control core M extension, address
+# arithmetic) 6, so 22 are left; a PPU lane needs 16 (four 32x32
+# requantizers), the NMC 4 plus 16.5 per lane (at least 2): one PPU lane
+# and no NMC. The scratchpads take all 208 block RAMs, so the control
+# core's IMEM (4 KiB) and DMEM (2 KiB) are LUT RAM. The small config's
+# engine options (one command per fetch, queues without a command slot,
+# 8 regions, host registers in a RAM) save ~12k LUT4.
+ecp5_min_params="-set PPU_LANES 1 -set NMC 0 -set FETCH_N 1 -set QSLOT 0 -set REGIONS 8 -set HOSTREG_RAM 1"
+ecp5_min_defs="-DDNPU_FPGA_IMEM_WORDS=1024 -DDNPU_FPGA_DMEM_WORDS=512 -DDNPU_FPGA_CORE_LUTRAM"
+
+ecp5_script() {	# output prefix, chparam arguments of dnpu_top, defines
+	local pfx=$1 chp=$2 defs=$3
 	# Products of <= 9-bit operands (the array's int8 x int8) become
 	# MULT9X9D (tools/fpga/ecp5_mul9_map.v, proven equal by ctest
 	# fpga_ecp5_mul9) before synth_ecp5 maps the rest to MULT18X18D; the
@@ -386,7 +404,8 @@ ecp5_script() {
 	# (tools/fpga/ecp5_sta_route.v), after the JSON is written.
 	cat <<EOF
 read_verilog -lib $here/tools/fpga/ecp5_mult9x9d.v
-read_verilog -DDNPU_FPGA_IMEM_WORDS=2048 -DDNPU_FPGA_DMEM_WORDS=1024 -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
+read_verilog $defs -I$rtl $(engine_src | tr '\n' ' ') $fpga_sram
+${chp:+chparam $chp dnpu_top}
 hierarchy -check -top dnpu_top
 synth_ecp5 -top dnpu_top -run begin:coarse
 proc
@@ -410,15 +429,15 @@ $(ltp_script "$pfx")
 EOF
 }
 
-flow_ecp5() {
+flow_ecp5() {	# flow name, chparam arguments, defines, description
 	need yosys
-	local pfx=$build/ecp5
+	local flow=$1 pfx=$build/$1
 	if [ $report_only = 1 ]; then
-		[ -f "$pfx-stat.txt" ] || { echo "fpga-build.sh: no $pfx-stat.txt (run the ecp5 flow first)" >&2; exit 2; }
-		echo "ecp5: report of the last run ($pfx-stat.txt, $(date -u -r "$pfx-stat.txt" '+%F %H:%M UTC'))"
+		[ -f "$pfx-stat.txt" ] || { echo "fpga-build.sh: no $pfx-stat.txt (run the $flow flow first)" >&2; exit 2; }
+		echo "$flow: report of the last run ($pfx-stat.txt, $(date -u -r "$pfx-stat.txt" '+%F %H:%M UTC'))"
 	else
-		ecp5_script >"$pfx.ys"
-		echo "ecp5: synth_ecp5 of dnpu_top 16x16 (default parameters; log $pfx.log)"
+		ecp5_script "$pfx" "$2" "$3" >"$pfx.ys"
+		echo "$flow: synth_ecp5 of dnpu_top 16x16 ($4; log $pfx.log)"
 		run_tool "$pfx.out" yosys -q -l "$pfx.log" -s "$pfx.ys"
 	fi
 	local st=$pfx-stat.txt out=$pfx-fit.txt lut ff ebr dsp ccu ram m9
@@ -438,9 +457,9 @@ flow_ecp5() {
 	fit_line "$out" "MULT18" $((dsp + (m9 + 1) / 2)) 156
 	cat "$out"
 	grep -m1 'Longest topological path' "$pfx-ltp.txt" || true
-	sta_line "$pfx-sta.txt"
+	sta_line "$pfx-sta.txt" "$flow"
 	[ $fits = 1 ] || any_misfit=1
-	echo "ecp5: no nextpnr-ecp5 in Debian 12: no P&R; the timing is an estimate (docs/FPGA.md)"
+	echo "$flow: no nextpnr-ecp5 in Debian 12: no P&R; the timing is an estimate (docs/FPGA.md)"
 }
 
 any_misfit=0
@@ -448,7 +467,10 @@ for f in "${flows[@]}"; do
 	case $f in
 	ice40) flow_ice40 ;;
 	ice40-hw) flow_ice40_hw ;;
-	ecp5) flow_ecp5 ;;
+	ecp5) flow_ecp5 ecp5 "" "-DDNPU_FPGA_IMEM_WORDS=2048 -DDNPU_FPGA_DMEM_WORDS=1024" \
+		"default parameters" ;;
+	ecp5-min) flow_ecp5 ecp5-min "$ecp5_min_params" "$ecp5_min_defs" \
+		"${ecp5_min_params//-set /}, IMEM/DMEM in LUT RAM" ;;
 	ctrl-pnr) flow_ctrl_pnr ;;
 	esac
 done
