@@ -102,7 +102,13 @@ module dnpu_ctrl #(
 
     assign eng_reset = blk_rst;
     assign host_irq  = (irq_status & irq_mask) != 32'd0;
-    assign timer_irq = mtime >= mtimecmp;
+    // mtime >= mtimecmp from the two halves in parallel: one 64-bit carry
+    // chain (~20 ns on an iCE40) into the engine block's IRQ_PENDING was a
+    // critical path of the UP5K device
+    wire   tmr_hi_gt = mtime[63:32] > mtimecmp[63:32];
+    wire   tmr_hi_eq = mtime[63:32] == mtimecmp[63:32];
+    wire   tmr_lo_ge = mtime[31:0] >= mtimecmp[31:0];
+    assign timer_irq = tmr_hi_gt || (tmr_hi_eq && tmr_lo_ge);
     // The core sees MTIP one cycle late: the 64-bit compare then ends at a
     // flip-flop instead of running on through the core's interrupt and
     // trap decision into its CSR write enables (the control complex's
@@ -288,57 +294,56 @@ module dnpu_ctrl #(
     // Each register has one writer: the host or the core.
     reg  [31:0] hr_valid;      // written since reset
     reg  [31:0] hr_q;
-    reg         hr_qv;
-    wire [4:0]  hr_ra = h_go ? host_addr[6:2] : c_addr[6:2];
-    wire        hr_we;
-    wire [4:0]  hr_wa;
-    reg         h_ram, h_ram_st, c_ram, c_ram_st;   // read from the RAM (STATUS)
-    wire [31:0] hr_word = hr_qv ? hr_q : 32'd0;
+    // h_ram / c_ram: the access reads a RAM-held register written since
+    // reset (else it reads 0); decided with the access, so the read data
+    // mux has one control less after the RAM (the load path RAM -> core
+    // read data -> register file was on the UP5K device's critical path)
+    reg         h_ram, h_ram_st, c_ram, c_ram_st;   // (STATUS)
+    // Writes: the host's to its registers, else (a core access to the host
+    // block waits while the host has it: c_issue) the core's. Each side's
+    // enable and valid bit are decoded from its own address, not from the
+    // shared write-address mux (host_addr -> h_go -> c_issue -> that mux ->
+    // the 32 valid bits was the UP5K device's critical path); the address
+    // mux is the read port's (hr_ra), which selects the writer's address
+    // whenever one writes.
+    reg         h_hr_we, c_hr_we;
+    always @(*) begin
+        h_hr_we = 1'b0;
+        c_hr_we = 1'b0;
+        case (host_addr)
+            12'h050, 12'h054, 12'h058, 12'h060, 12'h09c: h_hr_we = RAMREG && h_go && host_we;
+            default: ;
+        endcase
+        case (c_addr[11:0])
+            12'h034, 12'h038, 12'h03c, 12'h05c, 12'h064, 12'h070,
+            12'h074, 12'h078, 12'h07c, 12'h080, 12'h084:
+                c_hr_we = RAMREG && c_issue && core_run && c_host && c_write;
+            default: ;
+        endcase
+    end
+    wire [31:0] hr_set = (h_hr_we ? 32'd1 << host_addr[6:2] : 32'd0) |
+                         (c_hr_we ? 32'd1 << c_addr[6:2] : 32'd0);
 
     generate if (RAMREG) begin : g_hr_mem
         reg  [31:0] mem [0:31];
-        reg         we;
-        reg  [4:0]  wa;
-        reg  [31:0] wd;
-        always @(*) begin
-            we = 1'b0;
-            wa = host_addr[6:2];
-            wd = host_wdata;
-            if (h_go && host_we) begin
-                case (host_addr)
-                    12'h050, 12'h054, 12'h058, 12'h060, 12'h09c: we = 1'b1;
-                    default: ;
-                endcase
-            end else if (c_issue && core_run && c_host && c_write) begin
-                wa = c_addr[6:2];
-                wd = c_wdata;
-                case (c_addr[11:0])
-                    12'h034, 12'h038, 12'h03c, 12'h05c, 12'h064, 12'h070,
-                    12'h074, 12'h078, 12'h07c, 12'h080, 12'h084: we = 1'b1;
-                    default: ;
-                endcase
-            end
-        end
-        assign hr_we = we;
-        assign hr_wa = wa;
+        wire [4:0]  hr_ra = h_go ? host_addr[6:2] : c_addr[6:2];
+        wire [31:0] wd = h_go ? host_wdata : c_wdata;
         always @(posedge clk) begin
             hr_q <= mem[hr_ra];
-            if (we)
-                mem[wa] <= wd;
+            if (h_hr_we || c_hr_we)
+                mem[hr_ra] <= wd;
         end
     end else begin : g_no_hr_mem
-        assign hr_we = 1'b0;
-        assign hr_wa = 5'd0;
         always @(posedge clk) hr_q <= 32'd0;
     end endgenerate
 
-    wire [31:0] c_ram_word = c_ram ? (hr_word & (c_ram_st ? ~STATUS_HW : 32'hffff_ffff)) : 32'd0;
+    wire [31:0] c_ram_word = c_ram ? (hr_q & (c_ram_st ? ~STATUS_HW : 32'hffff_ffff)) : 32'd0;
     assign c_rdata = c_sel == 2'd1 ? imem_q : c_sel == 2'd2 ? dmem_q : (c_reg_rdata | c_ram_word);
 
     // host read data: registers, or the memory word of a FW_DATA read
     reg  [1:0]  h_sel;
     reg  [31:0] h_reg_rdata;
-    wire [31:0] h_ram_word = h_ram ? (hr_word & (h_ram_st ? ~STATUS_HW : 32'hffff_ffff)) : 32'd0;
+    wire [31:0] h_ram_word = h_ram ? (hr_q & (h_ram_st ? ~STATUS_HW : 32'hffff_ffff)) : 32'd0;
     assign host_rdata = h_sel == 2'd1 ? imem_q : h_sel == 2'd2 ? dmem_q : (h_reg_rdata | h_ram_word);
 
     // ------------------------------------------------------------------
@@ -356,9 +361,7 @@ module dnpu_ctrl #(
         c_err    <= 1'b0;
         doorbell <= 1'b0;
         soft_reset <= 1'b0;
-        hr_qv    <= hr_valid[hr_ra];
-        if (hr_we)
-            hr_valid[hr_wa] <= 1'b1;
+        hr_valid <= hr_valid | hr_set;
 
         if (blk_rst) begin
             core_run      <= 1'b0;
@@ -409,7 +412,7 @@ module dnpu_ctrl #(
                 host_ack    <= 1'b1;
                 h_sel       <= 2'd0;
                 h_reg_rdata <= reg_read(host_addr);
-                h_ram       <= is_ramreg(host_addr);
+                h_ram       <= is_ramreg(host_addr) && hr_valid[host_addr[6:2]];
                 h_ram_st    <= host_addr == DNPU_REG_STATUS[11:0];
                 if ({20'd0, host_addr} >= DNPU_REG_PERF_BASE &&
                     {20'd0, host_addr} < DNPU_REG_PERF_BASE + 32'd8 * DNPU_PERF_COUNT) begin
@@ -475,7 +478,7 @@ module dnpu_ctrl #(
                         c_ready <= 1'b1;
                     end else if (c_host) begin
                         c_reg_rdata <= core_reg_read(c_addr[11:0]);
-                        c_ram       <= is_core_ramreg(c_addr[11:0]);
+                        c_ram       <= is_core_ramreg(c_addr[11:0]) && hr_valid[c_addr[6:2]];
                         c_ready     <= 1'b1;
                         if (c_write) begin
                             case (c_addr[11:0])

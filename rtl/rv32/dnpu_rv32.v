@@ -98,7 +98,7 @@ module dnpu_rv32 #(
     wire [6:0]  f7     = ir[31:25];
     wire [11:0] csr    = ir[31:20];
     wire [31:0] imm_i  = {{20{ir[31]}}, ir[31:20]};
-    wire [31:0] imm_s  = {{20{ir[31]}}, ir[31:25], ir[11:7]};
+    wire [1:0]  imm_s_lo = ir[8:7];   // the S immediate's low bits (add_k has it all)
     wire        imm_b1 = ir[8];    // bit 1 of the B immediate (pc_imm has it all)
     wire [31:0] imm_u  = {ir[31:12], 12'b0};
     wire        imm_j1 = ir[21];   // bit 1 of the J immediate
@@ -131,13 +131,16 @@ module dnpu_rv32 #(
     // The adder's controls are decoded from the instruction word as it
     // arrives (registered with ir), so the path into the carry chain starts
     // at flip-flops rather than behind the decode (the UP5K's critical path
-    // ran ir -> decode -> adder -> branch -> pc, docs/FPGA.md).
-    wire        alu_alt = f7[5] && (op_reg || f3 == 3'b101);
-    reg         add_sub, cmp_sgn, addb_rs2, addb_st;
-    wire [31:0] add_b   = addb_rs2 ? b : addb_st ? imm_s : imm_i;
+    // ran ir -> decode -> adder -> branch -> pc, docs/FPGA.md). The second
+    // operand, when it is not rs2, is registered then too, already
+    // sign-extended and inverted for a subtract (add_k; 0 or ~0 for rs2 =
+    // x0): one LUT (add_rs2, rs2v, add_sub, add_k) per bit before the
+    // carry chain instead of three (operand select, x0 mask, invert).
+    reg         add_sub, cmp_sgn, add_rs2;
+    reg  [32:0] add_k;
     wire [32:0] add_x   = {cmp_sgn & a[31], a};
-    wire [32:0] add_y   = {cmp_sgn & add_b[31], add_b};
-    wire [32:0] add_out = add_x + (add_sub ? ~add_y : add_y) + {32'd0, add_sub};
+    wire [32:0] add_y   = add_rs2 ? {cmp_sgn & rs2v[31], rs2v} ^ {33{add_sub}} : add_k;
+    wire [32:0] add_out = add_x + add_y + {32'd0, add_sub};
     wire        lt      = add_out[32];
     // branch equality straight from the operands, not through the adder
     wire        eq      = a == b;
@@ -153,6 +156,15 @@ module dnpu_rv32 #(
                              (n_f3 == 3'b000 && n_reg && mem_rdata[30])));
     // signed compare: SLT(I), BLT, BGE
     wire        n_cmp_sgn = n_branch ? !n_f3[1] : n_f3 == 3'b010;
+    wire        n_rs2_op  = n_reg || n_branch;
+    wire [31:0] n_imm_k   = n_rs2_op ? 32'd0 :
+                            n_opc == 7'b0100011 ?                        // store
+                            {{20{mem_rdata[31]}}, mem_rdata[31:25], mem_rdata[11:7]} :
+                            {{20{mem_rdata[31]}}, mem_rdata[31:20]};
+    wire [32:0] n_add_k   = {n_cmp_sgn & n_imm_k[31], n_imm_k} ^ {33{n_add_sub}};
+    // SLT(I)(U): its result (lt, the adder's last carry) joins the
+    // writeback data in the last LUT (ex_slt, rf_wd)
+    wire        n_slt     = (n_reg || n_imm) && n_f3[2:1] == 2'b01;
     wire [31:0] n_pc_imm  = n_opc == 7'b1101111 ?                        // JAL
                             {{11{mem_rdata[31]}}, mem_rdata[31], mem_rdata[19:12],
                              mem_rdata[20], mem_rdata[30:21], 1'b0} :
@@ -160,13 +172,18 @@ module dnpu_rv32 #(
                             {{19{mem_rdata[31]}}, mem_rdata[31], mem_rdata[7],
                              mem_rdata[30:25], mem_rdata[11:8], 1'b0};
 
-    // one right shifter; left shifts reverse the operand and the result
-    wire [4:0]  shamt   = op_reg ? b[4:0] : ir[24:20];
+    // one right shifter; left shifts reverse the operand and the result.
+    // Its controls are registered with ir (sh_left: SLL(I), sh_arith:
+    // SRA(I), sh_imm: OP-IMM): the shift amount and the operand are then
+    // one LUT each from flip-flops / the register file (the opcode decode
+    // in front of the barrel shifter was on the UP5K device's critical
+    // path, ir -> shamt -> shifter -> rf_wd).
+    reg         sh_left, sh_arith, sh_imm;
+    wire [4:0]  shamt   = add_rs2 ? rs2v[4:0] : sh_imm ? ir[24:20] : 5'd0;
     reg  [31:0] a_rev, sh_out_rev;
     integer     k;
-    wire        sh_left = f3 == 3'b001;
     wire [31:0] sh_in   = sh_left ? a_rev : a;
-    wire [32:0] sh_ext  = {alu_alt & !sh_left & a[31], sh_in};
+    wire [32:0] sh_ext  = {sh_arith & a[31], sh_in};
     wire [32:0] sh_res  = $signed(sh_ext) >>> shamt;
     wire [31:0] sh_out  = (SHIFT_SERIAL != 0) ? 32'd0 :
                           sh_left ? sh_out_rev : sh_res[31:0];
@@ -175,7 +192,7 @@ module dnpu_rv32 #(
                             f3[1:0] == 2'b01;
     reg  [31:0] sh_val;
     reg  [4:0]  sh_cnt;
-    wire        sh_fill = alu_alt && sh_val[31];   // SRA(I)
+    wire        sh_fill = sh_arith && sh_val[31];
     always @(*) begin
         for (k = 0; k < 32; k = k + 1) begin
             a_rev[k]      = a[31 - k];
@@ -188,7 +205,7 @@ module dnpu_rv32 #(
     always @(*) begin
         case (f3)
             3'b000:  alu_out = add_out[31:0];
-            3'b010, 3'b011: alu_out = {31'd0, lt};
+            3'b010, 3'b011: alu_out = 32'd0;     // SLT: lt joins in rf_wd
             3'b100:  alu_out = a ^ alu_b;
             3'b110:  alu_out = a | alu_b;
             3'b111:  alu_out = a & alu_b;
@@ -216,7 +233,7 @@ module dnpu_rv32 #(
     // the adder, so a branch with a misaligned target (never emitted for a
     // core without C) spends one more cycle in S_BRMIS, which traps if it
     // was taken.
-    wire [1:0]  lo_imm   = op_store ? imm_s[1:0] : imm_i[1:0];
+    wire [1:0]  lo_imm   = op_store ? imm_s_lo : imm_i[1:0];
     wire [1:0]  lo_addr  = a[1:0] + lo_imm;      // = add_out[1:0] of JALR/loads/stores
     wire        jmp_misal = op_jal ? imm_j1 : op_jalr && lo_addr[1];
     wire        br_misal  = op_branch && imm_b1;
@@ -372,30 +389,42 @@ module dnpu_rv32 #(
         end
     end
 
-    // Writeback value and enable
+    // Writeback value and enable. The SLT result joins last: ex_slt is
+    // "SLT(I)(U) in EXEC", registered as the instruction arrives, and
+    // rf_wd_rest[0] is kept as a net so that synthesis does not fold lt
+    // (the end of the carry chain, which ABC takes for an early input)
+    // into the wide writeback mux (the UP5K's critical path ran lt ->
+    // alu_out -> rf_wd -> register file, 5 LUTs).
+    reg         ex_slt;
+    reg  [31:0] rf_wd_rest;
+    (* keep *) wire wd0_rest = rf_wd_rest[0];
+    always @(*) rf_wd = {rf_wd_rest[31:1], wd0_rest | (ex_slt & lt)};
+    always @(posedge clk)
+        ex_slt <= !rst && state == S_IWAIT && mem_ready && !mem_err && n_slt;
+
     always @(*) begin
         rf_we = 1'b0;
-        rf_wd = alu_out;
+        rf_wd_rest = alu_out;
         case (state)
             S_EXEC: begin
                 rf_we = !ex_trap && !sh_serial && (op_lui || op_auipc || op_jal || op_jalr ||
                         op_imm || (op_reg && !is_muldiv) || is_csr);
-                if (op_lui)                 rf_wd = imm_u;
-                else if (op_auipc)          rf_wd = pc_rel;
-                else if (op_jal || op_jalr) rf_wd = pc_plus4;
-                else if (is_csr)            rf_wd = csr_rd;
+                if (op_lui)                 rf_wd_rest = imm_u;
+                else if (op_auipc)          rf_wd_rest = pc_rel;
+                else if (op_jal || op_jalr) rf_wd_rest = pc_plus4;
+                else if (is_csr)            rf_wd_rest = csr_rd;
             end
             S_MWAIT: begin
                 rf_we = mem_ready && !mem_err && op_load;
-                rf_wd = ld_val;
+                rf_wd_rest = ld_val;
             end
             S_MULDIV: begin
                 if (sh_serial) begin
                     rf_we = sh_cnt == 5'd0;
-                    rf_wd = sh_val;
+                    rf_wd_rest = sh_val;
                 end else begin
                     rf_we = MULDIV != 0 && md_cnt == 6'd32;
-                    rf_wd = md_result;
+                    rf_wd_rest = md_result;
                 end
             end
             default: ;
@@ -480,8 +509,11 @@ module dnpu_rv32 #(
             rs2_zero     <= 1'b1;
             add_sub      <= 1'b0;
             cmp_sgn      <= 1'b0;
-            addb_rs2     <= 1'b0;
-            addb_st      <= 1'b0;
+            add_rs2      <= 1'b0;
+            add_k        <= 33'd0;
+            sh_left      <= 1'b0;
+            sh_arith     <= 1'b0;
+            sh_imm       <= 1'b0;
             pc_imm       <= 32'd0;
             mstatus_mie  <= 1'b0;
             mstatus_mpie <= 1'b0;
@@ -532,8 +564,11 @@ module dnpu_rv32 #(
                     ir        <= mem_rdata;
                     add_sub   <= n_add_sub;
                     cmp_sgn   <= n_cmp_sgn;
-                    addb_rs2  <= n_reg || n_branch;
-                    addb_st   <= n_opc == 7'b0100011;
+                    add_rs2   <= n_rs2_op && mem_rdata[24:20] != 5'd0;
+                    add_k     <= n_add_k;
+                    sh_left   <= n_f3 == 3'b001;
+                    sh_arith  <= n_f3 == 3'b101 && mem_rdata[30];
+                    sh_imm    <= n_imm;
                     pc_imm    <= n_pc_imm;
                     rs1_zero  <= mem_rdata[19:15] == 5'd0;
                     rs2_zero  <= mem_rdata[24:20] == 5'd0;
