@@ -55,9 +55,9 @@ Options:
   --report-only      ecp5, ecp5-min: no synthesis; redo the fit check and the
                      timing summary from the last run's ecp5-stat.txt and
                      ecp5-sta.txt in the build directory (seconds)
-  --timeout SEC      limit per tool run (default 5400; the ECP5 synthesis
-                     takes ~32 CPU minutes and 8 GB, 50 wall minutes on a
-                     busy host)
+  --timeout SEC      limit per tool run (default 5400; the default ECP5
+                     synthesis takes ~6 GB and 22 wall minutes on a busy
+                     host, ecp5-min ~11)
   --freq MHZ         P&R target clock (default 24)
   --pnr-device DEV   up5k (default; iCEBreaker pins), lp8k or hx8k (the
                      largest iCE40s, 7680 LC: for timing of blocks that do
