@@ -217,13 +217,25 @@ module dnpu_rv32 #(
     // LUT after the compare; f3 = 01x is illegal and traps)
     wire br_taken = (f3[2] ? lt : eq) ^ f3[0];
 
+    // BLT(U)/BGE(U) with an aligned target (so no trap) in EXEC, registered
+    // as the instruction arrives. pc and mem_addr take their next value in
+    // two steps (below, "Next pc and fetch address"): the sequencer's
+    // value, which counts these branches as not taken, then the branch
+    // target in the last LUT, so lt (the end of the carry chain) is a LUT
+    // or two from the flip-flops (lt -> br_taken -> jumps -> the pc mux,
+    // 4 LUTs, was the UP5K device's critical path once the writeback was
+    // cut).
+    reg         ex_brlt;
+    wire        br_lt_take = ex_brlt && (lt ^ f3[0]);
+
     wire [31:0] pc_plus4   = pc + 32'd4;
     // pc_imm: the immediate of JAL / AUIPC / branches, selected as the
     // instruction arrives (the adder's input then starts at flip-flops)
     reg  [31:0] pc_imm;
     wire [31:0] pc_rel     = pc + pc_imm;
     wire [31:0] jump_tgt   = op_jalr ? {add_out[31:1], 1'b0} : pc_rel;
-    wire        jumps      = op_jal || op_jalr || (op_branch && br_taken);
+    // JAL, JALR, BEQ/BNE taken (BLT(U)/BGE(U) are br_lt_take)
+    wire        jumps      = op_jal || op_jalr || (op_branch && !f3[2] && (eq ^ f3[0]));
 
     // Misalignment from the low two address bits alone, so that the trap
     // decision (and with it every CSR and register-file write enable) does
@@ -488,6 +500,71 @@ module dnpu_rv32 #(
                   (state == S_WFI && (irq_pend != 32'd0 || halt_req));
 
     // ------------------------------------------------------------------
+    // Next pc and fetch address: an enable and a value from the sequencer
+    // state, then the BLT(U)/BGE(U) target (ex_brlt) in the last LUT. The
+    // enables do not depend on the branch (such a branch always updates
+    // pc, and mem_addr when it fetches right away: fast_fetch), and
+    // pc_seq / ma_seq are kept as nets, so that synthesis puts lt last.
+    // ------------------------------------------------------------------
+    reg         pc_en, ma_en;
+    reg  [31:0] pc_nx, ma_nx;
+    always @(*) begin
+        pc_en = 1'b0;
+        pc_nx = pc_plus4;
+        ma_en = 1'b0;
+        ma_nx = pc_plus4;
+        if (trap) begin
+            pc_en = 1'b1;
+            pc_nx = trap_vec;
+        end else begin
+            case (state)
+                S_FETCH: begin
+                    ma_en = !halt_req;
+                    ma_nx = pc;
+                end
+                S_EXEC: begin
+                    if (op_load || op_store) begin
+                        ma_en = 1'b1;
+                        ma_nx = ls_addr;
+                    end else if (!is_muldiv && !is_wfi && !sh_serial && !br_misal) begin
+                        pc_en = 1'b1;
+                        pc_nx = is_mret ? mepc : jumps ? jump_tgt : pc_plus4;
+                        // fetch the next instruction right away unless
+                        // FETCH has to look at interrupts / halt first
+                        // (SYSTEM instructions may change mstatus / mie)
+                        ma_en = fast_fetch && !op_system;
+                        ma_nx = jumps ? jump_tgt : pc_plus4;
+                    end
+                end
+                S_MWAIT: begin
+                    pc_en = mem_ready;
+                    ma_en = mem_ready;
+                end
+                S_MULDIV: begin
+                    pc_en = sh_serial ? sh_cnt == 5'd0 : MULDIV != 0 && md_cnt == 6'd32;
+                    ma_en = pc_en;
+                end
+                S_WFI:   pc_en = irq_pend != 32'd0 || halt_req;
+                S_BRMIS: pc_en = 1'b1;    // not taken (taken traps)
+                default: ;
+            endcase
+        end
+    end
+    (* keep *) wire [31:0] pc_seq = pc_nx;
+    (* keep *) wire [31:0] ma_seq = ma_nx;
+    always @(posedge clk) begin
+        if (rst) begin
+            pc       <= RESET_PC;
+            mem_addr <= 32'd0;
+        end else begin
+            if (pc_en)
+                pc <= br_lt_take ? pc_rel : pc_seq;
+            if (ma_en)
+                mem_addr <= br_lt_take ? pc_rel : ma_seq;
+        end
+    end
+
+    // ------------------------------------------------------------------
     // Sequencer
     // ------------------------------------------------------------------
     always @(posedge clk) begin
@@ -499,10 +576,8 @@ module dnpu_rv32 #(
 
         if (rst) begin
             state        <= S_FETCH;
-            pc           <= RESET_PC;
             ir           <= 32'd0;
             mem_valid    <= 1'b0;
-            mem_addr     <= 32'd0;
             mem_wdata    <= 32'd0;
             mem_wstrb    <= 4'd0;
             rs1_zero     <= 1'b1;
@@ -545,7 +620,6 @@ module dnpu_rv32 #(
             mtval        <= trap_tval;
             mstatus_mpie <= mstatus_mie;
             mstatus_mie  <= 1'b0;
-            pc           <= trap_vec;
             state        <= S_FETCH;
         end else begin
             case (state)
@@ -554,7 +628,6 @@ module dnpu_rv32 #(
                         state <= S_HALT;
                     end else begin
                         mem_valid <= 1'b1;
-                        mem_addr  <= pc;
                         mem_wstrb <= 4'd0;
                         state     <= S_IWAIT;
                     end
@@ -576,27 +649,22 @@ module dnpu_rv32 #(
                 end
                 S_EXEC: begin
                     state <= S_FETCH;
-                    pc    <= jumps ? jump_tgt : pc_plus4;
                     // fetch the next instruction right away unless FETCH
                     // has to look at interrupts / halt first (SYSTEM
                     // instructions may change mstatus / mie)
                     if (fast_fetch && !op_system && !is_muldiv && !op_load && !op_store &&
                         !br_misal && !sh_serial) begin
                         mem_valid <= 1'b1;
-                        mem_addr  <= jumps ? jump_tgt : pc_plus4;
                         mem_wstrb <= 4'd0;
                         state     <= S_IWAIT;
                     end
                     if (op_load || op_store) begin
-                        pc        <= pc;
                         mem_valid <= 1'b1;
-                        mem_addr  <= ls_addr;
                         mem_wdata <= st_data;
                         mem_wstrb <= op_store ? st_strb : 4'd0;
                         state     <= S_MWAIT;
                     end
                     if (is_muldiv) begin
-                        pc         <= pc;
                         md_opnd    <= md_div ? md_magb : md_maga;
                         md_hi      <= 32'd0;
                         md_lo      <= md_div ? md_maga : md_magb;
@@ -608,22 +676,18 @@ module dnpu_rv32 #(
                         state      <= S_MULDIV;
                     end
                     if (is_wfi) begin
-                        pc    <= pc;
                         state <= S_WFI;
                     end
                     if (sh_serial) begin
-                        pc     <= pc;
                         sh_val <= a;
                         sh_cnt <= shamt;
                         state  <= S_MULDIV;
                     end
                     if (br_misal) begin
-                        pc          <= pc;
                         brmis_taken <= br_taken;
                         state       <= S_BRMIS;
                     end
                     if (is_mret) begin
-                        pc           <= mepc;
                         mstatus_mie  <= mstatus_mpie;
                         mstatus_mpie <= 1'b1;
                     end
@@ -653,16 +717,12 @@ module dnpu_rv32 #(
                 end
                 S_MWAIT: if (mem_ready) begin
                     mem_valid <= fast_fetch;
-                    mem_addr  <= pc_plus4;
                     mem_wstrb <= 4'd0;
-                    pc        <= pc_plus4;
                     state     <= fast_fetch ? S_IWAIT : S_FETCH;
                 end
                 S_MULDIV: if (sh_serial) begin
                     if (sh_cnt == 5'd0) begin
-                        pc        <= pc_plus4;
                         mem_valid <= fast_fetch;
-                        mem_addr  <= pc_plus4;
                         mem_wstrb <= 4'd0;
                         state     <= fast_fetch ? S_IWAIT : S_FETCH;
                     end else if (sh_cnt[4:2] != 3'd0) begin
@@ -674,9 +734,7 @@ module dnpu_rv32 #(
                     end
                 end else if (MULDIV != 0) begin
                     if (md_cnt == 6'd32) begin
-                        pc        <= pc_plus4;
                         mem_valid <= fast_fetch;
-                        mem_addr  <= pc_plus4;
                         mem_wstrb <= 4'd0;
                         state     <= fast_fetch ? S_IWAIT : S_FETCH;
                     end else begin
@@ -691,18 +749,19 @@ module dnpu_rv32 #(
                     end
                 end
                 S_WFI: if (irq_pend != 32'd0 || halt_req) begin
-                    pc    <= pc_plus4;
                     state <= S_FETCH;
                 end
                 S_HALT: if (!halt_req) state <= S_FETCH;
                 S_BRMIS: begin    // not taken (taken traps)
-                    pc    <= pc_plus4;
                     state <= S_FETCH;
                 end
                 default: state <= S_FETCH;
             endcase
         end
     end
+    always @(posedge clk)
+        ex_brlt <= !rst && state == S_IWAIT && mem_ready && !mem_err &&
+                   n_branch && n_f3[2] && !mem_rdata[8];
 
 endmodule
 

@@ -7,10 +7,10 @@
 set -eu
 rtl=$1; work=$2
 mkdir -p "$work"
-core_budget=3000
+core_budget=3100
 ctrl_budget=5600
-core_small_budget=1750
-ctrl_small_budget=3150
+core_small_budget=1975
+ctrl_small_budget=3300
 
 run() {	# name top budget chparam-args files...
 	name=$1; top=$2; budget=$3; chp=$4; shift 4
