@@ -242,7 +242,7 @@ module dnpu_engine #(
     wire        f_cnt_valid, f_cnt_write;
     wire [12:0] f_cnt_bytes;
     wire        f_busy, f_src_room_unused;
-    dnpu_xfer #(.DW(DMA_W)) u_fetch (
+    dnpu_xfer #(.DW(DMA_W), .WRITES(0)) u_fetch (
         .clk(clk), .rst(rst || flush), .start(f_start), .write(1'b0),
         .base(cmd_rg_addr), .paged(cmd_rg_flags[3]), .offset(d_off[31:0]), .len({23'd0, f_n, 6'd0}),
         .kill(1'b0), .busy(f_busy), .done(f_done), .fault(f_fault), .fault_cause(f_cause),
