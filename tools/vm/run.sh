@@ -183,10 +183,9 @@ chmod +x "$root/init"
 # ---- run: daemon first, then QEMU, both bounded ----
 ram_dir=/dev/shm
 [ -d "$ram_dir" ] && [ -w "$ram_dir" ] || ram_dir=$out
-ram=$(mktemp "$ram_dir/dnpu-vm-ram.XXXXXX") || die "mktemp failed"
 sock=$out/ivshmem.sock
 mem=512M
-truncate -s "$mem" "$ram"
+ram=""
 daemon_pid=""
 qemu_pid=""
 cleanup() {
@@ -197,71 +196,91 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-daemon_args=(--socket "$sock" --guest-ram "$ram" --device "$device" -v
-	${device_opts[@]+"${device_opts[@]}"})
-[ "$verbose" = 1 ] && daemon_args+=(-v)
-"$daemon" "${daemon_args[@]}" >"$out/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 100); do
-	grep -q 'listening on' "$out/daemon.log" 2>/dev/null && break
-	kill -0 "$daemon_pid" 2>/dev/null || break
-	sleep 0.05
-done
-if ! grep -q 'listening on' "$out/daemon.log"; then
-	cat "$out/daemon.log"
-	die "daemon did not start"
-fi
-
-log "booting $kver, device $device, timeout ${timeout_s}s (console: $out/console.log)"
-start=$(date +%s.%N)
-qemu-system-x86_64 -accel tcg -machine q35,memory-backend=mem \
-	-object memory-backend-file,id=mem,size=$mem,mem-path="$ram",share=on \
-	-m $mem -smp 2 -nographic -no-reboot \
-	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 $cmdline" \
-	-chardev socket,path="$sock",id=ivs \
-	-device ivshmem-doorbell,chardev=ivs,vectors=1 \
-	</dev/null >"$out/console.log" 2>&1 &
-qemu_pid=$!
-timed_out=0
-deadline=$(( $(date +%s) + timeout_s ))
-ram_unlinked=0
-while kill -0 "$qemu_pid" 2>/dev/null; do
-	# Both processes hold the RAM file mapped once QEMU is connected: drop
-	# the name so nothing is left in /dev/shm even if this script is killed.
-	if [ "$ram_unlinked" = 0 ] && grep -q 'guest connected' "$out/daemon.log"; then
-		rm -f "$ram"
-		ram_unlinked=1
+# One boot: a fresh guest RAM file and daemon, QEMU until the guest
+# powers off or the timeout; leaves console.txt and the exit codes.
+boot() {
+	ram=$(mktemp "$ram_dir/dnpu-vm-ram.XXXXXX") || die "mktemp failed"
+	truncate -s "$mem" "$ram"
+	rm -f "$sock"
+	daemon_args=(--socket "$sock" --guest-ram "$ram" --device "$device" -v
+		${device_opts[@]+"${device_opts[@]}"})
+	[ "$verbose" = 1 ] && daemon_args+=(-v)
+	"$daemon" "${daemon_args[@]}" >"$out/daemon.log" 2>&1 &
+	daemon_pid=$!
+	for _ in $(seq 100); do
+		grep -q 'listening on' "$out/daemon.log" 2>/dev/null && break
+		kill -0 "$daemon_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if ! grep -q 'listening on' "$out/daemon.log"; then
+		cat "$out/daemon.log"
+		die "daemon did not start"
 	fi
-	if [ "$(date +%s)" -ge "$deadline" ]; then
-		timed_out=1
-		kill -9 "$qemu_pid" 2>/dev/null
-		break
+
+	log "booting $kver, device $device, timeout ${timeout_s}s (console: $out/console.log)"
+	start=$(date +%s.%N)
+	qemu-system-x86_64 -accel tcg -machine q35,memory-backend=mem \
+		-object memory-backend-file,id=mem,size=$mem,mem-path="$ram",share=on \
+		-m $mem -smp 2 -nographic -no-reboot \
+		-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 loglevel=4 $cmdline" \
+		-chardev socket,path="$sock",id=ivs \
+		-device ivshmem-doorbell,chardev=ivs,vectors=1 \
+		</dev/null >"$out/console.log" 2>&1 &
+	qemu_pid=$!
+	timed_out=0
+	deadline=$(( $(date +%s) + timeout_s ))
+	ram_unlinked=0
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		# Both processes hold the RAM file mapped once QEMU is connected: drop
+		# the name so nothing is left in /dev/shm even if this script is killed.
+		if [ "$ram_unlinked" = 0 ] && grep -q 'guest connected' "$out/daemon.log"; then
+			rm -f "$ram"
+			ram_unlinked=1
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			timed_out=1
+			kill -9 "$qemu_pid" 2>/dev/null
+			break
+		fi
+		sleep 0.2
+	done
+	wait "$qemu_pid" 2>/dev/null
+	qemu_rc=$?
+	qemu_pid=""
+	elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+
+	# The daemon exits by itself once QEMU is gone; give it a moment.
+	for _ in $(seq 50); do
+		kill -0 "$daemon_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$daemon_pid" 2>/dev/null; then
+		echo "run.sh: daemon still running after QEMU exited, killing it" >> "$out/daemon.log"
+		kill -9 "$daemon_pid" 2>/dev/null
+		daemon_ok=0
+	else
+		daemon_ok=1
 	fi
-	sleep 0.2
-done
-wait "$qemu_pid" 2>/dev/null
-qemu_rc=$?
-qemu_pid=""
-elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+	wait "$daemon_pid" 2>/dev/null
+	daemon_rc=$?
+	daemon_pid=""
 
-# The daemon exits by itself once QEMU is gone; give it a moment.
-for _ in $(seq 50); do
-	kill -0 "$daemon_pid" 2>/dev/null || break
-	sleep 0.1
-done
-if kill -0 "$daemon_pid" 2>/dev/null; then
-	echo "run.sh: daemon still running after QEMU exited, killing it" >> "$out/daemon.log"
-	kill -9 "$daemon_pid" 2>/dev/null
-	daemon_ok=0
-else
-	daemon_ok=1
+	tr -d '\r' < "$out/console.log" > "$out/console.txt"
+}
+
+boot
+# QEMU TCG with 2 vCPUs has crashed a 6.12 guest once in early boot
+# (int3 Oops in sched_clock_cpu: a kernel text patch racing the other
+# vCPU), before init ran and before any dnpu code was loaded. Only that
+# case is retried, once: a panic after init's test plan is a result.
+if [ "$timed_out" = 0 ] && grep -q 'Kernel panic' "$out/console.txt" &&
+	! grep -qE '^[0-9]+\.\.[0-9]+$' "$out/console.txt"; then
+	cp "$out/console.txt" "$out/console-boot1.txt"
+	rm -f "$ram"
+	log "guest kernel panicked during boot, before init's tests (console-boot1.txt); booting again"
+	boot
 fi
-wait "$daemon_pid" 2>/dev/null
-daemon_rc=$?
-daemon_pid=""
-
-tr -d '\r' < "$out/console.log" > "$out/console.txt"
 if [ "$verbose" = 1 ]; then
 	cat "$out/console.txt"
 	cat "$out/daemon.log"
