@@ -12,7 +12,11 @@
 //   write: the producer pushes chunks (src_valid, src_cnt <= DW bytes) into
 //          a byte funnel whenever src_room was set in the same or the
 //          previous cycle (so a scratchpad read issued on src_room can land
-//          a cycle later); bus beats are cut from the funnel's head.
+//          a cycle later); bus beats are cut from the funnel's head. The
+//          funnel is a ring of 4 x 16 bytes in which every byte sits at
+//          the bus lane it will be written to (the transfer's bytes are
+//          contiguous in bus lanes, pages being 4 KiB aligned), so a beat
+//          is one row and only a push is rotated.
 // Bounds/permission are checked by the caller. Faults: BUS_ERROR and
 // PAGE_ALIGN, reported with the offset where the current piece started
 // (the row start for CONTIG, the page piece for PAGED), like the C model.
@@ -31,8 +35,8 @@
 module dnpu_xfer #(
     parameter integer DW = 4,        // stream bytes per cycle: 1, 2, 4, 8 or 16
     // 0: a read-only instance (write and src_valid tied to 0): its write
-    // funnel is always empty, held at 0 so synthesis drops it (~5k LUT4
-    // for DW 16; Yosys cannot see that it stays empty)
+    // funnel is always empty, held at 0 so synthesis drops it (Yosys
+    // cannot see that it stays empty)
     parameter integer WRITES = 1
 ) (
     input  wire         clk,
@@ -85,8 +89,13 @@ module dnpu_xfer #(
 
     localparam [3:0] S_IDLE = 4'd0, S_RUN = 4'd1, S_PREQ = 4'd2, S_PWAIT = 4'd3,
                      S_WFILL = 4'd4, S_WSEND = 4'd5, S_END = 4'd6;
-    // write funnel: a beat's worth plus two chunks (one landing, one issued)
+    // write funnel: a beat's worth plus two chunks (one landing, one
+    // issued). Its bytes span at most 15 + FB <= 63 lanes from the head's
+    // row start, and a push lands behind the head's row even when that row
+    // is popped in the same cycle (at most 16 bytes), so 4 rows never
+    // overwrite unsent bytes.
     localparam integer FB = 16 + 2 * DW;
+    localparam [3:0]   DWM = DW[3:0] - 4'd1;   // push_d to a byte of src_data
     localparam [5:0]   DW6 = DW[5:0];
     localparam [5:0]   FB6 = FB[5:0];
     localparam [2:0]   MAXO3 = DNPU_DMA_MAX_INFLIGHT[2:0];
@@ -114,8 +123,9 @@ module dnpu_xfer #(
     reg        first_beat;
     reg        err;
     reg [3:0]  beats_left;
-    reg [FB*8-1:0] fbuf;     // write funnel, byte 0 = next byte to send
-    reg [5:0]  fcnt;
+    reg [511:0] fring;       // write funnel: row r, bus lane l at byte 16r + l
+    reg [5:0]  fhead;        // slot of the next byte to send
+    reg [5:0]  fcnt;         // bytes in the funnel
 
     assign busy = (state != S_IDLE);
 
@@ -164,20 +174,37 @@ module dnpu_xfer #(
 
     wire [63:0] rdata_entry = list_entry[3] ? rdata[127:64] : rdata[63:0];
 
-    // funnel: pop w_pop bytes from the head, push src_cnt at the tail
+    // funnel: pop w_pop bytes from the head (all in its row, at lanes
+    // bpos.. = fhead[3:0]..), push src_cnt bytes behind the tail
     wire        w_pop_go  = (state == S_WFILL) && w_have && (bleft != 9'd0);
     wire [5:0]  w_pop     = w_pop_go ? {1'b0, beat_take} : 6'd0;
-    wire [FB*8-1:0] f_shift = fbuf >> {w_pop, 3'b000};
-    wire [5:0]  f_kept    = fcnt - w_pop;
-    // bytes above fcnt stay zero: pushes are masked to src_cnt bytes
-    reg  [DW*8-1:0] src_masked;
-    integer si;
+    wire [5:0]  f_tail    = fhead + fcnt;
+    // the bus lane of the transfer's first byte (CONTIG: base + offset;
+    // PAGED: offset, the pages being 4 KiB aligned)
+    wire [3:0]  f_lane0   = paged ? offset[3:0] : (base[3:0] + offset[3:0]);
+    // per bus lane: which pushed byte lands there (d, valid if d < src_cnt)
+    // and in which row (the tail's, or the next one for lanes below it)
+    wire [127:0] src_wide;
+    assign src_wide[DW*8-1:0] = src_data;
+    generate if (DW < 16) begin : g_src_pad
+        assign src_wide[127:DW*8] = {(16-DW)*8{1'b0}};
+    end endgenerate
+    wire        src_wide_unused = ^src_wide;   // DW 1: only byte 0
+    reg  [7:0]  push_byte [0:15];
+    reg  [15:0] push_en;
+    reg  [1:0]  push_row [0:15];
+    reg  [3:0]  push_d;
+    integer pl;
     always @(*)
-        for (si = 0; si < DW; si = si + 1)
-            src_masked[si*8 +: 8] = (si < src_cnt) ? src_data[si*8 +: 8] : 8'd0;
-    wire [FB*8-1:0] f_in  = {{(FB-DW)*8{1'b0}}, src_masked} << {f_kept, 3'b000};
-    // the popped bytes, placed at their lanes of the beat
-    wire [127:0] w_bytes  = fbuf[127:0] << {bpos[3:0], 3'b000};
+        for (pl = 0; pl < 16; pl = pl + 1) begin
+            push_d        = pl[3:0] - f_tail[3:0];
+            push_en[pl]   = src_valid && ({1'b0, push_d} < src_cnt);
+            push_row[pl]  = f_tail[5:4] + ((pl[3:0] < f_tail[3:0]) ? 2'd1 : 2'd0);
+            push_byte[pl] = src_wide[{push_d & DWM, 3'b000} +: 8];
+        end
+    // the popped row; lanes outside wstrb carry zeros or this transfer's
+    // bytes (the ring is cleared at every start)
+    wire [127:0] w_bytes = fring[{fhead[5:4], 7'd0} +: 128];
     reg  [15:0] w_mask;
     integer mi;
     always @(*) begin
@@ -202,7 +229,6 @@ module dnpu_xfer #(
             snk_valid <= 1'b0;
             fault     <= 1'b0;
             fcnt      <= 6'd0;
-            fbuf      <= {FB*8{1'b0}};
             q_head    <= 2'd0;
             q_tail    <= 2'd0;
             q_cnt     <= 3'd0;
@@ -214,11 +240,11 @@ module dnpu_xfer #(
                 req_valid <= 1'b0;
             // funnel
             if (WRITES == 0 || (start && state == S_IDLE)) begin
-                fcnt <= 6'd0;
-                fbuf <= {FB*8{1'b0}};
+                fcnt  <= 6'd0;
+                fhead <= (WRITES == 0) ? 6'd0 : {2'b00, f_lane0};
             end else begin
-                fbuf <= (src_valid ? (f_shift | f_in) : f_shift);
-                fcnt <= f_kept + (src_valid ? {1'b0, src_cnt} : 6'd0);
+                fcnt  <= fcnt - w_pop + (src_valid ? {1'b0, src_cnt} : 6'd0);
+                fhead <= fhead + w_pop;
             end
             // bursts in flight
             if (q_push) begin
@@ -375,5 +401,15 @@ module dnpu_xfer #(
             endcase
         end
     end
+    // the ring: cleared at reset and at every start (so lanes outside a
+    // beat's strobes never show another transfer's bytes), else written
+    // where a push lands
+    integer fr;
+    always @(posedge clk)
+        for (fr = 0; fr < 64; fr = fr + 1)
+            if (rst || WRITES == 0 || (start && state == S_IDLE))
+                fring[fr*8 +: 8] <= 8'd0;
+            else if (push_en[fr[3:0]] && push_row[fr[3:0]] == fr[5:4])
+                fring[fr*8 +: 8] <= push_byte[fr[3:0]];
 endmodule
 `default_nettype wire
