@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Unit test of rtl/dnpu_xfer.v (ctest rtl_xfer_sim, run by xfer_sim.sh under
-// Icarus Verilog, DW chosen with -Ptb_xfer.DW=N): random transfers against a
-// behavioural bus + memory and a scoreboard built from the module header's
-// contract, not from a copy of the RTL.
+// Icarus Verilog; DW chosen with -Ptb_xfer.DW=N, -Ptb_xfer.WRITES=0 for the
+// read-only instance): random transfers against a behavioural bus + memory
+// and a scoreboard built from the module header's contract, not from a copy
+// of the RTL.
 //   memory   a 128 KiB window of 4 KiB frames at a random 64-bit bus
 //            address (sometimes straddling 2^32 or ending at 2^64); frame 0
 //            holds PAGED page lists, frames 1..31 the pages (shuffled).
@@ -35,6 +36,7 @@
 `default_nettype none
 module tb_xfer;
     parameter integer DW = 4;
+    parameter integer WRITES = 1;   // 0: the read-only instance, reads only
 `include "dnpu_hw_params.vh"
     localparam integer MEMSZ  = 32 * 4096;
     localparam integer MAXLEN = 3 * 4096;   // longest transfer: 8 KiB (3 pages)
@@ -79,7 +81,7 @@ module tb_xfer;
     reg  [127:0] rdata = 128'd0;
     reg          bvalid = 1'b0, berr = 1'b0;
 
-    dnpu_xfer #(.DW(DW)) dut (
+    dnpu_xfer #(.DW(DW), .WRITES(WRITES)) dut (
         .clk(clk), .rst(rst), .start(start), .write(write), .base(base),
         .paged(paged), .offset(offset), .len(len), .kill(kill), .busy(busy),
         .done(done), .fault(fault), .fault_cause(fault_cause),
@@ -243,7 +245,7 @@ module tb_xfer;
         reg [63:0] e;
         begin
             xid = xid + 1;
-            x_wr = rnd(2);
+            x_wr = rnd(2) && WRITES != 0;
             x_pg = rnd(2);
             case (rnd(4))
             0: x_mb = 64'h0000_0000_ffff_0000;        // straddles 2^32
@@ -680,7 +682,8 @@ module tb_xfer;
         if (start) begin
             // the DUT must have taken its parameters: scramble them
             base <= {$random(seed), $random(seed)}; offset <= $random(seed);
-            len <= $random(seed); write <= $random(seed); paged <= $random(seed);
+            len <= $random(seed); paged <= $random(seed);
+            write <= $random(seed) && WRITES != 0;
         end
         if (!running) begin
             if (gap > 0)
@@ -696,8 +699,8 @@ module tb_xfer;
             x_kill_cyc = cyc + 1;
         end
         if (!running && cyc >= max_cycles) begin
-            if (n_wr == 0 || n_wr == n_xfer || n_paged == 0 || n_buserr == 0 ||
-                n_align == 0 || n_cut == 0) begin
+            if (n_wr == n_xfer || n_paged == 0 || n_buserr == 0 || n_align == 0 ||
+                (WRITES != 0 && (n_wr == 0 || n_cut == 0))) begin
                 $display("FAIL coverage: %0d transfers, %0d writes, %0d paged, %0d bus-error faults, %0d page-align faults, %0d cut by kill",
                          n_xfer, n_wr, n_paged, n_buserr, n_align, n_cut);
                 $fatal(1, "FAIL tb_xfer");
