@@ -169,7 +169,9 @@ module dnpu_xfer #(
     wire        rbeat_go   = rvalid && state == S_RUN && !wr && !have_beat && !q_empty;
     wire        r_chunk_go = have_beat && (!snk_valid || snk_ready);
     wire        r_end      = r_chunk_go && ({4'd0, r_cnt} == bleft);
-    wire        r_drop_end = r_drop && rvalid && rlast;
+    // a dropped burst ends on an rlast beat actually taken (rready: none
+    // is taken while a beat is still being cut when kill stops us)
+    wire        r_drop_end = r_drop && rvalid && rready && rlast;
     assign src_room = ({1'b0, fcnt} + {1'b0, DW6} + {1'b0, DW6}) <= {1'b0, FB6};
 
     wire [63:0] rdata_entry = list_entry[3] ? rdata[127:64] : rdata[63:0];

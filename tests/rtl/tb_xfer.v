@@ -25,12 +25,10 @@
 // Plusargs: +seed=N +cycles=N (run until then, finish the transfer)
 //   +mutate=1  the bus model sees one wstrb bit flipped (must FAIL)
 //   +mutate=2  the scoreboard expects one wrong sink byte (must FAIL)
-//   +kill_reads=1  also kill read transfers: off by default, as dnpu_xfer
-//              (d3bc1ee on) pops a dropped read burst on an rlast beat it
-//              has not taken (r_drop_end lacks rready): a kill while a
-//              beat is being cut makes done come with bursts on the bus.
-//              Every instance ties kill to 0 today. Reproduce with
-//              -Ptb_xfer.DW=1 +seed=1 +kill_reads=1 (transfer 19).
+//   +kill_reads=0  kill write transfers only (default 1: reads too; this
+//              test found that a kill while a read beat was being cut
+//              popped a dropped burst on an rlast beat not taken, so done
+//              came with bursts on the bus: -Ptb_xfer.DW=1 +seed=1)
 // Prints "PASS tb_xfer ..." or "FAIL ..." and stops ($fatal) at the first
 // mismatch, with the transfer's parameters.
 `default_nettype none
@@ -97,7 +95,7 @@ module tb_xfer;
         .rerr(rerr), .bvalid(bvalid), .berr(berr));
 
     // ---- run parameters and totals ----
-    integer seed = 1, seed0 = 1, max_cycles = 200000, mutate = 0, kill_reads = 0;
+    integer seed = 1, seed0 = 1, max_cycles = 200000, mutate = 0, kill_reads = 1;
     integer cyc = 0, n_xfer = 0, n_wr = 0, n_paged = 0, n_bytes = 0;
     integer n_buserr = 0, n_align = 0, n_kill = 0, n_cut = 0, n_bursts = 0;
     reg     mutated = 1'b0;            // the +mutate corruption was applied
@@ -428,7 +426,7 @@ module tb_xfer;
         if (!$value$plusargs("seed=%d", seed)) seed = 1;
         if (!$value$plusargs("cycles=%d", max_cycles)) max_cycles = 200000;
         if (!$value$plusargs("mutate=%d", mutate)) mutate = 0;
-        if (!$value$plusargs("kill_reads=%d", kill_reads)) kill_reads = 0;
+        if (!$value$plusargs("kill_reads=%d", kill_reads)) kill_reads = 1;
         seed0 = seed;
         for (i = 0; i < MEMSZ; i = i + 1) begin
             mem[i] = $random(seed);
