@@ -395,6 +395,13 @@ ecp5_script() {	# output prefix, chparam arguments of dnpu_top, defines
 	# the gate mapping (tools/fpga/shiftx_funnel_map.v, proven equal by
 	# ctest fpga_shiftx_funnel): Yosys' own map of the engine's command
 	# prefetch buffer ran out of memory at 24 GB.
+	# Before the LUT mapping, `muxcover` finds the 4-, 8- and 16-input
+	# multiplexers and tools/fpga/ecp5_mux_map.v builds them from the
+	# slice's own muxes (LUT4 pairs + PFUMX + L6MUX21; proven equal by
+	# ctest fpga_ecp5_mux): ABC maps a 4:1 mux as a 6-input LUT, 4 LUT4
+	# instead of 2 (a 64:1 x 32 read mux: 3,189 -> 1,088 LUT4). Only whole
+	# trees are covered (-nodecode -nopartial): with decoders and partial
+	# covers ecp5-min grew by 1.4k LUT4-eq instead of shrinking by 5.4k.
 	# synth_ecp5 stops before its `check` step: that step starts with
 	# `autoname`, which on this netlist (~150k cells) ran for more than 15
 	# minutes without finishing (session 3; names are cosmetic, the
@@ -416,7 +423,10 @@ opt_clean
 techmap -map $here/tools/fpga/ecp5_mul9_map.v t:\$mul
 synth_ecp5 -top dnpu_top -run coarse:map_gates
 techmap -map $here/tools/fpga/shiftx_funnel_map.v t:\$shiftx
-synth_ecp5 -top dnpu_top -run map_gates:check
+synth_ecp5 -top dnpu_top -run map_gates:map_luts
+muxcover -mux4 -mux8 -mux16 -nodecode -nopartial
+techmap -map $here/tools/fpga/ecp5_mux_map.v t:\$_MUX4_ t:\$_MUX8_ t:\$_MUX16_
+synth_ecp5 -top dnpu_top -run map_luts:check
 hierarchy -check
 check -assert
 tee -q -o $pfx-stat.txt stat
